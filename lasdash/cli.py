@@ -1,0 +1,219 @@
+"""`python -m lasdash`: the command line. Exit codes: 0 ok, 1 validation errors, 2 unreadable input.
+
+No traceback reaches the user for bad input: a message and an exit code.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import export, pipeline, queries
+from . import schema as S
+from .reader import ReadError
+from .snapshots import StoreError, describe
+from .workbook import workbook_bytes
+
+OK, INVALID, UNREADABLE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _print_problems(validation, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([{"severity": p.severity, "sheet": p.sheet, "row": p.row, "column": p.column,
+                           "value": p.value, "message": p.message + (f"; expected {p.expected}" if p.expected else "")}
+                          for p in validation.problems], indent=1, ensure_ascii=False))
+        return
+    for p in validation.problems:
+        print(p)
+    print(validation.summary())
+
+
+def cmd_validate(args) -> int:
+    validation = pipeline.check(args.file)
+    _print_problems(validation, args.json)
+    return OK if validation.ok else INVALID
+
+
+def cmd_publish(args) -> int:
+    store = pipeline.open_store()
+    outcome = pipeline.publish(store, args.file, author=args.by or os.environ.get("USER") or "cli", note=args.note)
+    if outcome.manifest is None:
+        _print_problems(outcome.validation, False)
+        print("Not published: fix the errors above. The current snapshot is unchanged.", file=sys.stderr)
+        return INVALID
+    for p in outcome.validation.problems:
+        print(p, file=sys.stderr)
+    print(outcome.manifest.id)
+    return OK
+
+
+def cmd_snapshots(args) -> int:
+    store = pipeline.open_store()
+    current = store.current_id()
+    items = store.list()
+    if args.json:
+        print(json.dumps([{**m.__dict__, "current": m.id == current} for m in items], indent=1, ensure_ascii=False))
+        return OK
+    for m in items:
+        mark = "*" if m.id == current else " "
+        rows = sum(m.row_counts.values())
+        print(f"{mark} {m.id}  {m.created_at:%d %b %Y %H:%M}  {m.author}  {m.source_file}  {rows} rows  {m.note}")
+    return OK
+
+
+def cmd_rollback(args) -> int:
+    store = pipeline.open_store()
+    m = store.rollback(args.id, author=args.by or os.environ.get("USER") or "cli", note=args.note)
+    print(f"Current snapshot is now {m.id} ({m.created_at:%d %b %Y %H:%M}, {m.note or m.source_file}).")
+    return OK
+
+
+def cmd_diff(args) -> int:
+    store = pipeline.open_store()
+    if args.new and not args.old:
+        raise UsageError("give OLD before NEW")
+    if args.old:
+        old, new = args.old, args.new or store.current_id()
+    else:
+        events = store.events()
+        new = store.current_id()
+        old = events[-1]["previous"] if events else None
+        if old is None:
+            print("Only one snapshot: nothing to compare.")
+            return OK
+    lines = describe(store.diff(old, new))
+    print(f"Changes from {old} to {new}:")
+    print("\n".join(lines) if lines else "No changes.")
+    return OK
+
+
+def cmd_export(args) -> int:
+    if args.list:
+        for name, view in queries.VIEWS.items():
+            print(f"{name:16} {view.title}")
+        return OK
+    if not args.view:
+        raise UsageError("name a view (see `export --list`)")
+    if args.view not in queries.VIEWS:
+        raise UsageError(f"unknown view '{args.view}'; known: {', '.join(queries.VIEWS)}")
+    store = pipeline.open_store()
+    flt = build_filter(args.hcp, args.sub_group, store)
+    con = queries.connect(store, store.current_id())
+    df = queries.run(con, args.view, flt)
+    data = export.to_xlsx_bytes(df, queries.VIEWS[args.view].title) if args.format == "xlsx" else export.to_csv_bytes(df)
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(data)
+    else:
+        Path(args.output).write_bytes(data)
+        print(f"Wrote {len(df)} rows to {args.output}", file=sys.stderr)
+    return OK
+
+
+def build_filter(hcps: list[str] | None, sub_groups: list[str] | None, store) -> queries.Filter:
+    """A Filter from CLI values; HCP codes and sub-groups (by ID or name) are checked, not trusted."""
+    codes = []
+    for h in hcps or []:
+        code = next((c for c in S.HCP_CODES if c.lower() == h.strip().lower()), None)
+        if code is None:
+            raise UsageError(f"unknown HCP '{h}'; expected one of {', '.join(S.HCP_CODES)}")
+        codes.append(code)
+    ids = []
+    if sub_groups:
+        known = store.read(store.current_id(), "Sub-groups")
+        by_key = {str(k).lower(): i for i, n in zip(known["id"], known["name"]) for k in (i, n)}
+        for sg in sub_groups:
+            if sg.strip().lower() not in by_key:
+                raise UsageError(f"unknown sub-group '{sg}'; expected an ID or name from the Sub-groups sheet")
+            ids.append(by_key[sg.strip().lower()])
+    return queries.Filter(tuple(codes), tuple(ids))
+
+
+def cmd_template(args) -> int:
+    Path(args.output).write_bytes(workbook_bytes(None))
+    print(f"Wrote the blank template to {args.output}", file=sys.stderr)
+    return OK
+
+
+def cmd_workbook(args) -> int:
+    store = pipeline.open_store()
+    Path(args.output).write_bytes(workbook_bytes(store.read_all(args.snapshot or store.current_id())))
+    print(f"Wrote the current map to {args.output}", file=sys.stderr)
+    return OK
+
+
+def cmd_build_default(args) -> int:
+    from .defaults import build_default_workbook
+
+    out = build_default_workbook(args.output) if args.output else build_default_workbook()
+    print(f"Wrote {out}", file=sys.stderr)
+    return OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m lasdash", description="The LAS stakeholder map: validate, "
+                                "publish and export. The store is LASDASH_DATA_DIR (default data/store).")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("validate", help="check a workbook (exit 0 valid, 1 errors, 2 unreadable)")
+    s.add_argument("file")
+    s.add_argument("--json", action="store_true", help="print the problems as JSON")
+    s.set_defaults(func=cmd_validate)
+    s = sub.add_parser("publish", help="validate, then publish as the new current snapshot")
+    s.add_argument("file")
+    s.add_argument("--note", default="")
+    s.add_argument("--by", default=None, help="author (default: $USER)")
+    s.set_defaults(func=cmd_publish)
+    s = sub.add_parser("snapshots", help="list snapshots; * marks the current one")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_snapshots)
+    s = sub.add_parser("rollback", help="make an earlier snapshot current (recorded; undo by rolling back again)")
+    s.add_argument("id")
+    s.add_argument("--by", default=None)
+    s.add_argument("--note", default="")
+    s.set_defaults(func=cmd_rollback)
+    s = sub.add_parser("diff", help="row- and field-level changes (default: previous vs current)")
+    s.add_argument("old", nargs="?")
+    s.add_argument("new", nargs="?")
+    s.set_defaults(func=cmd_diff)
+    s = sub.add_parser("export", help="a view's filtered table, exactly as the page offers it")
+    s.add_argument("view", nargs="?")
+    s.add_argument("--list", action="store_true", help="name the views")
+    s.add_argument("--hcp", action="append", help="HCP code (repeatable): NWL, NCL, NEL, SEL, SWL")
+    s.add_argument("--sub-group", action="append", help="sub-group ID or name (repeatable)")
+    s.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    s.add_argument("-o", "--output", default=None, help="file (default: standard output)")
+    s.set_defaults(func=cmd_export)
+    s = sub.add_parser("template", help="a blank workbook with headers, dropdowns and instructions")
+    s.add_argument("-o", "--output", required=True)
+    s.set_defaults(func=cmd_template)
+    s = sub.add_parser("workbook", help="the current map as a workbook")
+    s.add_argument("-o", "--output", required=True)
+    s.add_argument("--snapshot", default=None, help="another snapshot's ID")
+    s.set_defaults(func=cmd_workbook)
+    s = sub.add_parser("build-default", help="(maintainers) rebuild data/lasdash-map.xlsx from data/seed/*.csv")
+    s.add_argument("-o", "--output", default=None)
+    s.set_defaults(func=cmd_build_default)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ReadError as exc:
+        print(f"lasdash: cannot read {getattr(args, 'file', 'the file')}: {exc}", file=sys.stderr)
+        return UNREADABLE
+    except (UsageError, StoreError) as exc:
+        print(f"lasdash: {exc}", file=sys.stderr)
+        return UNREADABLE
+    except BrokenPipeError:
+        return OK
+    except OSError as exc:
+        print(f"lasdash: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return UNREADABLE

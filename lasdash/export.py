@@ -1,0 +1,66 @@
+"""The one builder of downloadable tables: page downloads, `lasdash export` and validation reports.
+
+CSV is UTF-8 with a BOM (so Excel shows £ and ’ correctly) and text cells that Excel would run
+as formulas are neutralised with a leading apostrophe (OWASP CSV injection guidance).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+BOM = "\ufeff"
+
+
+def neutralise(value: object) -> object:
+    """A text value safe to open in Excel; other types unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _cell(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")  # en-GB, as NHS users type it
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    # object dtype throughout, so a whole-number column with a gap is not printed as 1.0
+    return pd.DataFrame({neutralise(str(c)): pd.Series([_cell(v) for v in df[c].tolist()], dtype=object)
+                         for c in df.columns})
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    buf = io.StringIO()
+    safe_frame(df).to_csv(buf, index=False, lineterminator="\r\n")
+    return (BOM + buf.getvalue()).encode("utf-8")
+
+
+def to_xlsx_bytes(df: pd.DataFrame, sheet_title: str = "Export") -> bytes:
+    from openpyxl import Workbook
+
+    from .workbook import write_rows
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_title[:31]
+    write_rows(ws, [str(c) for c in df.columns], df.itertuples(index=False, name=None))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def file_name(view: str, filter_slug: str, as_of: dt.date | dt.datetime, ext: str = "csv") -> str:
+    """'lasdash_jhosc_hcp-SWL_2026-11-23.csv': the view, the filter and the snapshot date."""
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    return f"lasdash_{view}_{filter_slug}_{as_of.isoformat()}.{ext}"

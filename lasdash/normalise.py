@@ -1,0 +1,132 @@
+"""Turning raw cell values into clean text, dates and numbers.
+
+Pure functions: no I/O, no pandas. Each raises ValueError with a message a person can act on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# Zero-width space, word joiner and BOM; not ZWJ/ZWNJ, which emoji and some scripts need.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+                         "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+                         "\u2015": "-", "\u2212": "-"})
+# Excel's 1900 date system counts from 30 Dec 1899 (it wrongly treats 1900 as a leap year).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EXCEL_MAX_SERIAL = 2958465  # 31/12/9999
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+
+
+def clean_text(value: object) -> str:
+    """A cell as trimmed text with whitespace collapsed; blanks become ''.
+
+    Numbers keep the form a person typed: 5.0 -> '5' (Excel stores whole numbers as floats).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).translate(_INVISIBLE)
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+def header_key(text: object) -> str:
+    """Headers match regardless of case, spacing and punctuation: 'Sub-group ID' == 'subgroup id'."""
+    return re.sub(r"[^0-9a-z£]", "", clean_text(text).casefold())
+
+
+def match_key(text: object) -> str:
+    """For comparing values: curly quotes and dashes unified, case folded."""
+    return clean_text(text).translate(_QUOTES).casefold()
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A UK date from a cell: a real date, an Excel serial number, or text as dd/mm/yyyy.
+
+    Blank -> None. 03/04/2023 is 3 April. Anything else raises ValueError saying why.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("found TRUE/FALSE, not a date")
+    if isinstance(value, (int, float)):
+        return _from_serial(value)
+    text = clean_text(value)
+    if not text:
+        return None
+    if re.fullmatch(r"\d+(\.0+)?", text) and len(text.split(".")[0]) <= 7:
+        return _from_serial(float(text))
+    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})", text)
+    if m:
+        day, month, year = (int(g) for g in m.groups())
+        if len(m.group(3)) != 4:
+            raise ValueError(f"'{text}' has a two-digit year; write the year in full, e.g. 31/03/2023")
+        if month > 12 and day <= 12:
+            raise ValueError(f"'{text}' looks like a US-order date (mm/dd/yyyy); write it as dd/mm/yyyy")
+        return _make(year, month, day, text)
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", text)
+    if m:
+        year, month, day = (int(g) for g in m.groups())
+        return _make(year, month, day, text)
+    m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]{3,9})\.?,? (\d{4})", text)
+    if m and m.group(2)[:3].lower() in _MONTHS:
+        return _make(int(m.group(3)), _MONTHS[m.group(2)[:3].lower()], int(m.group(1)), text)
+    raise ValueError(f"'{text}' is not a date")
+
+
+def _make(year: int, month: int, day: int, text: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a real date (day {day} of month {month} in {year})") from None
+
+
+def _from_serial(serial: float) -> dt.date:
+    if not 1 <= serial <= _EXCEL_MAX_SERIAL:
+        raise ValueError(f"{clean_text(serial)} is out of range for an Excel date")
+    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def parse_int(value: object) -> int | None:
+    """A whole number from a cell: 5, 5.0, '5', '1,135,076' and '£ 1,135,076' all work. Blank -> None."""
+    if isinstance(value, bool):
+        raise ValueError("found TRUE/FALSE, not a number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value != value:
+            return None
+        if not value.is_integer():
+            raise ValueError(f"{value!r} is not a whole number")
+        return int(value)
+    text = clean_text(value)
+    if not text:
+        return None
+    digits = re.sub(r"^£\s*", "", text).replace(",", "")
+    if re.fullmatch(r"-?\d+", digits):
+        return int(digits)
+    if re.fullmatch(r"-?\d+\.0+", digits):
+        return int(float(digits))
+    raise ValueError(f"'{text}' is not a whole number")
+
+
+def canonical_choice(value: str, allowed: tuple[str, ...]) -> str | None:
+    """The allowed spelling of value, matched without regard to case, quotes or dashes; None if absent."""
+    key = match_key(value)
+    return next((a for a in allowed if match_key(a) == key), None)

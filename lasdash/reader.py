@@ -1,0 +1,177 @@
+"""Reading an untrusted .xlsx into raw cell values.
+
+Two gates: `inspect_file` looks at the bytes and the zip directory without parsing any XML;
+then calamine parses in a child process with memory, CPU and wall-clock limits, so a file that
+crashes or exhausts the parser cannot take the app or the CLI down with it.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ReadError(Exception):
+    """The file cannot be read as a workbook at all (CLI exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 20 * 1024 * 1024
+    max_entries: int = 2_000
+    max_uncompressed_bytes: int = 300 * 1024 * 1024
+    max_ratio: int = 200  # uncompressed/compressed per entry; real sheets compress ~10-30x
+    max_rows: int = 1_048_576
+    max_cells: int = 20_000_000  # as claimed by each sheet's <dimension>
+    memory_bytes: int = 2 * 1024**3
+    cpu_seconds: int = 60
+    timeout_seconds: float = 60.0
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass
+class RawSheet:
+    name: str
+    visible: bool
+    rows: list[list[object]]  # rows[0] is Excel row 1; cells as calamine gives them
+    merged: list[str] = field(default_factory=list)  # e.g. ['A2:B2']
+
+
+@dataclass
+class RawWorkbook:
+    file_name: str
+    sheets: list[RawSheet]
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Reject what is not a plain .xlsx, before any XML is parsed. Raises ReadError."""
+    size = path.stat().st_size
+    if size == 0:
+        raise ReadError("The file is empty (0 bytes). Expected an Excel workbook (.xlsx).")
+    if size > limits.max_file_bytes:
+        raise ReadError(f"The file is {size / 1e6:.1f} MB; the limit is {limits.max_file_bytes / 1e6:.0f} MB.")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+        if head.startswith(_OLE_MAGIC):
+            fh.seek(0)
+            body = fh.read(min(size, 1 << 20))
+            if "EncryptedPackage".encode("utf-16-le") in body:
+                raise ReadError("The workbook is password-protected (encrypted). Remove the password in Excel "
+                                "(File > Info > Protect Workbook) and save it as .xlsx.")
+            raise ReadError("This is an old-format Excel file (.xls). Open it in Excel and save it as "
+                            "'Excel Workbook (.xlsx)'.")
+    if not head.startswith(b"PK"):
+        with path.open("rb") as fh:
+            kind = _guess_kind(fh.read(512))
+        raise ReadError(f"The file is not an Excel .xlsx workbook{kind}. Expected an .xlsx saved from Excel.")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            entries = zf.infolist()
+            _check_zip(entries, limits)
+            names = {e.filename for e in entries}
+            if "xl/workbook.xml" not in names:
+                raise ReadError("The file is a zip archive but not an Excel workbook (no xl/workbook.xml).")
+            if "xl/vbaProject.bin" in names:
+                raise ReadError("The workbook contains macros (.xlsm). Save it as a plain 'Excel Workbook (.xlsx)' "
+                                "without macros and upload that.")
+            for e in entries:
+                if e.filename.endswith((".xml", ".rels")):
+                    _check_xml(zf, e, limits)
+    except zipfile.BadZipFile as exc:
+        raise ReadError(f"The file is damaged or incomplete (not a readable zip: {exc}). "
+                        "Save it again from Excel and retry.") from None
+
+
+def _guess_kind(head: bytes) -> str:
+    if head.startswith(b"\x89PNG"):
+        return " (it is a PNG image)"
+    if head.startswith(b"%PDF"):
+        return " (it is a PDF)"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    looks_like_text = all(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    return " (it looks like text, perhaps a CSV)" if looks_like_text else ""
+
+
+def _check_zip(entries: list[zipfile.ZipInfo], limits: Limits) -> None:
+    if len(entries) > limits.max_entries:
+        raise ReadError(f"The workbook has {len(entries)} parts; the limit is {limits.max_entries}.")
+    total = sum(e.file_size for e in entries)
+    if total > limits.max_uncompressed_bytes:
+        raise ReadError(f"The workbook would unpack to {total / 1e6:.0f} MB; the limit is "
+                        f"{limits.max_uncompressed_bytes / 1e6:.0f} MB.")
+    for e in entries:
+        if e.file_size > 1_000_000 and e.file_size > limits.max_ratio * max(e.compress_size, 1):
+            raise ReadError(f"The workbook part {e.filename} is compressed {e.file_size // max(e.compress_size, 1)}:1, "
+                            "which is typical of a zip bomb. Rejected.")
+
+
+def _check_xml(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: Limits) -> None:
+    with zf.open(entry) as fh:
+        head = fh.read(4096)
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise ReadError(f"The workbook part {entry.filename} declares XML entities (a DOCTYPE), which Excel "
+                        "never writes. Rejected as unsafe.")
+    if entry.filename.startswith("xl/worksheets/"):
+        m = _DIMENSION.search(head)
+        if m and m.group(3):
+            rows = int(m.group(4)) - int(m.group(2)) + 1
+            cols = _col_number(m.group(3)) - _col_number(m.group(1)) + 1
+            if rows > limits.max_rows or rows * cols > limits.max_cells:
+                raise ReadError(f"A sheet claims to span {m.group(1).decode()}{m.group(2).decode()}:"
+                                f"{m.group(3).decode()}{m.group(4).decode()} ({rows:,} rows x {cols:,} columns), "
+                                f"more than the {limits.max_cells:,} cells allowed. Delete the unused rows and "
+                                "columns and save again.")
+
+
+def read_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS, display_name: str | None = None) -> RawWorkbook:
+    """Inspect, then parse in a limited child process. Raises ReadError with a user-facing message."""
+    path = Path(path)
+    if not path.is_file():
+        raise ReadError(f"No such file: {path}")
+    inspect_file(path, limits)
+    cmd = [sys.executable, "-m", "lasdash._read_child", str(path),
+           str(limits.memory_bytes), str(limits.cpu_seconds)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent.parent),
+                                                                        os.environ.get("PYTHONPATH")]))}
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=limits.timeout_seconds, env=env, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise ReadError(f"Reading the workbook took longer than {limits.timeout_seconds:.0f} s and was stopped.") from None
+    if proc.returncode == 3:
+        raise ReadError(proc.stderr.decode("utf-8", "replace").strip() or "The workbook could not be read.")
+    if proc.returncode != 0:
+        raise ReadError(f"The workbook could not be read: the reader stopped ({_describe_exit(proc.returncode)}). "
+                        "The file may be damaged or too large.")
+    sheets = pickle.loads(proc.stdout)  # our own child's output; never the upload's bytes
+    return RawWorkbook(display_name or path.name, [RawSheet(**s) for s in sheets])
+
+
+def _describe_exit(code: int) -> str:
+    if code < 0:
+        import signal
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit code {code}"

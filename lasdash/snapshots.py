@@ -1,0 +1,317 @@
+"""The snapshot store: immutable Parquet snapshots of the map, and which one is current.
+
+Layout under the store root:
+    snapshots/<id>/<table>.parquet + manifest.json   (never changed once written)
+    state.json   {"current": id, "events": [...]}    (replaced atomically: write, fsync, rename)
+    .lock        serialises writers (publish, rollback)
+
+The store is the only thing that knows this layout: pages and the CLI use publish, list,
+current, read, rollback and diff, so another backend can replace it without touching them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import schema as S
+
+
+class StoreError(Exception):
+    pass
+
+
+class StaleSnapshot(StoreError):
+    """The map changed since the caller last looked (another editor published)."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    id: str
+    created: str  # ISO 8601 UTC
+    author: str
+    note: str
+    source_file: str
+    sha256: str
+    row_counts: dict[str, int]
+
+    @property
+    def created_at(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.created)
+
+
+@dataclass
+class FieldChange:
+    column: str  # header text
+    old: object
+    new: object
+
+
+@dataclass
+class RowChange:
+    key: str
+    label: str  # the row's name, for people to read
+    changes: list[FieldChange]
+
+
+@dataclass
+class SheetDiff:
+    sheet: str
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[RowChange] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+def _arrow_type(col: S.Column) -> pa.DataType:
+    return {"int": pa.int64(), "date": pa.date32()}.get(col.type, pa.string())
+
+
+def arrow_schema(sheet: S.Sheet) -> pa.Schema:
+    return pa.schema([pa.field(c.name, _arrow_type(c)) for c in sheet.columns])
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class SnapshotStore:
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        self.snapshot_dir = self.root / "snapshots"
+        self.state_file = self.root / "state.json"
+
+    # --- reading -------------------------------------------------------------------------
+    def _state(self) -> dict:
+        try:
+            return json.loads(self.state_file.read_text())
+        except FileNotFoundError:
+            return {"current": None, "events": []}
+
+    def current_id(self) -> str | None:
+        return self._state()["current"]
+
+    def current(self) -> Manifest | None:
+        cid = self.current_id()
+        return self.manifest(cid) if cid else None
+
+    def manifest(self, snapshot_id: str) -> Manifest:
+        path = self.snapshot_dir / snapshot_id / "manifest.json"
+        if not path.is_file() or "/" in snapshot_id or snapshot_id.startswith("."):
+            raise StoreError(f"No snapshot with id '{snapshot_id}'.")
+        return Manifest(**json.loads(path.read_text()))
+
+    def list(self) -> list[Manifest]:
+        """Complete snapshots, oldest first. Half-written ones (from a crash) are not listed."""
+        if not self.snapshot_dir.is_dir():
+            return []
+        found = [self.manifest(p.name) for p in self.snapshot_dir.iterdir()
+                 if not p.name.startswith(".") and (p / "manifest.json").is_file()]
+        return sorted(found, key=lambda m: (m.created, m.id))
+
+    def events(self) -> list[dict]:
+        return self._state()["events"]
+
+    def table_path(self, snapshot_id: str, sheet_name: str) -> Path:
+        self.manifest(snapshot_id)  # validates the id
+        return self.snapshot_dir / snapshot_id / f"{S.table_name(sheet_name)}.parquet"
+
+    def read(self, snapshot_id: str, sheet_name: str) -> pd.DataFrame:
+        table = pq.read_table(self.table_path(snapshot_id, sheet_name))
+        return table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}.get)
+
+    def read_all(self, snapshot_id: str) -> dict[str, pd.DataFrame]:
+        return {s.name: self.read(snapshot_id, s.name) for s in S.SHEETS}
+
+    # --- writing -------------------------------------------------------------------------
+    @contextmanager
+    def _locked(self):
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)  # released by the OS if the process dies
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _write_state(self, state: dict) -> None:
+        tmp = self.root / f".state.{uuid.uuid4().hex}.tmp"
+        with open(tmp, "w") as fh:
+            json.dump(state, fh, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.state_file)
+        _fsync_dir(self.root)
+
+    def publish(self, tables: dict[str, pd.DataFrame], *, author: str, note: str = "", source_file: str = "",
+                workbook_bytes: bytes = b"", expected_current: str | None | object = ...) -> Manifest:
+        """Write a new snapshot and make it current.
+
+        expected_current: the snapshot id the caller reviewed against; if another publish got in
+        first, StaleSnapshot is raised and nothing changes. Leave it out to publish unconditionally.
+        """
+        with self._locked():
+            state = self._state()
+            if expected_current is not ... and state["current"] != expected_current:
+                raise StaleSnapshot("The map was changed by someone else while you were reviewing.")
+            created = _now()
+            snapshot_id = created.replace("-", "").replace(":", "").replace("+0000", "Z")[:16] + "Z-" + uuid.uuid4().hex[:6]
+            self.snapshot_dir.mkdir(parents=True, exist_ok=True)
+            tmp_dir = self.snapshot_dir / f".tmp-{snapshot_id}"
+            tmp_dir.mkdir()
+            counts = {}
+            for sheet in S.SHEETS:
+                df = tables.get(sheet.name)
+                df = df[sheet.column_names] if df is not None else pd.DataFrame(columns=sheet.column_names)
+                table = pa.Table.from_pandas(df, schema=arrow_schema(sheet), preserve_index=False)
+                pq.write_table(table, tmp_dir / f"{S.table_name(sheet.name)}.parquet")
+                counts[sheet.name] = table.num_rows
+            manifest = Manifest(snapshot_id, created, author, note, source_file,
+                                hashlib.sha256(workbook_bytes).hexdigest(), counts)
+            (tmp_dir / "manifest.json").write_text(json.dumps(manifest.__dict__, indent=1))
+            for f in tmp_dir.iterdir():
+                with open(f, "rb") as fh:
+                    os.fsync(fh.fileno())
+            os.rename(tmp_dir, self.snapshot_dir / snapshot_id)
+            _fsync_dir(self.snapshot_dir)
+            state["events"].append({"action": "publish", "snapshot": snapshot_id, "previous": state["current"],
+                                    "by": author, "at": created, "note": note})
+            state["current"] = snapshot_id
+            self._write_state(state)
+            return manifest
+
+    def rollback(self, snapshot_id: str, *, author: str, note: str = "") -> Manifest:
+        """Make an earlier snapshot current again. Recorded as its own event; undo by rolling back again."""
+        manifest = self.manifest(snapshot_id)
+        with self._locked():
+            state = self._state()
+            if state["current"] == snapshot_id:
+                raise StoreError(f"Snapshot {snapshot_id} is already current.")
+            state["events"].append({"action": "rollback", "snapshot": snapshot_id, "previous": state["current"],
+                                    "by": author, "at": _now(), "note": note})
+            state["current"] = snapshot_id
+            self._write_state(state)
+        return manifest
+
+    def clean_partial(self) -> int:
+        """Remove half-written snapshot folders left by a crash. Returns how many."""
+        with self._locked():
+            stale = [p for p in self.snapshot_dir.glob(".tmp-*")] if self.snapshot_dir.is_dir() else []
+            for p in stale:
+                shutil.rmtree(p, ignore_errors=True)
+        return len(stale)
+
+    # --- comparing -----------------------------------------------------------------------
+    def diff(self, old_id: str, new_id: str) -> list[SheetDiff]:
+        return diff_tables(self.read_all(old_id), self.read_all(new_id))
+
+
+def _comparable(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, str) and value == "":
+        return None
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.date() if hasattr(value, "date") else value
+    return value
+
+
+def _display_name(record: dict) -> str:
+    title = record.get("title") or ""
+    return f"{title} {record['name']}".strip() if title else str(record["name"])
+
+
+def _labels(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, str]]:
+    """For each sheet, key -> what people call that row (a person's title and name, a forum's name)."""
+    out = {}
+    for sheet in S.SHEETS:
+        labels = {}
+        for r in tables[sheet.name].to_dict("records"):
+            if "name" in r and r["name"]:
+                labels[r[sheet.key]] = _display_name(r)
+            elif "text" in r and r["text"]:
+                text = str(r["text"])
+                labels[r[sheet.key]] = text if len(text) <= 80 else text[:77] + "..."
+            else:
+                labels[r[sheet.key]] = str(r[sheet.key])
+        out[sheet.name] = labels
+    return out
+
+
+def _row_label(sheet: S.Sheet, record: dict, labels: dict[str, dict[str, str]]) -> str:
+    if sheet.name == "Roles":  # a seat reads as 'NW London JHOSC — Chair'
+        where = labels["Forums"].get(record["forum_id"]) or labels["Organisations"].get(record["organisation_id"])
+        return f"{where or record['id']} \u2014 {record['role']}"
+    return labels[sheet.name].get(record[sheet.key], str(record[sheet.key]))
+
+
+def _shown(col: S.Column, value: object, labels: dict[str, dict[str, str]]) -> object:
+    value = _comparable(value)
+    if value is not None and col.ref:
+        return labels[col.ref].get(value, value)
+    return value
+
+
+def diff_tables(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> list[SheetDiff]:
+    """Row- and field-level differences per sheet, matched on each sheet's key, in people's words."""
+    old_labels, new_labels = _labels(old), _labels(new)
+    out = []
+    for sheet in S.SHEETS:
+        before = {r[sheet.key]: r for r in old[sheet.name].to_dict("records")}
+        after = {r[sheet.key]: r for r in new[sheet.name].to_dict("records")}
+        d = SheetDiff(sheet.name)
+        d.added = [_row_label(sheet, after[k], new_labels) for k in after if k not in before]
+        d.removed = [_row_label(sheet, before[k], old_labels) for k in before if k not in after]
+        for k in after:
+            if k not in before:
+                continue
+            changes = [FieldChange(c.header, _shown(c, before[k][c.name], old_labels),
+                                   _shown(c, after[k][c.name], new_labels))
+                       for c in sheet.columns
+                       if _comparable(before[k][c.name]) != _comparable(after[k][c.name])]
+            if changes:
+                d.changed.append(RowChange(k, _row_label(sheet, after[k], new_labels), changes))
+        out.append(d)
+    return out
+
+
+def describe(diffs: list[SheetDiff]) -> list[str]:
+    """One line per change: 'Roles: NW London JHOSC — Chair: Person ID: Cllr Mel Collins → Cllr A. N. Other'."""
+    lines = []
+    for d in diffs:
+        lines += [f"{d.sheet}: added {label}" for label in d.added]
+        lines += [f"{d.sheet}: removed {label}" for label in d.removed]
+        for rc in d.changed:
+            for fc in rc.changes:
+                lines.append(f"{d.sheet}: {rc.label}: {fc.column}: {_fmt(fc.old)} \u2192 {_fmt(fc.new)}")
+    return lines
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "(blank)"
+    if isinstance(value, dt.date):
+        return value.strftime("%d %b %Y")
+    return str(value)

@@ -1,0 +1,203 @@
+"""Checking a raw workbook against the schema and turning it into typed tables.
+
+Every problem names its sheet, Excel row, column header, the value found and what is expected.
+Errors block publishing; warnings do not.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from . import schema as S
+from .normalise import canonical_choice, clean_text, header_key, parse_date, parse_int
+from .reader import RawSheet, RawWorkbook
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str
+    sheet: str
+    row: int | None  # Excel row number; None for a whole-sheet problem
+    column: str  # the header text users see
+    value: str
+    message: str
+    expected: str = ""  # how to fix it
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        where = self.sheet + (f" row {self.row}" if self.row else "") + (f", column '{self.column}'" if self.column else "")
+        found = f" (found '{self.value}')" if self.value else ""
+        fix = f" Expected {self.expected}." if self.expected else ""
+        return f"{self.severity.upper()}: {where}: {self.message}{found}.{fix}"
+
+
+@dataclass
+class Validation:
+    tables: dict[str, pd.DataFrame]  # sheet name -> typed table (columns are Column.name)
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        """'3 errors in Roles, 1 warning in People' (or 'No problems found')."""
+        if not self.problems:
+            return "No problems found"
+        counts: dict[tuple[str, str], int] = {}
+        for p in self.problems:
+            counts[(p.severity, p.sheet)] = counts.get((p.severity, p.sheet), 0) + 1
+        order = sorted(counts, key=lambda k: (k[0] != ERROR, k[1]))
+        return ", ".join(f"{n} {sev}{'s' if n != 1 else ''} in {sheet}"
+                         for sev, sheet in order for n in [counts[(sev, sheet)]])
+
+
+def empty_table(sheet: S.Sheet) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series([], dtype=_dtype(c)) for c in sheet.columns})
+
+
+def _dtype(col: S.Column) -> str:
+    return {"int": "Int64", "date": "object"}.get(col.type, "string")
+
+
+def validate(raw: RawWorkbook) -> Validation:
+    problems: list[Problem] = []
+    found = {header_key(s.name): s for s in raw.sheets}
+    tables: dict[str, pd.DataFrame] = {}
+    rows_of: dict[str, list[int] | None] = {}  # None: the sheet could not be read, so skip references to it
+    for sheet in S.SHEETS:
+        raw_sheet = found.get(header_key(sheet.name))
+        if raw_sheet is None:
+            problems.append(Problem(ERROR, sheet.name, None, "", "", "The sheet is missing",
+                                    f"a sheet named '{sheet.name}' (download the template for the layout)"))
+            tables[sheet.name], rows_of[sheet.name] = empty_table(sheet), None
+            continue
+        if not raw_sheet.visible:
+            problems.append(Problem(WARNING, sheet.name, None, "", "", "The sheet is hidden in Excel; it was read anyway"))
+        tables[sheet.name], rows_of[sheet.name] = _read_sheet(sheet, raw_sheet, problems)
+    known = {header_key(s.name) for s in S.SHEETS} | {header_key("Instructions")}
+    for s in raw.sheets:
+        if header_key(s.name) not in known:
+            problems.append(Problem(WARNING, s.name, None, "", "", "Unknown sheet ignored",
+                                    "only the sheets of the template"))
+    _check_references(tables, rows_of, problems)
+    return Validation(tables, problems)
+
+
+def _read_sheet(sheet: S.Sheet, raw: RawSheet, problems: list[Problem]) -> tuple[pd.DataFrame, list[int] | None]:
+    rows = raw.rows
+    header_index = next((i for i, r in enumerate(rows) if any(clean_text(v) for v in r)), None)
+    if header_index is None:
+        problems.append(Problem(ERROR, sheet.name, None, "", "", "The sheet is empty",
+                                "a header row: " + ", ".join(c.header for c in sheet.columns)))
+        return empty_table(sheet), None
+    header_row = header_index + 1
+    by_key = {header_key(c.header): c for c in sheet.columns} | {header_key(c.name): c for c in sheet.columns}
+    positions: dict[str, int] = {}
+    for j, cell in enumerate(rows[header_index]):
+        text = clean_text(cell)
+        if not text:
+            continue
+        col = by_key.get(header_key(text))
+        if col is None:
+            problems.append(Problem(WARNING, sheet.name, header_row, text, text, "Unknown column ignored",
+                                    "only the template's columns"))
+        elif col.name in positions:
+            problems.append(Problem(ERROR, sheet.name, header_row, col.header, text, "The column appears twice",
+                                    "each column once"))
+        else:
+            positions[col.name] = j
+    for col in sheet.columns:
+        if col.name not in positions:
+            sev = ERROR if col.required or col.name == sheet.key else WARNING
+            problems.append(Problem(sev, sheet.name, header_row, col.header, "", "The column is missing",
+                                    f"a column headed '{col.header}' in row {header_row}"))
+    if any(p.severity == ERROR and p.sheet == sheet.name for p in problems):
+        return empty_table(sheet), None
+    for rng in raw.merged:
+        problems.append(Problem(WARNING, sheet.name, None, "", rng,
+                                "Merged cells: only the first cell of the range keeps its value", "no merged cells"))
+
+    records: list[dict] = []
+    excel_rows: list[int] = []
+    seen_keys: dict[str, int] = {}
+    for i in range(header_index + 1, len(rows)):
+        cells = rows[i]
+        values = {name: (cells[j] if j < len(cells) else None) for name, j in positions.items()}
+        if not any(clean_text(v) for v in values.values()):
+            continue  # blank rows anywhere are skipped
+        excel_row = i + 1
+        record = {c.name: _convert(sheet, c, values.get(c.name), excel_row, problems) for c in sheet.columns}
+        key = record[sheet.key]
+        if key:
+            if key in seen_keys:
+                problems.append(Problem(ERROR, sheet.name, excel_row, sheet.column(sheet.key).header, key,
+                                        f"Duplicate ID: already used in row {seen_keys[key]}", "a unique ID"))
+            else:
+                seen_keys[key] = excel_row
+        if sheet.one_of and not any(record[c] not in (None, "") for c in sheet.one_of):
+            headers = " or ".join(f"'{sheet.column(c).header}'" for c in sheet.one_of)
+            problems.append(Problem(ERROR, sheet.name, excel_row, sheet.column(sheet.one_of[0]).header, "",
+                                    f"The row needs {headers}", f"at least one of {headers} filled in"))
+        records.append(record)
+        excel_rows.append(excel_row)
+    df = pd.DataFrame.from_records(records, columns=sheet.column_names) if records else empty_table(sheet)
+    return df.astype({c.name: _dtype(c) for c in sheet.columns}), excel_rows
+
+
+def _convert(sheet: S.Sheet, col: S.Column, value: object, row: int, problems: list[Problem]):
+    shown = clean_text(value)
+    try:
+        if col.type == "date":
+            parsed = parse_date(value)
+        elif col.type == "int":
+            parsed = parse_int(value)
+        else:
+            parsed = shown
+    except ValueError as exc:
+        problems.append(Problem(ERROR, sheet.name, row, col.header, shown, str(exc), col.expected))
+        return None
+    if parsed in (None, ""):  # a blank is stored as NULL whatever the type: a gap, not a value
+        if col.required:
+            problems.append(Problem(ERROR, sheet.name, row, col.header, "", "A value is required", col.expected))
+        return None
+    if col.allowed:
+        choice = canonical_choice(parsed, col.allowed)
+        if choice is None:
+            problems.append(Problem(ERROR, sheet.name, row, col.header, shown, "Unknown value", col.expected))
+        return choice
+    return parsed
+
+
+def _check_references(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[int] | None],
+                      problems: list[Problem]) -> None:
+    keys = {name: set(df[S.sheet(name).key].dropna()) for name, df in tables.items()}
+    documents = keys["Documents"] if rows_of["Documents"] is not None else None
+    for sheet in S.SHEETS:
+        df, excel_rows = tables[sheet.name], rows_of[sheet.name]
+        if excel_rows is None:
+            continue
+        ref_cols = [c for c in sheet.columns if c.ref and rows_of[c.ref] is not None]
+        source = next((c for c in sheet.columns if c.name == "source"), None)
+        for pos, record in enumerate(df.to_dict("records")):
+            row = excel_rows[pos]
+            for col in ref_cols:
+                value = record[col.name]
+                if value and value not in keys[col.ref]:
+                    problems.append(Problem(ERROR, sheet.name, row, col.header, value,
+                                            f"No row in {col.ref} has this ID", col.expected))
+            if source is not None and documents is not None and record["source"]:
+                doc = record["source"].split()[0].rstrip(",;:")
+                if doc not in documents:
+                    problems.append(Problem(ERROR, sheet.name, row, source.header, record["source"],
+                                            f"The source document '{doc}' is not in the Documents sheet",
+                                            "the source's first word to be a Documents ID, e.g. '000 Chart 5'"))

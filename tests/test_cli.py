@@ -1,0 +1,141 @@
+"""The CLI contract: command names, exit codes, no tracebacks."""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from lasdash import cli, config
+
+ROOT = config.REPO_ROOT
+
+
+def run(*args):
+    """In-process, for speed: returns (exit code, stdout text). The CLI writes text and bytes."""
+    buf = io.BytesIO()
+    old, sys.stdout = sys.stdout, io.TextIOWrapper(buf, encoding="utf-8", write_through=True)
+    try:
+        code = cli.main(list(args))
+    finally:
+        sys.stdout.flush()
+        sys.stdout.detach()  # keep buf open
+        sys.stdout = old
+    return code, buf.getvalue().decode("utf-8")
+
+
+def run_process(*args, env_dir):
+    env = {**os.environ, "LASDASH_DATA_DIR": str(env_dir)}
+    return subprocess.run([sys.executable, "-m", "lasdash", *args], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=120)
+
+
+def test_validate_default_workbook_exits_0(data_dir):
+    code, out = run("validate", str(config.default_workbook()))
+    assert code == 0 and "No problems found" in out
+
+
+def test_validate_json_lists_problems(data_dir, tables, write_workbook):
+    tables["Organisations"].loc[0, "footprint"] = "XYZ"
+    path = write_workbook(tables)
+    code, out = run("validate", str(path), "--json")
+    assert code == 1
+    problems = json.loads(out)
+    assert problems == [{"severity": "error", "sheet": "Organisations", "row": 2, "column": "Footprint",
+                         "value": "XYZ", "message": problems[0]["message"]}]
+    assert "Unknown value" in problems[0]["message"] and "NWL" in problems[0]["message"]
+
+
+@pytest.mark.parametrize("content, code", [(b"", 2), (b"ID,Name\n", 2), (b"PK\x03\x04broken", 2)])
+def test_unreadable_files_exit_2_without_traceback(tmp_path, content, code):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(content)
+    proc = run_process("validate", str(path), env_dir=tmp_path / "store")
+    assert proc.returncode == code
+    assert "Traceback" not in proc.stderr and "cannot read" in proc.stderr
+
+
+def test_missing_file_and_unknown_view_exit_2(data_dir, tmp_path):
+    assert run("validate", str(tmp_path / "nope.xlsx"))[0] == 2
+    assert run("export", "nonsense")[0] == 2
+    assert run("export", "jhosc", "--hcp", "XYZ")[0] == 2
+
+
+def test_publish_export_jhosc_lists_six_with_chairs(data_dir, tmp_path):
+    code, out = run("publish", str(config.default_workbook()), "--note", "from CLI", "--by", "tester")
+    assert code == 0 and out.strip()
+    code, out = run("export", "jhosc")
+    assert code == 0 and out.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
+    assert len(rows) == 6
+    by_name = {r["JHOSC"]: r for r in rows}
+    assert by_name["NW London JHOSC"]["Chair"] == "Cllr Mel Collins"
+    assert by_name["NW London JHOSC"]["Vice chair(s)"] == "Cllr Lorraine Dean"
+    assert by_name["SW London and Surrey JHOSC"]["Chair"] == "Cllr Anita Schaper"
+    assert by_name["Inner NE London JHOSC"]["Chair"] == "Unknown"
+    assert "Cllr Pippa Connor" in by_name["North Central London JHOSC"]["Vice chair(s)"]
+    assert "Cllr Tricia Clarke" in by_name["North Central London JHOSC"]["Vice chair(s)"]
+
+
+def test_export_filtered_by_hcp(data_dir):
+    code, out = run("export", "jhosc", "--hcp", "swl")
+    rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
+    assert [r["JHOSC"] for r in rows] == ["SW London and Surrey JHOSC"]
+
+
+def test_export_list_names_the_required_views(data_dir):
+    code, out = run("export", "--list")
+    for view in ("jhosc", "people", "roles", "forums", "organisations", "engagements", "recommendations"):
+        assert view in out
+
+
+def test_export_xlsx(data_dir, tmp_path):
+    path = tmp_path / "people.xlsx"
+    assert run("export", "people", "--format", "xlsx", "-o", str(path))[0] == 0
+    ws = openpyxl.load_workbook(path).active
+    assert ws["B1"].value == "Name" and ws.max_row > 50
+
+
+def test_workbook_publish_diff_is_empty(data_dir, tmp_path):
+    path = tmp_path / "current.xlsx"
+    assert run("workbook", "-o", str(path))[0] == 0
+    assert run("publish", str(path))[0] == 0
+    code, out = run("diff")
+    assert code == 0 and "No changes." in out
+
+
+def test_snapshots_rollback_and_diff(data_dir, tables, write_workbook):
+    run("snapshots")
+    first = json.loads(run("snapshots", "--json")[1])[0]["id"]
+    tables["Forums"].loc[0, "cadence"] = "Monthly"
+    code, new_id = run("publish", str(write_workbook(tables)))
+    new_id = new_id.strip()
+    listing = json.loads(run("snapshots", "--json")[1])
+    assert [s["current"] for s in listing] == [False, True]
+    code, out = run("diff")
+    assert "Cadence: (blank) \u2192 Monthly" in out
+    assert run("rollback", first)[0] == 0
+    assert json.loads(run("snapshots", "--json")[1])[0]["current"] is True
+    code, out = run("diff", new_id, first)
+    assert "Monthly \u2192 (blank)" in out
+
+
+def test_invalid_publish_exits_1_and_keeps_current(data_dir, tables, write_workbook):
+    before = run("snapshots", "--json")[1]
+    tables["Roles"].loc[0, "person_id"] = "PER-nobody"
+    assert run("publish", str(write_workbook(tables)))[0] == 1
+    assert run("snapshots", "--json")[1] == before
+
+
+def test_template_has_headers_dropdowns_frozen_rows_and_instructions(tmp_path):
+    path = tmp_path / "template.xlsx"
+    assert run("template", "-o", str(path))[0] == 0
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[0] == "Instructions"
+    ws = wb["Roles"]
+    assert ws.freeze_panes == "A2" and ws.max_row == 1
+    assert [c.value for c in ws[1]][:3] == ["ID", "Person ID", "Forum ID"]
+    assert any("Chair" in (dv.formula1 or "") for dv in ws.data_validations.dataValidation)
