@@ -1,15 +1,21 @@
-"""lasdash: the LAS stakeholder map. Run with `streamlit run app.py`."""
+"""lasdash: the LAS stakeholder map. Run with `streamlit run app.py`.
+
+The entrypoint draws the shared sidebar filters, then runs the chosen page (app_pages/*.py).
+"""
 import streamlit as st
 
-from lasdash import schema as S
-from lasdash.ui import data
+from lasdash import queries
+from lasdash.ui import data, filters
+from lasdash.ui.nav import PAGES
+from lasdash.ui.page import Context
 
-st.set_page_config(page_title="lasdash · LAS stakeholder map", page_icon="🚑", layout="wide")
+st.set_page_config(page_title="lasdash · LAS stakeholder map", page_icon=":material/ambulance:", layout="wide")
 
 manifest = data.current()
-st.title("LAS stakeholder map")
-st.caption(f"Snapshot as of {manifest.created_at:%d %b %Y %H:%M} UTC · {manifest.source_file} · {manifest.note}")
-st.dataframe(
-    [{"Sheet": name, "Rows": n} for name, n in manifest.row_counts.items()],
-    hide_index=True,
-)
+con = data.connection(manifest.id)
+sub_group_names = queries.sub_group_names(con)
+navigation = st.navigation(PAGES)
+flt = filters.sidebar(sub_group_names)
+st.session_state["_context"] = Context(manifest, con, flt, sub_group_names)
+st.sidebar.caption(f"Snapshot {manifest.id} · as of {manifest.created_at:%d %b %Y}")
+navigation.run()

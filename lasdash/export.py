@@ -10,6 +10,8 @@ import io
 
 import pandas as pd
 
+from .normalise import is_blank
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 BOM = "\ufeff"
 
@@ -22,7 +24,7 @@ def neutralise(value: object) -> object:
 
 
 def _cell(value: object) -> object:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_blank(value):
         return None
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()

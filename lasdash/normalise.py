@@ -22,6 +22,16 @@ _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 
 
+def is_blank(value: object) -> bool:
+    """None, NaN, pandas NA/NaT or an empty string: a gap, not a value."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return True
+    try:
+        return bool(value != value)  # NaN, NaT and pd.NA are not equal to themselves
+    except TypeError:  # pd.NA raises on bool()
+        return True
+
+
 def clean_text(value: object) -> str:
     """A cell as trimmed text with whitespace collapsed; blanks become ''.
 
@@ -130,3 +140,25 @@ def canonical_choice(value: str, allowed: tuple[str, ...]) -> str | None:
     """The allowed spelling of value, matched without regard to case, quotes or dashes; None if absent."""
     key = match_key(value)
     return next((a for a in allowed if match_key(a) == key), None)
+
+
+_MONTH_YEAR = r"([A-Za-z]{3,9})\.? (\d{4})"
+
+
+def parse_period(text: object) -> tuple[dt.date, dt.date] | None:
+    """'June 2022 - March 2023' -> (1 Jun 2022, 31 Mar 2023): the whole months the period covers.
+
+    For drawing a stated period as a span; no day is claimed that the text does not imply. None if unparseable.
+    """
+    s = clean_text(text).translate(_QUOTES)
+    m = re.fullmatch(_MONTH_YEAR + r"\s*(?:-|to)\s*" + _MONTH_YEAR, s, re.I)
+    if not m:
+        single = re.fullmatch(_MONTH_YEAR, s, re.I)
+        return parse_period(f"{s} - {s}") if single else None
+    months = [_MONTHS.get(m.group(i)[:3].lower()) for i in (1, 3)]
+    if None in months:
+        return None
+    start = dt.date(int(m.group(2)), months[0], 1)
+    end_month_first = dt.date(int(m.group(4)), months[1], 1)
+    end = (end_month_first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return (start, end) if start <= end else None

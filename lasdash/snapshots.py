@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import schema as S
+from .normalise import is_blank
 
 
 class StoreError(Exception):
@@ -176,8 +177,9 @@ class SnapshotStore:
             state = self._state()
             if expected_current is not ... and state["current"] != expected_current:
                 raise StaleSnapshot("The map was changed by someone else while you were reviewing.")
-            created = _now()
-            snapshot_id = created.replace("-", "").replace(":", "").replace("+0000", "Z")[:16] + "Z-" + uuid.uuid4().hex[:6]
+            now = dt.datetime.now(dt.timezone.utc)
+            created = now.isoformat(timespec="seconds")
+            snapshot_id = f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"  # sorts by time; unique
             self.snapshot_dir.mkdir(parents=True, exist_ok=True)
             tmp_dir = self.snapshot_dir / f".tmp-{snapshot_id}"
             tmp_dir.mkdir()
@@ -229,9 +231,7 @@ class SnapshotStore:
 
 
 def _comparable(value: object) -> object:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, str) and value == "":
+    if is_blank(value):
         return None
     if isinstance(value, (pd.Timestamp, dt.datetime)):
         return value.date() if hasattr(value, "date") else value

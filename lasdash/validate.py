@@ -201,3 +201,16 @@ def _check_references(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[i
                     problems.append(Problem(ERROR, sheet.name, row, source.header, record["source"],
                                             f"The source document '{doc}' is not in the Documents sheet",
                                             "the source's first word to be a Documents ID, e.g. '000 Chart 5'"))
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """The validation report as a table: what the Data page shows and offers as CSV."""
+    return pd.DataFrame({
+        "Severity": [p.severity for p in problems],
+        "Sheet": [p.sheet for p in problems],
+        "Row": pd.array([p.row for p in problems], dtype="Int64"),
+        "Column": [p.column for p in problems],
+        "Value": [p.value for p in problems],
+        "Message": [p.message for p in problems],
+        "How to fix": [f"Expected {p.expected}." if p.expected else "" for p in problems],
+    })

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import schema as S
+from .normalise import is_blank
 
 _HEADER_FILL = PatternFill("solid", fgColor="005EB8")  # NHS Blue
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -26,7 +27,7 @@ _MAX_ROWS_VALIDATED = 5000
 
 
 def _value(v: object) -> object:
-    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+    if is_blank(v):
         return None
     if isinstance(v, pd.Timestamp):
         return v.date()

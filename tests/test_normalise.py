@@ -109,3 +109,28 @@ def test_parse_int_rejects(raw):
 def test_canonical_choice(value, expected):
     from lasdash.schema import ENGAGEMENT_LEVELS, FOOTPRINTS
     assert canonical_choice(value, FOOTPRINTS + ENGAGEMENT_LEVELS) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("June 2022 - March 2023", (dt.date(2022, 6, 1), dt.date(2023, 3, 31))),
+    ("June 2022 – March 2023", (dt.date(2022, 6, 1), dt.date(2023, 3, 31))),
+    ("Jun 2022 to Mar 2023", (dt.date(2022, 6, 1), dt.date(2023, 3, 31))),
+    ("February 2024 - February 2024", (dt.date(2024, 2, 1), dt.date(2024, 2, 29))),
+    ("May 2019", (dt.date(2019, 5, 1), dt.date(2019, 5, 31))),
+    ("March 2023 - June 2022", None),
+    ("sometime", None),
+    ("", None),
+    (None, None),
+])
+def test_parse_period(text, expected):
+    from lasdash.normalise import parse_period
+    assert parse_period(text) == expected
+
+
+@pytest.mark.parametrize("value, blank", [
+    (None, True), ("", True), (float("nan"), True), (__import__("pandas").NA, True), (__import__("pandas").NaT, True),
+    (" ", False), ("x", False), (0, False), (False, False), (dt.date(2023, 1, 1), False),
+])
+def test_is_blank(value, blank):
+    from lasdash.normalise import is_blank
+    assert is_blank(value) is blank

@@ -1,4 +1,4 @@
-"""Cached access to the store and its DuckDB views, keyed on the snapshot id.
+"""Cached access to the store and its DuckDB views, keyed on the data directory and snapshot id.
 
 A publish or rollback changes the current id, so every session sees the new map on its next
 run without clearing caches by hand.
@@ -8,19 +8,27 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from lasdash import pipeline, queries
+from lasdash import config, pipeline, queries
 from lasdash.snapshots import Manifest, SnapshotStore
 
 
 @st.cache_resource(show_spinner=False)
+def _store(root: str) -> SnapshotStore:
+    return pipeline.open_store(root)
+
+
 def store() -> SnapshotStore:
-    return pipeline.open_store()
+    return _store(str(config.data_dir()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
+def _connection(root: str, snapshot_id: str) -> duckdb.DuckDBPyConnection:
+    return queries.connect(_store(root), snapshot_id)
+
+
 def connection(snapshot_id: str) -> duckdb.DuckDBPyConnection:
     """One connection per snapshot; queries use cursors (a connection is not thread-safe)."""
-    return queries.connect(store(), snapshot_id)
+    return _connection(str(config.data_dir()), snapshot_id)
 
 
 def current() -> Manifest:

@@ -1,0 +1,123 @@
+"""Is the map current, and how do I change it? Downloads and history for all; upload, publish, rollback for editors."""
+import pandas as pd
+import streamlit as st
+
+from lasdash import export
+from lasdash.snapshots import describe
+from lasdash.ui import auth, data, editing, page
+from lasdash.validate import problems_frame
+from lasdash.workbook import workbook_bytes
+
+ctx = page.header("Data", "Is the map current, and how do I refresh it?")
+store = data.store()
+current = ctx.manifest
+
+if flash := st.session_state.pop(editing.FLASH, None):
+    getattr(st, flash[0])(flash[1])
+
+st.subheader("Download")
+left, right = st.columns(2)
+left.download_button("Current map as a workbook (.xlsx)", data=lambda: workbook_bytes(store.read_all(current.id)),
+                     file_name=f"lasdash-map_{current.created_at:%Y-%m-%d}.xlsx", icon=":material/download:",
+                     on_click="ignore", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+right.download_button("Blank template (.xlsx)", data=lambda: workbook_bytes(None), file_name="lasdash-template.xlsx",
+                      icon=":material/description:", on_click="ignore",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+st.subheader("Snapshots")
+snapshots = list(reversed(store.list()))
+st.dataframe(pd.DataFrame({
+    "Current": ["● current" if s.id == current.id else "" for s in snapshots],
+    "As of": [f"{s.created_at:%d %b %Y %H:%M}" for s in snapshots],
+    "Author": [s.author for s in snapshots],
+    "Note": [s.note for s in snapshots],
+    "Source file": [s.source_file for s in snapshots],
+    "Rows": [sum(s.row_counts.values()) for s in snapshots],
+    "Snapshot ID": [s.id for s in snapshots],
+}), hide_index=True, key="snapshots")
+label = {s.id: f"{s.created_at:%d %b %Y %H:%M} · {s.author} · {s.note or s.source_file}" for s in snapshots}
+chosen = st.selectbox("Download any snapshot's workbook", [s.id for s in snapshots], format_func=label.get,
+                      key="snapshot_download")
+st.download_button("Download that snapshot (.xlsx)", data=lambda: workbook_bytes(store.read_all(chosen)),
+                   file_name=f"lasdash-map_{chosen}.xlsx", key="dl_snapshot", on_click="ignore",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+st.subheader("History")
+events = store.events()
+st.dataframe(pd.DataFrame({
+    "When": [e["at"][:16].replace("T", " ") for e in reversed(events)],
+    "What": [e["action"] for e in reversed(events)],
+    "Snapshot": [e["snapshot"] for e in reversed(events)],
+    "Replaced": [e["previous"] or "" for e in reversed(events)],
+    "By": [e["by"] for e in reversed(events)],
+    "Note": [e["note"] for e in reversed(events)],
+}), hide_index=True, key="history")
+
+st.subheader("Refresh the map")
+editor = auth.editor()
+if editor is None:
+    auth.sign_in_box()
+    st.stop()
+
+st.caption(f"Signed in as **{editor}**.")
+if auth.policy().mode == auth.PASSPHRASE:
+    st.button("Lock editing", on_click=auth.sign_out, icon=":material/lock:")
+upload = st.file_uploader("Upload an edited workbook (.xlsx)", type=["xlsx"],
+                          key=f"upload_{st.session_state.get(editing.UPLOAD_COUNTER, 0)}")
+review = st.session_state.get(editing.REVIEW)
+if upload is not None:
+    content = upload.getvalue()
+    if review is None or review.sha256 != editing.sha256(content):
+        review = editing.review(store, upload.name, content)
+        st.session_state[editing.REVIEW] = review
+
+if review is not None:
+    if review.read_error:
+        st.error(review.read_error)
+    elif not review.validation.ok:
+        problems = problems_frame(review.validation.problems)
+        st.error(f"Not published: {review.validation.summary()}. The current map is unchanged.")
+        st.dataframe(problems, hide_index=True, key="problems")
+        st.download_button("Download the validation report (CSV)", data=lambda: export.to_csv_bytes(problems),
+                           file_name=f"lasdash_validation_{review.file_name.rsplit('.', 1)[0]}.csv", mime="text/csv",
+                           key="dl_problems", on_click="ignore")
+    else:
+        if review.stale:
+            st.warning("The map was changed by someone else while you were reviewing. The preview below is "
+                       "now against the new current map: check it again before publishing.", icon=":material/sync_problem:")
+        warnings = review.validation.problems
+        if warnings:
+            with st.expander(f"{len(warnings)} warning(s): publishing is allowed"):
+                st.dataframe(problems_frame(warnings), hide_index=True)
+        lines = describe(review.diffs)
+        st.markdown(f"**Changes against the current map ({len(lines)})**")
+        st.dataframe(pd.DataFrame({
+            "Sheet": [d.sheet for d in review.diffs], "Added": [len(d.added) for d in review.diffs],
+            "Removed": [len(d.removed) for d in review.diffs], "Changed": [len(d.changed) for d in review.diffs],
+        }), hide_index=True, key="change_counts")
+        if lines:
+            st.code("\n".join(lines[:500]) + (f"\n… and {len(lines) - 500} more" if len(lines) > 500 else ""),
+                    language=None)
+        else:
+            st.info("No changes: this workbook matches the current map.")
+        note = st.text_input("Note for this snapshot (what changed and why)", key="publish_note")
+        st.button("Publish as the new current map", type="primary", icon=":material/publish:",
+                  on_click=editing.publish, args=(store, note), disabled=not note.strip(), key="publish")
+
+st.subheader("Roll back")
+earlier = [s for s in snapshots if s.id != current.id]
+if not earlier:
+    st.caption("There is only one snapshot.")
+else:
+    target = st.selectbox("Make an earlier snapshot current again", [s.id for s in earlier], format_func=label.get,
+                          key="rollback_target")
+    pending = st.session_state.get(editing.CONFIRM_ROLLBACK)
+    if pending != target:
+        st.button("Roll back…", key="rollback", on_click=lambda: st.session_state.update({editing.CONFIRM_ROLLBACK: target}))
+    else:
+        st.warning(f"Make **{label[target]}** the current map? Everyone will see it at once. "
+                   "This is recorded, and you can undo it by rolling back again.")
+        yes, no = st.columns(2)
+        yes.button("Yes, roll back", type="primary", key="rollback_confirm", on_click=editing.rollback,
+                   args=(store, target))
+        no.button("Cancel", key="rollback_cancel", on_click=lambda: st.session_state.pop(editing.CONFIRM_ROLLBACK, None))

@@ -1,0 +1,108 @@
+"""Which stakeholders has LAS engaged, and which has it not? Coverage, engagement levels, the lists and a timeline."""
+import pandas as pd
+import streamlit as st
+
+from lasdash import charts
+from lasdash.normalise import parse_period
+from lasdash.schema import ENGAGEMENT_LEVELS
+from lasdash.ui import page
+
+NOT_RECORDED = "Not recorded"
+UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
+
+ctx = page.header("Engagement coverage", "Which stakeholders has LAS engaged, and which has it not?")
+coverage = ctx.run("coverage")
+engagements = ctx.run("engagements")
+mapped, engaged = int(coverage["Mapped"].sum()), int(coverage["Engaged"].sum())
+page.kpis([
+    ("Mapped organisations", mapped, "Organisations on the map under the current filter"),
+    ("Engaged", engaged, "Mapped organisations with at least one engagement recorded"),
+    ("Coverage", f"{100 * engaged / mapped:.0f}%" if mapped else "–", f"{engaged} of {mapped} mapped organisations"),
+    ("Engagements recorded", len(engagements), "Meetings, sessions and forums logged, dated or over a period"),
+])
+
+st.subheader("Mapped and engaged, by sub-group and footprint")
+st.caption("Each cell reads engaged/mapped organisations; the shade is the share engaged. "
+           "'Not stated' means the map gives the organisation no footprint.")
+if not page.empty_note(coverage, "mapped organisations"):
+    cells = coverage.assign(**{  # IDs lead the row labels so the rows keep the sub-groups' order
+        "Engaged / mapped": coverage["Engaged"].astype(str) + "/" + coverage["Mapped"].astype(str),
+        "Row": (coverage["Sub-group ID"] + " · " + coverage["Sub-group"]).fillna("Not stated")})
+    page.chart(charts.heatmap(cells, "Footprint", "Row", "Engaged %", label="Engaged / mapped",
+                              tooltip=["Sub-group", "Footprint", "Mapped", "Engaged", "Engaged %"]))
+    with st.expander("The counts as a table"):
+        page.table(ctx, "coverage", coverage, key="coverage")
+
+st.subheader("Level of engagement")
+levels = engagements["Level"].fillna(NOT_RECORDED).replace("", NOT_RECORDED)
+order = [*ENGAGEMENT_LEVELS, NOT_RECORDED]
+mix = levels.value_counts().reindex(order, fill_value=0).rename("Engagements").rename_axis("Level").reset_index()
+not_recorded = int((levels == NOT_RECORDED).sum())
+if engagements.empty:
+    page.empty_note(engagements, "engagements")
+else:
+    if not_recorded == len(engagements):  # say so in words: a chart of zeros looks like missing data
+        st.warning(f"No level is recorded for any of the {len(engagements)} engagements: all are "
+                   f"'{NOT_RECORDED}'. The map's sources list who was engaged, not at which level.",
+                   icon=":material/help:")
+    st.caption("Engagements by level: " + "; ".join(f"{row.Level}: {row.Engagements}" for row in mix.itertuples()))
+    page.chart(charts.bar_with_labels(mix, "Level", "Engagements", sort=order))
+
+st.subheader("Engaged and not engaged")
+engaged_list, not_engaged = ctx.run("engaged"), ctx.run("not_engaged")
+narrow = {"Sub-group": st.column_config.TextColumn(width="medium")}
+engaged_tab, not_engaged_tab = st.tabs([f"Engaged ({len(engaged_list)})", f"Not engaged ({len(not_engaged)})"])
+with engaged_tab:
+    st.caption("Last dated engagement, or the period when only a period is known, and the LAS lead where recorded.")
+    if not page.empty_note(engaged_list, "engaged organisations"):
+        page.table(ctx, "engaged", engaged_list, key="engaged",
+                   column_config={**narrow, "Last engaged (date)": UK_DATE})
+with not_engaged_tab:
+    st.caption("Mapped organisations with no engagement recorded.")
+    if not page.empty_note(not_engaged, "organisations without an engagement"):
+        page.table(ctx, "not_engaged", not_engaged, key="not_engaged", column_config=narrow)
+
+st.subheader("Timeline of engagements")
+st.caption("A diamond is an engagement on a known date; a bar is one known only by its period, drawn over the "
+           "whole months the period names (no day is assumed).")
+
+
+def _span(row) -> tuple[pd.Timestamp, pd.Timestamp, str] | None:
+    """(start, end, as written) for one engagement; None when it has no date and its period cannot be read."""
+    if pd.notna(row["Date"]):
+        return row["Date"], row["Date"], f"{row['Date']:%d %b %Y}"
+    span = parse_period(row["Period"]) if pd.notna(row["Period"]) else None
+    return (pd.Timestamp(span[0]), pd.Timestamp(span[1]), row["Period"]) if span else None
+
+
+def _who(row) -> str:
+    return " · ".join(str(row[c]) for c in ("Organisation", "Person", "Forum") if pd.notna(row[c])) or row["ID"]
+
+
+spans, undrawn = [], []
+for _, row in engagements.iterrows():
+    span = _span(row)
+    if span is None:
+        why = f"period '{row['Period']}' could not be read" if pd.notna(row["Period"]) else "no date or period"
+        undrawn.append(f"{row['ID']} ({_who(row)}: {why})")
+    else:
+        spans.append({"Engagement": _who(row), "Start": span[0], "End": span[1], "When": span[2], "ID": row["ID"],
+                      "Mechanism": row["Mechanism"], "LAS lead": row["LAS lead"]})
+timeline = pd.DataFrame(spans, columns=["Engagement", "Start", "End", "When", "ID", "Mechanism", "LAS lead"])
+if timeline["Engagement"].duplicated(keep=False).any():  # one row per engagement, never two drawn on one line
+    dup = timeline["Engagement"].duplicated(keep=False)
+    timeline.loc[dup, "Engagement"] += " (" + timeline.loc[dup, "ID"] + ")"
+if not page.empty_note(timeline, "engagements with a date or a readable period"):
+    dated = int((timeline["Start"] == timeline["End"]).sum())
+    periods = timeline.loc[timeline["Start"] != timeline["End"], "When"].value_counts()
+    st.caption(f"{dated} on a known date; " + ("; ".join(f"{n} known only as '{p}'" for p, n in periods.items())
+                                                 or "none known only by a period") + ".")
+    page.chart(charts.timeline(timeline, label="Engagement", start="Start", end="End",
+                               tooltip=["Engagement", "When", "Mechanism", "LAS lead", "ID"]))
+if undrawn:
+    st.caption(f"Not on the timeline ({len(undrawn)}): " + "; ".join(undrawn) + ".")
+with st.expander("Every engagement recorded"):
+    if not page.empty_note(engagements, "engagements"):
+        page.table(ctx, "engagements", engagements, key="engagements",
+                   column_config={"Date": UK_DATE, "Next contact": UK_DATE,
+                                  "Summary": st.column_config.TextColumn(width="large")})

@@ -1,0 +1,35 @@
+"""Who chairs the JHOSC that will scrutinise us next month?"""
+import streamlit as st
+
+from lasdash.ui import page
+
+ctx = page.header("JHOSC chairs", "Who chairs the Joint Health Overview and Scrutiny Committee that will "
+                                  "scrutinise LAS, and who chairs the local Health and Wellbeing Boards?")
+jhosc = ctx.run("jhosc")
+hwb = ctx.run("hwb_chairs")
+la = ctx.run("la_chairs")
+page.kpis([
+    ("JHOSCs", len(jhosc), "Joint committees mirroring the HCP footprints (000 Chart 5)"),
+    ("Chairs unknown", int((jhosc["Chair"] == "Unknown").sum()), "Shown as a gap until the map is updated"),
+    ("HWBs listed", len(hwb), None),
+    ("HWB chairs named", int((~hwb["Chair"].isin(["Not named", "Not recorded"])).sum()), None),
+])
+
+st.subheader("Joint Health Overview and Scrutiny Committees")
+st.caption("JHOSCs follow the HCP footprints, except North East London (inner and outer committees, both NEL) "
+           "and South West London, whose committee includes Surrey (SWL).")
+if not page.empty_note(jhosc, "JHOSCs"):
+    for r in jhosc.itertuples(index=False):
+        chair = "⚠ not known" if r.Chair == "Unknown" else f"{r.Chair} ({r[3]})" if r[3] else r.Chair
+        vice = r[4] if r[4] and r[4] != "Unknown" else "⚠ not known"
+        st.markdown(f"- **{r.JHOSC}** ({r.Footprint}): chair **{chair}**; vice chair(s) {vice}")
+    page.table(ctx, "jhosc", jhosc, key="jhosc")
+
+st.subheader("Health and Wellbeing Board chairs")
+st.caption("'Not named' means the source says the council leader chairs the board but gives no name.")
+if not page.empty_note(hwb, "Health and Wellbeing Boards"):
+    page.table(ctx, "hwb_chairs", hwb, key="hwb")
+
+st.subheader("London Councils")
+if not page.empty_note(la, "London-wide local government chairs"):
+    page.table(ctx, "la_chairs", la, key="la")

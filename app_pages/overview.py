@@ -1,0 +1,49 @@
+"""The map at a glance: counts, coverage, open recommendations and gaps, with links into each page."""
+import streamlit as st
+
+from lasdash import charts
+from lasdash.ui import filters, page
+from lasdash.ui.nav import PAGES
+
+ctx = page.header("LAS stakeholder map", "Where does London Ambulance Service stand with the organisations "
+                                         "and people who shape London's health and care system?")
+organisations = ctx.run("organisations")
+people = ctx.run("people")
+forums = ctx.run("forums")
+roles = ctx.run("roles")
+recs = ctx.run("recommendations")
+engaged = int((organisations["Engaged"] == "Yes").sum())
+coverage = f"{100 * engaged / len(organisations):.0f}%" if len(organisations) else "–"
+open_recs = recs[~recs["Status"].isin(["Done", "Closed", "Superseded"])]
+gaps = int((roles["Person"] == "Unknown").sum())
+
+page.kpis([
+    ("Organisations", len(organisations), None),
+    ("People", len(people), None),
+    ("Forums", len(forums), "Boards, committees, executive groups, programmes, JHOSCs, HWBs"),
+    ("Seats", len(roles), "A person's role in a forum or organisation"),
+])
+page.kpis([
+    ("Engagement coverage", coverage, f"{engaged} of {len(organisations)} mapped organisations have an engagement recorded"),
+    ("Open recommendations", len(open_recs), "Status not Done, Closed or Superseded (blank counts as open)"),
+    ("Overdue", int((open_recs["Overdue"] == "Yes").sum()), "Past their due date and not done"),
+    ("Data gaps", gaps, "Seats whose holder is unknown: unknown chairs, TBC leads"),
+])
+
+st.caption(f"Snapshot {ctx.manifest.id}, published {ctx.manifest.created_at:%d %b %Y %H:%M} UTC by "
+           f"{ctx.manifest.author} from {ctx.manifest.source_file or 'the bundled map'}.")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Seats by footprint")
+    by_fp = roles.assign(Footprint=roles["Footprint"].fillna("Not stated")).groupby("Footprint").size()
+    by_fp = by_fp.rename("Seats").reset_index()
+    page.chart(charts.bar_with_labels(by_fp, "Footprint", "Seats", sort=charts.FOOTPRINT_ORDER))
+with right:
+    st.subheader("Go to")
+    params = filters.link_params(ctx.flt, ctx.sub_group_names)
+    for p in PAGES[1:]:
+        st.page_link(p, label=p.title, icon=p.icon, query_params=params)
+
+st.subheader("Organisations")
+page.table(ctx, "organisations", organisations, key="organisations")

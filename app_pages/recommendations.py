@@ -1,0 +1,64 @@
+"""Where are we on what the London Assembly and our partners asked of us? Each recommendation, its status, deadline."""
+import pandas as pd
+import streamlit as st
+
+from lasdash import charts
+from lasdash.ui import page
+
+CLOSED = ["Done", "Closed", "Superseded"]  # any other status, or none recorded, is still open
+NOT_RECORDED = "Not recorded"  # what the view shows for a blank status
+UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
+
+ctx = page.header("Recommendations", "Where are we on what the London Assembly and our partners asked of us?")
+recs = ctx.run("recommendations")
+open_recs = recs[~recs["Status"].isin(CLOSED)]
+overdue = recs[recs["Overdue"] == "Yes"]
+page.kpis([
+    ("Recommendations", len(recs), "Recommendations, opportunities and options from the source documents"),
+    ("Open", len(open_recs), "Status not Done, Closed or Superseded (no status recorded counts as open)"),
+    ("Overdue", len(overdue), "Past their due date and not done"),
+    ("Status not recorded", int((recs["Status"] == NOT_RECORDED).sum()),
+     "No status in the map yet: not the same as not started"),
+])
+if page.empty_note(recs, "recommendations"):
+    st.stop()  # nothing below has anything to show
+
+# The Health Committee's deadline comes from the data: the due date of the recommendations its letter made.
+committee = recs[recs["Reference"].str.contains("Health Committee", case=False, na=False)]
+deadlines = sorted(committee["Due"].dropna().unique())
+if deadlines:
+    due = " and ".join(f"{pd.Timestamp(d):%d %b %Y}" for d in deadlines)
+    late = int((committee["Overdue"] == "Yes").sum())
+    made_by = "; ".join(committee["Made by"].dropna().unique()) or "the London Assembly"
+    st.info(f"**Health Committee response deadline: {due}.** The London Assembly Health Committee "
+            f"({made_by}) asked LAS to respond to its {len(committee)} recommendations by {due}. "
+            + (f"{late} of them {'is' if late == 1 else 'are'} overdue." if late else "None is overdue."),
+            icon=":material/event:")
+elif not committee.empty:
+    st.info(f"The Health Committee's {len(committee)} recommendations have no due date recorded.",
+            icon=":material/event:")
+
+if overdue.empty:
+    st.success("No recommendation is overdue under the current filter.", icon=":material/check_circle:")
+else:
+    by_due = overdue.groupby("Due", sort=True)["ID"].agg(", ".join)
+    items = "; ".join(f"due {due:%d %b %Y}: {ids}" for due, ids in by_due.items())
+    st.warning(f"**Overdue: {len(overdue)}** past their due date and not done ({items}).", icon=":material/warning:")
+
+st.subheader("Status by source document")
+st.caption(f"'{NOT_RECORDED}' means the map holds no status for the recommendation; it does not mean 'not started'.")
+by_status = recs.groupby(["Source document", "Status"]).size().rename("Recommendations").reset_index()
+page.chart(charts.stacked_counts(by_status, "Source document", "Status", "Recommendations"))
+st.caption(" · ".join(f"{doc}: " + ", ".join(f"{r.Status} {r.Recommendations}" for r in rows.itertuples())
+                      for doc, rows in by_status.groupby("Source document", sort=False)))
+
+st.subheader("Every recommendation")
+st.caption("The 'Overdue' column (pinned at the left) reads Yes for items past their due date and not done.")
+page.table(ctx, "recommendations", recs, key="recommendations", column_config={
+    "ID": st.column_config.TextColumn(pinned=True),
+    "Overdue": st.column_config.TextColumn(pinned=True, help="Past its due date and not done"),
+    "Source document": st.column_config.TextColumn(width="medium"),
+    "Reference": st.column_config.TextColumn(width="medium"),
+    "Recommendation": st.column_config.TextColumn(width="large"),
+    "Due": UK_DATE, "Last update": UK_DATE,
+})

@@ -1,0 +1,52 @@
+"""Which kinds of stakeholder does LAS deal with, and where? The 11 sub-groups, their spread, and a drill-down."""
+import dataclasses
+
+import streamlit as st
+
+from lasdash import charts
+from lasdash.ui import page
+
+ctx = page.header("Sub-groups", "Which kinds of stakeholder does LAS deal with, and where?")
+sub_groups = ctx.run("sub_groups")
+spread = ctx.run("sub_group_footprints")
+page.kpis([
+    ("Sub-groups", len(sub_groups), "The stakeholder sub-groups of the mapping report (000 §3.1)"),
+    ("Organisations", len(ctx.run("organisations")), "Under the current filter"),
+    ("Forums", len(ctx.run("forums")), "Under the current filter"),
+    ("People", len(ctx.run("people")), "People holding a seat under the current filter"),
+])
+
+st.subheader("The sub-groups and their categories")
+st.caption("Seed 000 §3.1 and Appendix 1. The organisation count here covers every footprint; "
+           "the chart below follows the HCP filter.")
+if not page.empty_note(sub_groups, "sub-groups"):
+    page.table(ctx, "sub_groups", sub_groups, key="sub_groups", height=(len(sub_groups) + 1) * 35 + 3, column_config={
+        "Sub-group": st.column_config.TextColumn(width="medium"),
+        "Categories": st.column_config.TextColumn(width="large")})
+
+st.subheader("Where each sub-group sits")
+st.caption("Counts per sub-group and footprint. A person counts in every sub-group and footprint where they "
+           "hold a seat; 'Not stated' means the map gives no footprint (or no sub-group).")
+if not page.empty_note(spread, "organisations, people or forums"):
+    # The ID leads each label so the chart's rows keep the sub-groups' own order.
+    labelled = spread.assign(**{"Sub-group": spread["Sub-group ID"].fillna("–") + " · " + spread["Sub-group"]})
+    for tab, measure in zip(st.tabs(["Organisations", "People", "Forums"]), ["Organisations", "People", "Forums"]):
+        with tab:
+            cells = labelled[labelled[measure] > 0]
+            if not page.empty_note(cells, measure.lower()):
+                page.chart(charts.heatmap(cells, "Footprint", "Sub-group", measure,
+                                          tooltip=["Sub-group", "Footprint", measure]))
+    with st.expander("The counts as a table"):
+        page.table(ctx, "sub_group_footprints", spread, key="spread")
+
+st.subheader("Drill down: one sub-group's organisations")
+if not sub_groups.empty:
+    names = dict(zip(sub_groups["ID"], sub_groups["Sub-group"]))
+    chosen = st.selectbox("Sub-group", list(names), format_func=lambda sid: f"{sid} · {names[sid]}",
+                          key="drill_sub_group")
+    categories = sub_groups.set_index("ID").loc[chosen, "Categories"]
+    st.caption(f"Categories: {categories or 'none recorded'}")
+    drill_flt = dataclasses.replace(ctx.flt, sub_groups=(chosen,))
+    orgs = ctx.run("organisations", drill_flt)
+    if not page.empty_note(orgs, f"organisations in {names[chosen]}"):
+        page.table(ctx, "organisations", orgs, key="drill", flt=drill_flt)

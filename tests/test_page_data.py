@@ -1,0 +1,181 @@
+"""The Data page: downloads for everyone; upload, preview, publish and rollback for editors only."""
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lasdash import config, editors
+from lasdash.snapshots import SnapshotStore
+
+APP = str(config.REPO_ROOT / "app.py")
+PASSWORD = "correct horse battery staple"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def no_throttle_carryover():
+    editors.THROTTLE._failures.clear()
+    yield
+    editors.THROTTLE._failures.clear()
+
+
+@pytest.fixture
+def editing_on(monkeypatch, data_dir):
+    monkeypatch.setenv("LASDASH_EDITOR_PASSWORD", PASSWORD)
+    return data_dir
+
+
+def data_page(**params):
+    at = AppTest.from_file(APP, default_timeout=90)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page("app_pages/data.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def unlock(at, name="Ed Itor", password=PASSWORD):
+    at.text_input[0].input(name)
+    at.text_input[1].input(password)
+    next(b for b in at.button if b.label == "Unlock editing").click()
+    at.run()
+    return at
+
+
+def upload(at, path):
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), XLSX))
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def jhosc_chair(at, name="NW London JHOSC"):
+    at.switch_page("app_pages/jhosc.py").run()
+    return at.dataframe[0].value.set_index("JHOSC").loc[name, "Chair"]
+
+
+def new_chair_workbook(tables, write_workbook):
+    people, roles = tables["People"], tables["Roles"]
+    new = people.iloc[[0]].copy()
+    new["id"], new["name"], new["title"], new["source"] = "PER-a-n-other", "A. N. Other", "Cllr", "000 Chart 5"
+    for col in ("aliases", "substantive_role", "organisation_id", "background"):
+        new[col] = None
+    tables["People"] = pd.concat([people, new], ignore_index=True)
+    chair = roles[(roles["forum_id"] == "FOR-jhosc-nwl") & (roles["role"] == "Chair")].index[0]
+    roles.loc[chair, "person_id"] = "PER-a-n-other"
+    return write_workbook(tables, "jhosc-chair-changed.xlsx")
+
+
+def table_with(at, column):
+    """AppTest does not report a dataframe's key, so find the table by a column it has."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def snapshot_files(data_dir):
+    return sorted(str(p.relative_to(data_dir)) for p in data_dir.rglob("*") if p.is_file() and p.name != ".lock")
+
+
+def test_editor_changes_a_jhosc_chair_publishes_and_rolls_back(editing_on, tables, write_workbook):
+    at = unlock(data_page())
+    assert "Signed in as **Ed Itor (passphrase)**." in [c.value for c in at.caption]
+    at = upload(at, new_chair_workbook(tables, write_workbook))
+    preview = at.get("code")[0].value.splitlines()
+    assert "Roles: NW London JHOSC \u2014 Chair: Person ID: Cllr Mel Collins \u2192 Cllr A. N. Other" in preview
+    assert preview == ["People: added Cllr A. N. Other",
+                       "Roles: NW London JHOSC \u2014 Chair: Person ID: Cllr Mel Collins \u2192 Cllr A. N. Other"]
+    at.text_input(key="publish_note").input("New NWL JHOSC chair").run()
+    button(at, "Publish as the new current map").click()
+    at.run()
+    assert any("Published snapshot" in s.value for s in at.success)
+    store = SnapshotStore(editing_on)
+    assert store.current().author == "Ed Itor (passphrase)" and store.current().note == "New NWL JHOSC chair"
+    assert jhosc_chair(at) == "Cllr A. N. Other"
+
+    at.switch_page("app_pages/data.py").run()
+    at.selectbox(key="rollback_target").set_value(store.list()[0].id).run()
+    button(at, "Roll back…").click()
+    at.run()
+    assert any("Make **" in w.value for w in at.warning)
+    button(at, "Yes, roll back").click()
+    at.run()
+    assert any("is current again" in s.value for s in at.success)
+    assert jhosc_chair(at) == "Cllr Mel Collins"
+    assert [e["action"] for e in store.events()] == ["publish", "publish", "rollback"]
+
+
+def test_invalid_workbook_gets_a_report_and_changes_nothing(editing_on, tables, write_workbook):
+    at = unlock(data_page())
+    store = SnapshotStore(editing_on)
+    before_id, before_files = store.current_id(), snapshot_files(editing_on)
+    tables["Roles"].loc[2, "role"] = "Grand Poobah"
+    tables["People"].loc[0, "name"] = None
+    at = upload(at, write_workbook(tables, "broken.xlsx"))
+    assert any("Not published: 1 error in People, 1 error in Roles" in e.value for e in at.error)
+    report = table_with(at, "How to fix")
+    roles_row = report[report["Sheet"] == "Roles"].iloc[0]
+    assert (roles_row["Row"], roles_row["Column"], roles_row["Value"]) == (4, "Role", "Grand Poobah")
+    assert "Chair" in roles_row["How to fix"]
+    assert not [b for b in at.button if b.label == "Publish as the new current map"]
+    assert store.current_id() == before_id and snapshot_files(editing_on) == before_files
+
+
+def test_unreadable_upload_is_refused_with_a_message(editing_on, tmp_path):
+    at = unlock(data_page())
+    bad = tmp_path / "not-really.xlsx"
+    bad.write_bytes(b"ID,Name\n1,x\n")
+    at = upload(at, bad)
+    assert any("not an Excel .xlsx workbook" in e.value for e in at.error)
+
+
+def test_wrong_passphrase_does_not_unlock(editing_on):
+    at = unlock(data_page(), password="guess")
+    assert any("not right" in e.value for e in at.error)
+    assert not at.get("file_uploader")
+    assert editors.THROTTLE.delay() > 0  # the next attempt, from any session, waits
+
+
+def test_viewer_sees_no_upload_and_a_crafted_publish_is_refused(editing_on, tables, write_workbook):
+    at = unlock(data_page())
+    at = upload(at, new_chair_workbook(tables, write_workbook))
+    at.text_input(key="publish_note").input("sneaky").run()
+    at.session_state["_editor_name"] = None  # the session loses editor rights, the button is still in the page
+    button(at, "Publish as the new current map").click()
+    at.run()
+    assert any("Only editors can publish" in e.value for e in at.error)
+    assert len(SnapshotStore(editing_on).list()) == 1
+    assert not at.get("file_uploader")  # and the controls are gone
+
+
+def test_editing_off_says_how_to_turn_it_on(data_dir, monkeypatch):
+    monkeypatch.delenv("LASDASH_EDITOR_PASSWORD", raising=False)
+    at = data_page()
+    assert not at.get("file_uploader")
+    assert any("LASDASH_EDITOR_PASSWORD" in i.value for i in at.info)
+    assert [b.label for b in at.button if "Download" in b.label or "download" in b.label] == []  # downloads are download_buttons
+    assert len(table_with(at, "Snapshot ID")) == 1
+
+
+def test_second_editor_is_told_the_map_changed_and_reviews_again(editing_on, tables, write_workbook):
+    at = unlock(data_page())
+    at = upload(at, new_chair_workbook(tables, write_workbook))
+    # meanwhile another editor publishes a different change
+    store = SnapshotStore(editing_on)
+    from lasdash import pipeline
+    other = {k: v.copy() for k, v in tables.items()}
+    other["Forums"].loc[0, "cadence"] = "Monthly"
+    pipeline.publish(store, write_workbook(other, "other.xlsx"), author="Other Editor")
+    at.text_input(key="publish_note").input("mine").run()
+    button(at, "Publish as the new current map").click()
+    at.run()
+    assert any("changed by someone else" in w.value for w in at.warning)
+    assert len(store.list()) == 2  # not published over the other editor's work
+    preview = at.get("code")[0].value
+    assert "Cadence: Monthly \u2192 (blank)" in preview  # the new preview shows what mine would undo
+    button(at, "Publish as the new current map").click()
+    at.run()
+    assert any("Published snapshot" in s.value for s in at.success)
+    assert len(store.list()) == 3 and store.current().author == "Ed Itor (passphrase)"

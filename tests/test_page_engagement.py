@@ -1,0 +1,128 @@
+"""AppTest: the engagement coverage page (heatmap, levels, engaged and not-engaged lists, timeline)."""
+import pandas as pd
+from streamlit import dataframe_util
+from streamlit.testing.v1 import AppTest
+
+from lasdash import config, pipeline, queries
+
+PAGE = "app_pages/engagement.py"
+# each table is known by a column only its view has (an empty view shows a note instead of a table)
+GRIDS = {"coverage": "Mapped", "engaged": "Engaged (period)", "not_engaged": "Category", "engagements": "Summary"}
+CHARTS = ["heatmap", "levels", "timeline"]
+
+
+def open_page(**params):
+    at = AppTest.from_file(str(config.REPO_ROOT / "app.py"), default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def grid(at, name):
+    found = [d.value for d in at.dataframe if GRIDS[name] in d.value.columns]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def chart_data(at, name):
+    proto = at.get("vega_lite_chart")[CHARTS.index(name)].proto
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(proto.datasets[0].data.data)
+
+
+def text(at):
+    return "\n".join([c.value for c in at.caption] + [w.value for w in at.warning] + [m.value for m in at.markdown])
+
+
+def test_unfiltered_kpis_match_the_views(data_dir, store):
+    at = open_page()
+    con = queries.connect(store, store.current_id())
+    orgs = queries.run(con, "organisations")
+    kpi = {m.label: m.value for m in at.metric}
+    engaged = int((orgs["Engaged"] == "Yes").sum())
+    assert kpi["Mapped organisations"] == str(len(orgs)) == "121"
+    assert kpi["Engaged"] == str(engaged) == str(len(grid(at, "engaged")))
+    assert kpi["Coverage"] == f"{100 * engaged / len(orgs):.0f}%"
+    assert kpi["Engagements recorded"] == "29"
+    assert len(grid(at, "engaged")) + len(grid(at, "not_engaged")) == len(orgs)
+
+
+def test_engaged_list_has_the_health_committee_session_with_its_lead(data_dir):
+    at = open_page()
+    gla = grid(at, "engaged").set_index("Organisation").loc["Greater London Authority / Mayor of London"]
+    assert pd.Timestamp(gla["Last engaged (date)"]) == pd.Timestamp("2023-01-24")
+    assert "Daniel Elkeles" in gla["LAS lead"]
+    assert gla["Engaged (period)"] == "June 2022 - March 2023"
+    assert "Greater London Authority / Mayor of London" not in set(grid(at, "not_engaged")["Organisation"])
+    assert "Camden CCG" in set(grid(at, "not_engaged")["Organisation"])
+
+
+def test_heatmap_cells_read_engaged_over_mapped(data_dir):
+    at = open_page()
+    cells = chart_data(at, "heatmap").set_index(["Sub-group ID", "Footprint"])
+    assert cells.loc[("SG03", "London"), "Engaged / mapped"] == "3/3"
+    assert cells.loc[("SG01", "NCL"), "Engaged / mapped"] == "0/4"
+    assert cells.loc[("SG06", "London"), "Row"].startswith("SG06 · ")
+
+
+def test_levels_say_plainly_that_none_is_recorded(data_dir):
+    at = open_page()
+    mix = chart_data(at, "levels").set_index("Level")["Engagements"].to_dict()
+    assert mix == {"Co-produce": 0, "Engage on specific aspects": 0, "Keep informed": 0, "Not recorded": 29}
+    assert any("No level is recorded for any of the 29 engagements" in w.value for w in at.warning)
+
+
+def test_timeline_draws_dates_as_points_and_periods_as_spans(data_dir):
+    at = open_page()
+    tl = chart_data(at, "timeline").set_index("ID")
+    assert len(tl) == 29
+    session = tl.loc["E001-029"]
+    assert session["Start"] == session["End"] == pd.Timestamp("2023-01-24") and session["When"] == "24 Jan 2023"
+    assert session["kind"] == "On a date"
+    period = tl.loc["E001-002"]  # a meeting known only as "June 2022 - March 2023": no day is invented
+    assert (period["Start"], period["End"]) == (pd.Timestamp("2022-06-01"), pd.Timestamp("2023-03-31"))
+    assert period["kind"] == "Over a period" and period["When"] == "June 2022 - March 2023"
+    assert tl["Engagement"].is_unique
+    assert "Not on the timeline" not in text(at)
+    assert "1 on a known date; 28 known only as 'June 2022 - March 2023'." in text(at)
+
+
+def test_an_unreadable_period_is_listed_not_dropped(data_dir, store, tables, write_workbook):
+    eng = tables["Engagements"]
+    eng.loc[eng["id"] == "E001-002", "period"] = "Spring 2023"
+    assert pipeline.publish(store, write_workbook(tables), author="test").manifest
+    at = open_page()
+    assert len(chart_data(at, "timeline")) == 28
+    assert "Not on the timeline (1): E001-002 (Greater London Authority / Mayor of London · Dr Tom Coffey: " \
+           "period 'Spring 2023' could not be read)." in text(at)
+    assert len(grid(at, "engagements")) == 29  # still in the table
+
+
+def test_a_recorded_level_is_counted(data_dir, store, tables, write_workbook):
+    eng = tables["Engagements"]
+    eng.loc[eng["id"] == "E001-029", "level"] = "Engage on specific aspects"
+    assert pipeline.publish(store, write_workbook(tables), author="test").manifest
+    at = open_page()
+    mix = chart_data(at, "levels").set_index("Level")["Engagements"].to_dict()
+    assert mix["Engage on specific aspects"] == 1 and mix["Not recorded"] == 28
+    assert not any("No level is recorded" in w.value for w in at.warning)
+
+
+def test_filtered_to_ncl_only_keeps_ncl_organisations(data_dir):
+    at = open_page(hcp="NCL", wider="false")
+    assert set(grid(at, "coverage")["Footprint"]) == {"NCL"}
+    assert set(grid(at, "not_engaged")["Footprint"]) == {"NCL"}
+    assert "Camden CCG" in set(grid(at, "not_engaged")["Organisation"])
+    assert grid(at, "engaged") is None  # no NCL organisation has an engagement recorded in the seed map
+    assert any(i.value == "No engaged organisations under the current filter." for i in at.info)
+    kpi = {m.label: m.value for m in at.metric}
+    assert kpi["Mapped organisations"] == str(grid(at, "coverage")["Mapped"].sum()) != "121"
+
+
+def test_filtered_to_ncl_with_london_wide_keeps_the_gla(data_dir):
+    at = open_page(hcp="NCL")
+    assert set(grid(at, "coverage")["Footprint"]) <= {"NCL", "London", "National"}
+    assert "Greater London Authority / Mayor of London" in set(grid(at, "engaged")["Organisation"])
+    assert "Brent CCG" not in set(grid(at, "not_engaged")["Organisation"])  # NWL

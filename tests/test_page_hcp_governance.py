@@ -1,0 +1,76 @@
+"""AppTest: the HCP governance page (who runs each partnership, its forums, programme leads, LAS coverage)."""
+from streamlit.testing.v1 import AppTest
+
+from lasdash import config
+
+PAGE = "app_pages/hcp_governance.py"
+PARTNERSHIPS = {
+    "NWL": "North West London Health and Care Partnership",
+    "NCL": "North London Partners in Health and Care",
+    "NEL": "East London Health and Care Partnership",
+    "SEL": "Our Healthier South East London",
+    "SWL": "South West London Health and Care Partnership",
+}
+
+
+def open_page(**params):
+    at = AppTest.from_file(str(config.REPO_ROOT / "app.py"), default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def grids(at, hcps=1):
+    """The page's tables by name: partnerships, then leaders and forums per HCP, then the two matrices."""
+    names = ["partnerships"] + [f"{t}_{i}" for i in range(hcps) for t in ("leaders", "forums")]
+    names += ["lead_matrix", "programme_leads", "coverage_matrix", "las_coverage"]
+    assert len(at.dataframe) == len(names)
+    return {n: d.value for n, d in zip(names, at.dataframe)}
+
+
+def test_ncl_shows_its_convenor_and_its_sros(data_dir):
+    at = open_page(hcp="NCL")
+    g = grids(at)
+    assert g["partnerships"]["Partnership"].tolist() == [PARTNERSHIPS["NCL"]]
+    assert any(h.value == f"NCL: {PARTNERSHIPS['NCL']}" for h in at.subheader)
+    leaders = g["leaders_0"]
+    assert set(leaders["Footprint"]) == {"NCL"}
+    seats = set(zip(leaders["Person"], leaders["Role"], leaders["Programme"].fillna("")))
+    assert {("Helen Pettersen", "Convenor", ""), ("Paul Jenkins", "SRO", "Mental Health"),
+            ("Sarah Mansuralli", "SRO", "Urgent and Emergency Care")} <= seats
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Paul Jenkins (SRO Mental Health;" in text and "Sarah Mansuralli (SRO Urgent and Emergency Care;" in text
+    assert "Helen Pettersen (Convenor;" in text
+    assert "Cheryl Coppell" not in text  # SWL's independent chair
+    forums = g["forums_0"].set_index("Forum")
+    assert set(forums["Footprint"]) == {"NCL"}
+    assert forums.loc["Health and Care Cabinet (NCL)", ["Tier", "LAS attendee role"]].tolist() == [
+        "Clinical", "Medical Director"]
+    assert g["lead_matrix"].loc["Mental Health", "NCL"] == "Paul Jenkins (SRO)"
+
+
+def test_unfiltered_shows_all_five_partnerships_side_by_side(data_dir):
+    at = open_page()
+    g = grids(at, hcps=5)
+    assert dict(zip(g["partnerships"]["Footprint"], g["partnerships"]["Partnership"])) == PARTNERSHIPS
+    assert [t.label for t in at.tabs] == list(PARTNERSHIPS)
+    assert {h.value for h in at.subheader} >= {f"{c}: {n}" for c, n in PARTNERSHIPS.items()}
+    assert set(g["leaders_4"]["Footprint"]) == {"SWL"} and "Cheryl Coppell" in set(g["leaders_4"]["Person"])
+    coverage = g["coverage_matrix"]
+    assert coverage.loc["Chief Information Officer", ["NWL", "NCL", "NEL", "SEL", "SWL"]].tolist() == [1] * 5
+    assert coverage.loc["Chief Executive", "NCL"] == 2
+
+
+def test_tbc_leads_show_as_gaps_in_the_matrix(data_dir):
+    at = open_page(hcp="SWL", wider="false")
+    g = grids(at)
+    matrix = g["lead_matrix"]
+    assert list(matrix.columns) == ["SWL"]
+    assert matrix.loc["Prevention", "SWL"] == "⚠ Gap: TBC (SPG lead)"
+    assert matrix.loc["Workforce", "SWL"].startswith("⚠ Gap")
+    assert {m.label: m.value for m in at.metric}["Programme lead gaps"] == "3"
+    assert g["programme_leads"]["Gap"].sum() == 3  # the downloadable list carries the same gaps
+    assert list(g["coverage_matrix"].columns) == ["SWL", "Total"]

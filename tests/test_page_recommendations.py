@@ -1,0 +1,102 @@
+"""AppTest: the recommendations page (status KPIs, the Health Committee deadline, overdue items, status by source)."""
+import datetime as dt
+import json
+
+import pandas as pd
+from streamlit import dataframe_util
+from streamlit.testing.v1 import AppTest
+
+from lasdash import config, pipeline
+
+PAGE = "app_pages/recommendations.py"
+HC = [f"REC-001-HC{i}" for i in range(1, 7)]
+
+
+def open_page(**params):
+    at = AppTest.from_file(str(config.REPO_ROOT / "app.py"), default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def kpis(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def status_chart(at):
+    proto = at.get("vega_lite_chart")[0].proto
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(proto.datasets[0].data.data)
+
+
+def test_unfiltered_six_health_committee_recommendations_are_overdue(data_dir):
+    at = open_page()
+    assert kpis(at) == {"Recommendations": "51", "Open": "51", "Overdue": "6", "Status not recorded": "51"}
+    recs = at.dataframe[0].value
+    assert len(recs) == 51
+    assert sorted(recs.loc[recs["Overdue"] == "Yes", "ID"]) == HC
+    warning = at.warning[0].value
+    assert "Overdue: 6" in warning and all(i in warning for i in HC) and "due 31 Mar 2023" in warning
+
+
+def test_deadline_callout_reads_31_mar_2023(data_dir):
+    at = open_page()
+    callout = at.info[0].value
+    assert "Health Committee response deadline: 31 Mar 2023" in callout
+    assert "its 6 recommendations" in callout and "6 of them are overdue" in callout
+
+
+def test_blank_statuses_show_as_not_recorded_never_not_started(data_dir):
+    at = open_page()
+    recs = at.dataframe[0].value
+    assert set(recs["Status"]) == {"Not recorded"}
+    chart = status_chart(at)
+    assert set(chart["Status"]) == {"Not recorded"}
+    assert chart.set_index("Source document")["Recommendations"].to_dict() == {
+        "Developing the LAS five-year strategy: feedback and recommendations from health, care and emergency "
+        "organisations": 21, "Stakeholder engagement report for LAS": 30}
+    page_text = "\n".join(c.value for c in at.caption)
+    assert "Stakeholder engagement report for LAS: Not recorded 30" in page_text
+    assert "Not started" not in page_text + at.dataframe[0].value.to_string()
+
+
+def test_deadline_and_statuses_follow_the_data(data_dir, store, tables, write_workbook):
+    """The deadline is read from the map, not written in the page; a done item stops being open or overdue."""
+    recs = tables["Recommendations"]
+    hc = recs["id"].isin(HC)
+    recs.loc[hc, "due"] = dt.date(2023, 4, 28)
+    recs.loc[recs["id"] == "REC-001-HC1", "status"] = "Done"
+    recs.loc[recs["id"] == "REC-001-HC2", "status"] = "In progress"
+    assert pipeline.publish(store, write_workbook(tables), author="test").manifest
+    at = open_page()
+    assert "Health Committee response deadline: 28 Apr 2023" in at.info[0].value
+    assert "5 of them are overdue" in at.info[0].value
+    assert kpis(at) == {"Recommendations": "51", "Open": "50", "Overdue": "5", "Status not recorded": "49"}
+    assert "REC-001-HC1" not in at.warning[0].value
+    counts = status_chart(at).groupby("Status")["Recommendations"].sum().to_dict()
+    assert counts == {"Done": 1, "In progress": 1, "Not recorded": 49}
+
+
+def test_filtered_to_ncl_keeps_the_london_wide_committee(data_dir):
+    at = open_page(hcp="NCL")
+    assert kpis(at)["Overdue"] == "6"
+    assert "31 Mar 2023" in at.info[0].value
+    assert len(at.dataframe[0].value) == 51  # no recommendation is made by an NCL body; London-wide ones stay
+
+
+def test_filtered_to_ncl_only_shows_a_note_not_an_error(data_dir):
+    at = open_page(hcp="NCL", wider="false")
+    assert kpis(at) == {"Recommendations": "0", "Open": "0", "Overdue": "0", "Status not recorded": "0"}
+    assert [i.value for i in at.info] == ["No recommendations under the current filter."]
+    assert not at.dataframe and not at.warning
+
+
+def test_due_dates_are_en_gb_dates_and_overdue_is_pinned_in_view(data_dir):
+    at = open_page()
+    grid = at.dataframe[0]
+    assert pd.Timestamp(grid.value.set_index("ID").loc["REC-001-HC3", "Due"]) == pd.Timestamp("2023-03-31")
+    columns = json.loads(grid.proto.columns)
+    assert columns["Due"]["type_config"] == {"type": "date", "format": "DD MMM YYYY"}
+    assert columns["Overdue"]["pinned"] is True

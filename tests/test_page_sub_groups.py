@@ -1,0 +1,64 @@
+"""AppTest: the sub-groups page (the 11 sub-groups, their spread by footprint, and the drill-down)."""
+from streamlit.testing.v1 import AppTest
+
+from lasdash import config
+
+PAGE = "app_pages/sub_groups.py"
+
+
+def open_page(**params):
+    at = AppTest.from_file(str(config.REPO_ROOT / "app.py"), default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+GRIDS = ["sub_groups", "spread", "drill"]  # the page's tables, in order
+
+
+def grid(at, name):
+    return at.dataframe[GRIDS.index(name)].value
+
+
+def test_unfiltered_lists_the_eleven_sub_groups_with_their_categories(data_dir):
+    at = open_page()
+    sub_groups = grid(at, "sub_groups").set_index("ID")
+    assert list(sub_groups.index) == [f"SG{i:02d}" for i in range(1, 12)]
+    assert {m.label: m.value for m in at.metric}["Sub-groups"] == "11"
+    assert sub_groups.loc["SG03", "Categories"] == ("London Local Authorities (Cllrs, Cabinet Members, OVSC, SLTs); "
+                                                    "London Health and Wellbeing Boards; London Councils; "
+                                                    "Local Government Association")
+    assert sub_groups.loc["SG07", "Organisations (all footprints)"] == 0
+
+
+def test_drill_down_lists_only_the_chosen_sub_groups_organisations(data_dir):
+    at = open_page()
+    assert set(grid(at, "drill")["Sub-group"]) == {"London Clinical Commissioning Groups: STPs/Health and "
+                                                   "Care Partnerships(HCPs)"}  # the first sub-group by default
+    at.selectbox(key="drill_sub_group").set_value("SG03").run()
+    drill = grid(at, "drill")
+    assert set(drill["Sub-group"]) == {"London local authorities"}
+    assert "London Councils" in set(drill["Name"])
+    assert len(drill) == grid(at, "sub_groups").set_index("ID").loc["SG03", "Organisations (all footprints)"]
+
+
+def test_filtered_to_ncl_counts_and_drill_down_follow_the_footprint(data_dir):
+    at = open_page(hcp="NCL", wider="false")
+    assert len(grid(at, "sub_groups")) == 11  # the list of kinds is not a footprint's
+    spread = grid(at, "spread")
+    assert set(spread["Footprint"]) == {"NCL"}
+    sg01 = spread.set_index("Sub-group ID").loc["SG01"]
+    assert (sg01["Organisations"], sg01["Forums"]) == (4, 10)
+    at.selectbox(key="drill_sub_group").set_value("SG03").run()
+    drill = grid(at, "drill")
+    assert set(drill["Footprint"]) == {"NCL"} and set(drill["Sub-group"]) == {"London local authorities"}
+
+
+def test_sub_group_filter_narrows_the_list_and_the_drill_down(data_dir):
+    at = open_page(sub_group="SG06")
+    assert grid(at, "sub_groups")["ID"].tolist() == ["SG06"]
+    assert at.selectbox(key="drill_sub_group").options == ["SG06 · Mayor of London/Greater London Assembly"]
+    assert set(grid(at, "drill")["Sub-group"]) == {"Mayor of London/Greater London Assembly"}
