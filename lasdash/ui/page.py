@@ -86,7 +86,7 @@ def table(ctx: Context, view: str, df: pd.DataFrame | None = None, *, key: str, 
 def download(ctx: Context, view: str, flt: Filter, *, key: str) -> None:
     snapshot_id = ctx.manifest.id
     st.download_button(
-        f"Download CSV ({queries.VIEWS[view].title.lower()})",
+        f"Download CSV: {queries.VIEWS[view].title}",
         data=lambda: csv_bytes(snapshot_id, view, flt),  # built only when clicked
         file_name=export.file_name(view, flt.slug(), ctx.manifest.created_at),
         mime="text/csv", key=f"dl_{key}", icon=":material/download:", on_click="ignore",

@@ -69,7 +69,7 @@ def test_junk_parameter_shows_a_note_and_clear_filters_resets(page, server):
 def test_filtered_jhosc_csv_download(page, server):
     open_page(page, server, "jhosc", "hcp=SWL")
     with page.expect_download() as info:
-        page.get_by_role("button", name="Download CSV (jhosc chairs and vice chairs)").click()
+        page.get_by_role("button", name="Download CSV: JHOSC chairs and vice chairs").click()
     download = info.value
     assert download.suggested_filename.startswith("lasdash_jhosc_hcp-SWL_") and download.suggested_filename.endswith(".csv")
     data = open(download.path(), "rb").read()
