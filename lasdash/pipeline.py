@@ -4,13 +4,12 @@ The CLI, the Data page and the benchmark all go through these functions.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import config
 from .reader import DEFAULT_LIMITS, Limits, read_workbook
-from .snapshots import Manifest, SnapshotStore, StaleSnapshot, diff_tables
+from .snapshots import Manifest, SnapshotStore, StaleSnapshot
 from .validate import Validation, validate
 
 BOOTSTRAP_AUTHOR = "lasdash (bootstrap from the bundled default map)"
@@ -40,14 +39,6 @@ def publish(store: SnapshotStore, path: Path | str, *, author: str, note: str = 
     return Outcome(validation, manifest)
 
 
-def preview(store: SnapshotStore, validation: Validation):
-    """What publishing would change, against the current snapshot."""
-    current = store.current_id()
-    if current is None:
-        return []
-    return diff_tables(store.read_all(current), validation.tables)
-
-
 def open_store(root: Path | str | None = None) -> SnapshotStore:
     """The store, bootstrapped from the default workbook on first use."""
     store = SnapshotStore(root or config.data_dir())
@@ -62,6 +53,3 @@ def open_store(root: Path | str | None = None) -> SnapshotStore:
                                "\n".join(map(str, outcome.validation.errors[:20])))
     return store
 
-
-def sha256(path: Path | str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -5,7 +5,7 @@ all derive from SHEETS. Adding a column is one edit here.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 FOOTPRINTS = ("NWL", "NCL", "NEL", "SEL", "SWL", "London", "National")
 HCP_CODES = FOOTPRINTS[:5]

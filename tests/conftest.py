@@ -1,4 +1,3 @@
-import copy
 import sys
 from pathlib import Path
 
@@ -7,9 +6,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lasdash import config, pipeline  # noqa: E402
+from lasdash import pipeline  # noqa: E402
 from lasdash.defaults import load_seed_tables  # noqa: E402
-from lasdash.snapshots import SnapshotStore  # noqa: E402
 from lasdash.workbook import save_workbook  # noqa: E402
 
 

@@ -6,24 +6,16 @@ import csv
 import io
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from lasdash import cli, config, queries
+import apptest
+from lasdash import cli, queries
 from lasdash.ui.page import csv_bytes
 
-APP = str(config.REPO_ROOT / "app.py")
 PAGE_FILES = ["app_pages/overview.py", "app_pages/sub_groups.py", "app_pages/hcp_governance.py", "app_pages/jhosc.py",
               "app_pages/engagement.py", "app_pages/recommendations.py", "app_pages/people.py"]
 
 
-def open_app(page=None, **params):
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    return at
+open_app = apptest.open_page
 
 
 def all_text(at):

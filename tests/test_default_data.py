@@ -1,7 +1,6 @@
 """The bundled map against its sources: a sample of rows from every chart, checked by hand-picked
 facts, plus mechanical checks that every name and recommendation appears in the document it cites."""
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest

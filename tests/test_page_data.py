@@ -1,12 +1,11 @@
 """The Data page: downloads for everyone; upload, preview, publish and rollback for editors only."""
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from lasdash import config, editors
+import apptest
+from lasdash import editors
 from lasdash.snapshots import SnapshotStore
 
-APP = str(config.REPO_ROOT / "app.py")
 PASSWORD = "correct horse battery staple"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -25,13 +24,7 @@ def editing_on(monkeypatch, data_dir):
 
 
 def data_page(**params):
-    at = AppTest.from_file(APP, default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page("app_pages/data.py").run()
-    assert not at.exception, at.exception
-    return at
+    return apptest.open_page("app_pages/data.py", **params)
 
 
 def unlock(at, name="Ed Itor", password=PASSWORD):

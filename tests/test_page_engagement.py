@@ -1,9 +1,9 @@
 """AppTest: the engagement coverage page (heatmap, levels, engaged and not-engaged lists, timeline)."""
 import pandas as pd
 from streamlit import dataframe_util
-from streamlit.testing.v1 import AppTest
 
-from lasdash import config, pipeline, queries
+import apptest
+from lasdash import pipeline, queries
 
 PAGE = "app_pages/engagement.py"
 # each table is known by a column only its view has (an empty view shows a note instead of a table)
@@ -12,13 +12,7 @@ CHARTS = ["heatmap", "levels", "timeline"]
 
 
 def open_page(**params):
-    at = AppTest.from_file(str(config.REPO_ROOT / "app.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return apptest.open_page(PAGE, **params)
 
 
 def grid(at, name):

@@ -1,7 +1,6 @@
 """AppTest: the HCP governance page (who runs each partnership, its forums, programme leads, LAS coverage)."""
-from streamlit.testing.v1 import AppTest
 
-from lasdash import config
+import apptest
 
 PAGE = "app_pages/hcp_governance.py"
 PARTNERSHIPS = {
@@ -14,13 +13,7 @@ PARTNERSHIPS = {
 
 
 def open_page(**params):
-    at = AppTest.from_file(str(config.REPO_ROOT / "app.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return apptest.open_page(PAGE, **params)
 
 
 def grids(at, hcps=1):

@@ -1,21 +1,14 @@
 """AppTest: the people page (search by name or alias, every seat a person holds, who holds the most seats)."""
 from streamlit import dataframe_util
-from streamlit.testing.v1 import AppTest
 
-from lasdash import config
+import apptest
 
 PAGE = "app_pages/people.py"
 HEAVERSEDGE = "Dr Jonty Heaversedge"
 
 
 def open_page(**params):
-    at = AppTest.from_file(str(config.REPO_ROOT / "app.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return apptest.open_page(PAGE, **params)
 
 
 def tables(at):

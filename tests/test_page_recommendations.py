@@ -4,22 +4,16 @@ import json
 
 import pandas as pd
 from streamlit import dataframe_util
-from streamlit.testing.v1 import AppTest
 
-from lasdash import config, pipeline
+import apptest
+from lasdash import pipeline
 
 PAGE = "app_pages/recommendations.py"
 HC = [f"REC-001-HC{i}" for i in range(1, 7)]
 
 
 def open_page(**params):
-    at = AppTest.from_file(str(config.REPO_ROOT / "app.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return apptest.open_page(PAGE, **params)
 
 
 def kpis(at):

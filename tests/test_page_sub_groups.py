@@ -1,19 +1,12 @@
 """AppTest: the sub-groups page (the 11 sub-groups, their spread by footprint, and the drill-down)."""
-from streamlit.testing.v1 import AppTest
 
-from lasdash import config
+import apptest
 
 PAGE = "app_pages/sub_groups.py"
 
 
 def open_page(**params):
-    at = AppTest.from_file(str(config.REPO_ROOT / "app.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return apptest.open_page(PAGE, **params)
 
 
 GRIDS = ["sub_groups", "spread", "drill"]  # the page's tables, in order

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from lasdash import pipeline
-from lasdash.snapshots import SnapshotStore, StaleSnapshot, StoreError, describe
+from lasdash.snapshots import StaleSnapshot, StoreError, describe
 
 
 def test_bootstrap_publishes_the_default_map_once(data_dir):

@@ -1,0 +1,17 @@
+"""Opening the app at a page in AppTest, the way a link would: query parameters first, then the page."""
+from streamlit.testing.v1 import AppTest
+
+from lasdash import config
+
+APP = str(config.REPO_ROOT / "app.py")
+
+
+def open_page(page: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
