@@ -12,6 +12,7 @@ people = ctx.run("people")
 forums = ctx.run("forums")
 roles = ctx.run("roles")
 recs = ctx.run("recommendations")
+relationships = ctx.run("relationships")
 engaged = int((organisations["Engaged"] == "Yes").sum())
 coverage = f"{100 * engaged / len(organisations):.0f}%" if len(organisations) else "–"
 open_recs = recs[~recs["Status"].isin(["Done", "Closed", "Superseded"])]
@@ -28,6 +29,9 @@ page.kpis([
     ("Open recommendations", len(open_recs), "Status not Done, Closed or Superseded (blank counts as open)"),
     ("Overdue", int((open_recs["Overdue"] == "Yes").sum()), "Past their due date and not done"),
     ("Data gaps", gaps, "Seats whose holder is unknown: unknown chairs, TBC leads"),
+    ("Relationships overdue", int((relationships["Overdue"] == "Yes").sum()),
+     f"Organisations not contacted within their contact interval; "
+     f"{int((relationships['Status'] == 'No interval set').sum())} have no interval set yet (Stale relationships)"),
 ])
 
 st.caption(f"Snapshot {ctx.manifest.id}, published {ctx.manifest.created_at:%d %b %Y %H:%M} UTC by "

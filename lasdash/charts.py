@@ -74,3 +74,85 @@ def timeline(df: pd.DataFrame, *, label: str, start: str, end: str, title: str =
     points = base.transform_filter(alt.datum.kind == "On a date").mark_point(
         shape="diamond", size=120, filled=True, color=DARK_BLUE).encode(x=x)
     return (periods + points).properties(height=alt.Step(20))
+
+
+# Shapes and colours of the network's node types: shape too, so colour is never the only signal.
+NETWORK_TYPES = {"Person": ("circle", NHS_BLUE), "Forum": ("square", GREEN), "Organisation": ("diamond", ORANGE)}
+
+
+def network(nodes: pd.DataFrame, edges: pd.DataFrame, *, title: str = "", height: int = 640) -> alt.LayerChart:
+    """A node-link picture: edges as lines, nodes sized by connections, names as labels; zoom and pan with the mouse.
+
+    nodes: x, y, Name, Type, Connections, Footprints, Label; edges: x, y, x2, y2 and tooltip columns.
+    """
+    no_axis = alt.Axis(title=None, labels=False, ticks=False, domain=False, grid=False)
+    x, y = alt.X("x:Q", axis=no_axis), alt.Y("y:Q", axis=no_axis)
+    kinds = list(NETWORK_TYPES)
+    links = alt.Chart(edges).mark_rule(color=DARK_GREY, opacity=0.35, strokeWidth=1).encode(
+        x=x, y=y, x2="x2:Q", y2="y2:Q", tooltip=["Person", "Forum or organisation", "Roles"])
+    points = alt.Chart(nodes).mark_point(filled=True, opacity=0.9, stroke="white", strokeWidth=1).encode(
+        x=x, y=y,
+        shape=alt.Shape("Type:N", scale=alt.Scale(domain=kinds, range=[v[0] for v in NETWORK_TYPES.values()]),
+                        legend=alt.Legend(title=None, orient="top")),
+        color=alt.Color("Type:N", scale=alt.Scale(domain=kinds, range=[v[1] for v in NETWORK_TYPES.values()]),
+                        legend=alt.Legend(title=None, orient="top")),
+        size=alt.Size("Connections:Q", scale=alt.Scale(range=[60, 600]), legend=None),
+        tooltip=["Name", "Type", "Connections", "Footprints"])
+    labels = alt.Chart(nodes).transform_filter(alt.datum.Label != "").mark_text(
+        align="left", dx=8, dy=-6, fontSize=11, color=DARK_BLUE).encode(x=x, y=y, text="Label:N")
+    return alt.layer(links, points, labels, title=title).properties(height=height).interactive()
+
+
+def power_interest_grid(df: pd.DataFrame, *, power: str = "Power", interest: str = "Interest",
+                        priority: str = "Priority", name: str = "Organisation",
+                        levels: tuple = ("Low", "Medium", "High"),
+                        title: str = "") -> alt.LayerChart:
+    """Mendelow's grid: power up, interest across; each cell names its priority and counts its organisations.
+
+    The priority of each cell comes from the rows (the view decides it); a cell with no organisation reads '0'.
+    """
+    shades = {"Manage closely": DARK_BLUE, "Keep satisfied": NHS_BLUE, "Keep informed": LIGHT_BLUE,
+              "Monitor": PALE_GREY}
+    cells = []
+    for p in levels:
+        for i in levels:
+            rows = df[(df[power] == p) & (df[interest] == i)]
+            names = rows[name].tolist()
+            label = rows[priority].iloc[0] if len(rows) else ""
+            cells.append({power: p, interest: i, priority: label, "Organisations": len(names),
+                          "Text": f"{label}\n{len(names)}" if label else "0",
+                          "Who": "; ".join(names[:12]) + (f"; and {len(names) - 12} more" if len(names) > 12 else "")})
+    cells = pd.DataFrame(cells)
+    base = alt.Chart(cells, title=title).encode(
+        x=alt.X(f"{interest}:N", sort=list(levels), title=f"{interest} →", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{power}:N", sort=list(reversed(levels)), title=f"{power} →"),
+        tooltip=[power, interest, priority, "Organisations", "Who"])
+    rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color(f"{priority}:N", scale=alt.Scale(domain=[*shades, ""], range=[*shades.values(), "white"]),
+                        legend=None))
+    dark = alt.FieldOneOfPredicate(field=priority, oneOf=["Manage closely", "Keep satisfied"])
+    text = base.mark_text(fontSize=13, lineBreak="\n").encode(
+        text="Text:N", color=alt.condition(dark, alt.value("white"), alt.value(DARK_GREY)))
+    return (rect + text).properties(height=330, width=alt.Step(170))
+
+
+# Stale relationships: green within the interval, amber past it, red at twice it (the status text says so too).
+CONTACT_STATUS_COLOURS = {"Within interval": GREEN, "Overdue": WARM_YELLOW, "Overdue: twice the interval": RED}
+
+
+def contact_status(df: pd.DataFrame, *, name: str = "Organisation", days: str = "Days since",
+                   interval: str = "Contact every (days)", status: str = "Status", title: str = "") -> alt.LayerChart:
+    """Days since the last contact per organisation, coloured and labelled by status, with a tick at its interval."""
+    df = df.assign(Label=df[status] + " · " + df[days].astype(str) + " days (every " + df[interval].astype(str) + ")")
+    order = df.sort_values(days, ascending=False)[name].tolist()
+    base = alt.Chart(df, title=title).encode(
+        y=alt.Y(f"{name}:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        tooltip=[name, status, days, interval, "LAS relationship owner", "Last contact from"])
+    bars = base.mark_bar().encode(
+        x=alt.X(f"{days}:Q", title="Days since the last contact", axis=alt.Axis(format="d", tickMinStep=1)),
+        color=alt.Color(f"{status}:N", scale=alt.Scale(domain=list(CONTACT_STATUS_COLOURS),
+                                                       range=list(CONTACT_STATUS_COLOURS.values())),
+                        legend=alt.Legend(title=None, orient="top")))
+    ticks = base.mark_tick(color=DARK_BLUE, thickness=3, size=20).encode(x=f"{interval}:Q")
+    text = base.mark_text(align="left", dx=4, color=DARK_GREY).encode(x=f"{days}:Q", text="Label:N")
+    return (bars + ticks + text).properties(height=alt.Step(24))

@@ -130,6 +130,15 @@ def _v(name, title, sql, footprint_col=None, sub_group_col=None, null_is_wider=F
     return View(name, title, sql, footprint_col, sub_group_col, null_is_wider, tuple(search))
 
 
+# An organisation's owners as '; A; B;': searching for '; A;' (owner_search) finds A's list, not 'A. N. Other's.
+OWNER_LIST = "'; ' || regexp_replace(r.las_owner, '\\s*;\\s*', '; ', 'g') || ';'"
+
+
+def owner_search(owner: str) -> str:
+    """The search text that matches one owner exactly (ignoring case) in the relationships view."""
+    return f"; {owner.strip()};"
+
+
 VIEWS: dict[str, View] = {v.name: v for v in [
     _v("jhosc", "JHOSC chairs and vice chairs", """
         SELECT f.name AS "JHOSC", f.footprint AS "Footprint",
@@ -345,6 +354,211 @@ VIEWS: dict[str, View] = {v.name: v for v in [
         QUALIFY row_number() OVER (PARTITION BY o.footprint ORDER BY count(s.id) DESC, o.name) = 1
         ORDER BY array_position(['NWL','NCL','NEL','SEL','SWL'], o.footprint)
     """, "o.footprint", "o.sub_group_id"),
+    _v("network_links", "Network links: each named seat as person to forum or organisation", """
+        SELECT s.person_id AS "Person ID", s.person_display AS "Person",
+          coalesce(s.forum_id, s.organisation_id) AS "Place ID",
+          coalesce(s.forum_name, s.organisation_name) AS "Forum or organisation",
+          CASE WHEN s.forum_id IS NOT NULL THEN 'Forum' ELSE 'Organisation' END AS "Place type",
+          s.role AS "Role", s.programme AS "Programme", s.eff_footprint AS "Footprint", s.id AS "Seat ID",
+          s.source AS "Source"
+        FROM seats s
+        WHERE NOT s.is_gap AND {where}
+        ORDER BY s.person_name, s.id
+    """, "s.eff_footprint", "s.eff_sub_group"),
+    _v("boundary_spanners", "Boundary spanners: people whose seats span the most forums and footprints", """
+        SELECT s.person_id AS "ID", s.person_display AS "Person",
+          count(DISTINCT coalesce(s.forum_id, s.organisation_id)) AS "Forums and organisations",
+          count(DISTINCT s.eff_footprint) AS "Footprints", count(*) AS "Seats",
+          count(DISTINCT s.eff_sub_group) AS "Sub-groups",
+          string_agg(DISTINCT s.eff_footprint, ', ' ORDER BY s.eff_footprint) AS "Footprint list",
+          string_agg(DISTINCT coalesce(s.forum_name, s.organisation_name), '; '
+                     ORDER BY coalesce(s.forum_name, s.organisation_name)) AS "Sits on",
+          string_agg(DISTINCT s.source, '; ' ORDER BY s.source) AS "Source"
+        FROM seats s
+        WHERE NOT s.is_gap AND {where}
+        GROUP BY s.person_id, s.person_display, s.person_name
+        HAVING count(DISTINCT coalesce(s.forum_id, s.organisation_id)) >= 2
+        ORDER BY "Forums and organisations" DESC, "Footprints" DESC, "Seats" DESC, s.person_name, s.person_id
+    """, "s.eff_footprint", "s.eff_sub_group"),
+    _v("shared_members", "Forums and organisations that share members", """
+        WITH m AS (
+          SELECT DISTINCT s.person_id, s.person_display, coalesce(s.forum_id, s.organisation_id) AS place_id,
+            coalesce(s.forum_name, s.organisation_name) AS place,
+            CASE WHEN s.forum_id IS NOT NULL THEN f.footprint ELSE o.footprint END AS place_footprint
+          FROM seats s LEFT JOIN forums f ON f.id = s.forum_id LEFT JOIN organisations o ON o.id = s.organisation_id
+          WHERE NOT s.is_gap AND {where})
+        SELECT a.place AS "Forum or organisation", a.place_footprint AS "Footprint",
+          b.place AS "Shares members with", b.place_footprint AS "Its footprint",
+          count(*) AS "Shared members", string_agg(a.person_display, '; ' ORDER BY a.person_display) AS "Who"
+        FROM m a JOIN m b ON a.person_id = b.person_id AND a.place_id < b.place_id
+        GROUP BY a.place_id, a.place, a.place_footprint, b.place_id, b.place, b.place_footprint
+        ORDER BY "Shared members" DESC, a.place, b.place
+    """, "s.eff_footprint", "s.eff_sub_group"),
+    _v("priorities", "Power/interest priorities (Mendelow grid) of assessed organisations", """
+        WITH reached AS (
+          SELECT e.organisation_id,
+            min(array_position(['Co-produce', 'Engage on specific aspects', 'Keep informed'], e.level)) AS depth
+          FROM engagements e WHERE e.level IS NOT NULL GROUP BY e.organisation_id)
+        SELECT o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.footprint AS "Footprint",
+          o.power AS "Power", o.interest AS "Interest",
+          -- Mendelow's grid is two by two: only 'High' moves an organisation up, so 'Medium' counts as low
+          CASE WHEN o.power = 'High' AND o.interest = 'High' THEN 'Manage closely'
+               WHEN o.power = 'High' THEN 'Keep satisfied'
+               WHEN o.interest = 'High' THEN 'Keep informed'
+               ELSE 'Monitor' END AS "Priority",
+          o.target_level AS "Target engagement",
+          ['Co-produce', 'Engage on specific aspects', 'Keep informed'][r.depth] AS "Level reached",
+          o.las_owner AS "LAS relationship owner", o.source AS "Source"
+        FROM org_x o LEFT JOIN reached r ON r.organisation_id = o.id
+        WHERE o.power IS NOT NULL AND o.interest IS NOT NULL AND {where}
+        ORDER BY array_position(['Manage closely', 'Keep satisfied', 'Keep informed', 'Monitor'], "Priority"),
+          array_position(['High', 'Medium', 'Low'], o.power), array_position(['High', 'Medium', 'Low'], o.interest),
+          o.name
+    """, "o.footprint", "o.sub_group_id"),
+    _v("not_assessed", "Organisations not yet assessed for power and interest", """
+        SELECT o.id AS "ID", o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.category AS "Category",
+          o.footprint AS "Footprint",
+          CASE WHEN o.power IS NULL AND o.interest IS NULL THEN 'Power and interest'
+               WHEN o.power IS NULL THEN 'Power' ELSE 'Interest' END AS "Missing",
+          o.source AS "Source"
+        FROM org_x o
+        WHERE (o.power IS NULL OR o.interest IS NULL) AND {where}
+        ORDER BY o.sub_group_id, o.name
+    """, "o.footprint", "o.sub_group_id"),
+    _v("engagement_gaps", "Target engagement level against the level reached", """
+        WITH reached AS (
+          SELECT e.organisation_id, count(*) AS engagements,
+            min(array_position(['Co-produce', 'Engage on specific aspects', 'Keep informed'], e.level)) AS depth
+          FROM engagements e WHERE e.organisation_id IS NOT NULL GROUP BY e.organisation_id)
+        SELECT * EXCLUDE (sub_group_id) FROM (
+          SELECT o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.footprint AS "Footprint",
+            o.target_level AS "Target engagement",
+            coalesce(['Co-produce', 'Engage on specific aspects', 'Keep informed'][r.depth],
+                     CASE WHEN r.engagements > 0 THEN 'Level not recorded' ELSE 'Not engaged' END) AS "Level reached",
+            CASE WHEN r.depth IS NULL AND r.engagements > 0 THEN 'Engaged, level not recorded'
+                 WHEN r.depth IS NULL THEN 'No engagement recorded'
+                 WHEN r.depth > array_position(['Co-produce', 'Engage on specific aspects', 'Keep informed'],
+                                               o.target_level) THEN 'Below target'
+                 ELSE 'Target met' END AS "Gap",
+            o.las_owner AS "LAS relationship owner", o.last_engaged AS "Last engaged (date)", o.source AS "Source",
+            o.sub_group_id
+          FROM org_x o LEFT JOIN reached r ON r.organisation_id = o.id
+          WHERE o.target_level IS NOT NULL AND {where})
+        ORDER BY array_position(['No engagement recorded', 'Below target', 'Engaged, level not recorded', 'Target met'],
+          "Gap"), sub_group_id, "Organisation"
+    """, "o.footprint", "o.sub_group_id"),
+    _v("relationships", "Stale relationships: days since the last contact against each organisation's interval", """
+        WITH contact AS (
+          SELECT e.organisation_id, e.date, e.period,
+            -- a stated period counts to its last day, the latest the contact can have been (as parse_period)
+            CASE WHEN e.date IS NULL AND regexp_full_match(e.period, '(?i)[a-z]{{3,9}}\\.? \\d{{4}}'
+                   || '(\\s*(-|to|[\\x{{2010}}-\\x{{2015}}\\x{{2212}}])\\s*[a-z]{{3,9}}\\.? \\d{{4}})?')
+                 THEN last_day(try_strptime(left(regexp_extract(e.period, '([A-Za-z]{{3,9}})\\.? \\d{{4}}$', 1), 3)
+                   || ' ' || regexp_extract(e.period, '(\\d{{4}})$', 1), '%b %Y')) END AS period_end,
+            try_strptime(left(regexp_extract(e.period, '^([A-Za-z]{{3,9}})', 1), 3) || ' '
+                         || regexp_extract(e.period, '^[A-Za-z]{{3,9}}\\.? (\\d{{4}})', 1), '%b %Y') AS period_start
+          FROM engagements e WHERE e.organisation_id IS NOT NULL),
+        latest AS (
+          SELECT organisation_id, max(date) AS last_dated,
+            max(period_end) FILTER (WHERE period_start <= period_end) AS last_period_end,
+            arg_max(period, period_end) FILTER (WHERE period_start <= period_end) AS last_period
+          FROM contact GROUP BY organisation_id),
+        r AS (
+          SELECT o.*, greatest(l.last_dated, l.last_period_end)::DATE AS last_contact,
+            CASE WHEN l.last_dated >= l.last_period_end OR l.last_period_end IS NULL THEN 'Dated engagement'
+                 ELSE 'End of the period ' || l.last_period END AS basis
+          FROM org_x o LEFT JOIN latest l ON l.organisation_id = o.id)
+        SELECT r.name AS "Organisation", r.sub_group_name AS "Sub-group", r.footprint AS "Footprint",
+          r.las_owner AS "LAS relationship owner", r.contact_every_days AS "Contact every (days)",
+          r.last_contact AS "Last contact",
+          CASE WHEN r.last_contact IS NOT NULL THEN r.basis END AS "Last contact from",
+          current_date - r.last_contact AS "Days since",
+          CASE WHEN r.contact_every_days IS NULL THEN 'No interval set'
+               WHEN r.last_contact IS NULL THEN 'No contact recorded'
+               WHEN current_date - r.last_contact >= 2 * r.contact_every_days THEN 'Overdue: twice the interval'
+               WHEN current_date - r.last_contact > r.contact_every_days THEN 'Overdue'
+               ELSE 'Within interval' END AS "Status",
+          CASE WHEN current_date - r.last_contact > r.contact_every_days THEN 'Yes' ELSE 'No' END AS "Overdue",
+          r.source AS "Source"
+        FROM r
+        WHERE {where}
+        ORDER BY array_position(['Overdue: twice the interval', 'Overdue', 'No contact recorded', 'Within interval',
+                                 'No interval set'], "Status"), "Days since" DESC NULLS LAST, r.sub_group_id, r.name
+    """, "r.footprint", "r.sub_group_id", search=(OWNER_LIST,)),
+    _v("gap_unknown_chairs", "Data gaps: chairs and vice chairs not known", """
+        SELECT coalesce(s.forum_name, s.organisation_name) AS "Forum or organisation", s.role AS "Role",
+          s.eff_footprint AS "Footprint", s.note AS "Note", s.id AS "Seat ID", s.source AS "Source"
+        FROM seats s
+        WHERE s.is_gap AND s.role IN ('Chair', 'Co-chair', 'Independent Chair', 'Interim Chair', 'Vice Chair',
+                                      'Deputy Chair', 'Convenor') AND {where}
+        ORDER BY array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], s.eff_footprint),
+          "Forum or organisation", s.id
+    """, "s.eff_footprint", "s.eff_sub_group"),
+    _v("gap_tbc_leads", "Data gaps: leads marked TBC in the source", """
+        SELECT coalesce(s.programme, s.forum_name, s.organisation_name) AS "Programme or forum", s.role AS "Role",
+          s.area AS "Area", s.eff_footprint AS "Footprint", coalesce(s.person_display, 'Unknown') AS "Person",
+          s.note AS "Note", s.id AS "Seat ID", s.source AS "Source"
+        FROM seats s
+        WHERE regexp_matches(s.note, '\\bTBC\\b', 'i') AND {where}
+        ORDER BY "Programme or forum", s.id
+    """, "s.eff_footprint", "s.eff_sub_group"),
+    _v("gap_forums_without_chair", "Data gaps: forums with no named chair", """
+        SELECT f.id AS "ID", f.name AS "Forum", f.kind AS "Kind", f.footprint AS "Footprint",
+          f.host_name AS "Host organisation",
+          CASE WHEN bool_or(s.is_gap) THEN 'Chair seat recorded, holder unknown' ELSE 'No chair recorded' END AS "Gap",
+          f.source AS "Source"
+        FROM forum_x f
+        LEFT JOIN seats s ON s.forum_id = f.id AND s.role IN ('Chair', 'Co-chair', 'Independent Chair', 'Interim Chair')
+        WHERE {where}
+        GROUP BY f.id, f.name, f.kind, f.footprint, f.host_name, f.source
+        HAVING NOT coalesce(bool_or(NOT s.is_gap), FALSE)
+        ORDER BY array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], f.footprint), f.kind, f.name
+    """, "f.footprint", "f.sub_group_id"),
+    _v("gap_organisations_without_owner", "Data gaps: organisations without a LAS relationship owner", """
+        SELECT o.id AS "ID", o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.footprint AS "Footprint",
+          CASE WHEN o.engaged THEN 'Yes' ELSE 'No' END AS "Engaged", o.source AS "Source"
+        FROM org_x o
+        WHERE o.las_owner IS NULL AND {where}
+        ORDER BY o.sub_group_id, o.name
+    """, "o.footprint", "o.sub_group_id"),
+    _v("gap_people_without_role", "Data gaps: people with no seat", """
+        SELECT p.id AS "ID", trim(coalesce(p.title || ' ', '') || p.name) AS "Name",
+          p.substantive_role AS "Substantive role", o.name AS "Organisation", o.footprint AS "Footprint",
+          p.source AS "Source"
+        FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
+        WHERE NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id) AND {where}
+        ORDER BY p.name, p.id
+    """, "o.footprint", "o.sub_group_id", null_is_wider=True),
+    _v("gap_rows_without_source", "Data gaps: rows whose source names no chart or section", """
+        SELECT x.sheet AS "Sheet", x.id AS "ID", x.label AS "Row", x.source AS "Source"
+        FROM (SELECT 'Sub-groups' AS sheet, id, name AS label, source, NULL AS footprint, id AS sub_group_id, 1 AS n
+                FROM sub_groups
+              UNION ALL SELECT 'Categories', id, name, source, NULL, sub_group_id, 2 FROM categories
+              UNION ALL SELECT 'Organisations', id, name, source, footprint, sub_group_id, 3 FROM organisations
+              UNION ALL SELECT 'People', p.id, p.name, p.source, o.footprint, o.sub_group_id, 4
+                FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
+              UNION ALL SELECT 'Forums', id, name, source, footprint, sub_group_id, 5 FROM forum_x
+              UNION ALL SELECT 'Roles', id, coalesce(person_display, 'Unknown') || ', ' || role, source, eff_footprint,
+                eff_sub_group, 6 FROM seats
+              UNION ALL SELECT 'Engagements', e.id, coalesce(o.name, e.period, CAST(e.date AS VARCHAR)), e.source,
+                o.footprint, o.sub_group_id, 7 FROM engagements e LEFT JOIN organisations o ON o.id = e.organisation_id
+              UNION ALL SELECT 'Recommendations', r.id, r.text, r.source, o.footprint, o.sub_group_id, 8
+                FROM recommendations r LEFT JOIN organisations o ON o.id = r.made_by_id) x
+        -- the validator requires a source; one naming only the document leaves the reader nowhere to look
+        WHERE (x.source IS NULL OR NOT regexp_matches(trim(x.source), '^\\S+\\s+\\S')) AND {where}
+        ORDER BY x.n, x.id
+    """, "x.footprint", "x.sub_group_id", null_is_wider=True),
+    _v("gap_recommendations", "Data gaps: recommendations without an owner or a status", """
+        SELECT r.id AS "ID", r.text AS "Recommendation", d.title AS "Source document",
+          CASE WHEN r.owner IS NULL AND r.status IS NULL THEN 'Owner and status'
+               WHEN r.owner IS NULL THEN 'Owner' ELSE 'Status' END AS "Missing",
+          r.owner AS "Owner", r.status AS "Status", r.source AS "Source"
+        FROM recommendations r
+        LEFT JOIN documents d ON d.id = r.document_id
+        LEFT JOIN organisations o ON o.id = r.made_by_id
+        WHERE (r.owner IS NULL OR r.status IS NULL) AND {where}
+        ORDER BY r.document_id, r.id
+    """, "o.footprint", "o.sub_group_id", null_is_wider=True),
 ]}
 
 

@@ -9,5 +9,9 @@ PAGES = [
     st.Page("app_pages/engagement.py", title="Engagement coverage", icon=":material/handshake:"),
     st.Page("app_pages/recommendations.py", title="Recommendations", icon=":material/checklist:"),
     st.Page("app_pages/people.py", title="People", icon=":material/person_search:"),
+    st.Page("app_pages/network.py", title="Influence network", icon=":material/hub:"),
+    st.Page("app_pages/priorities.py", title="Priorities", icon=":material/grid_view:"),
+    st.Page("app_pages/relationships.py", title="Stale relationships", icon=":material/schedule:"),
+    st.Page("app_pages/gaps.py", title="Data gaps", icon=":material/report:"),
     st.Page("app_pages/data.py", title="Data", icon=":material/database:"),
 ]

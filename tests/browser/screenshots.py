@@ -9,7 +9,8 @@ from .server import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, wait_for_app
 SHOTS = [  # file name, path and query
     ("overview", ""), ("sub_groups", "sub_groups"), ("hcp_governance", "hcp_governance?hcp=NCL"),
     ("jhosc", "jhosc"), ("engagement", "engagement"), ("recommendations", "recommendations"),
-    ("people", "people?q=Sarah%20Blow"), ("data", "data"),
+    ("people", "people?q=Sarah%20Blow"), ("network", "network"), ("priorities", "priorities"),
+    ("relationships", "relationships"), ("gaps", "gaps"), ("data", "data"),
 ]
 
 

@@ -14,6 +14,10 @@ PAGES = {  # url path -> title
     "engagement": "Engagement coverage",
     "recommendations": "Recommendations",
     "people": "People",
+    "network": "Influence network",
+    "priorities": "Priorities",
+    "relationships": "Stale relationships",
+    "gaps": "Data gaps",
 }
 
 

@@ -1,0 +1,57 @@
+"""Where should LAS spend its time? Mendelow's power/interest grid, target engagement against the level reached,
+and the organisations still to assess."""
+import streamlit as st
+
+from lasdash import charts
+from lasdash.ui import page
+
+UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
+
+ctx = page.header("Priorities", "Where should LAS spend its time: whom to manage closely, keep satisfied, "
+                                "keep informed or monitor, and where is engagement short of its target?")
+assessed = ctx.run("priorities")
+todo = ctx.run("not_assessed")
+levels = ctx.run("engagement_gaps")
+mapped = len(assessed) + len(todo)
+short = levels[levels["Gap"] != "Target met"]
+page.kpis([
+    ("Assessed", f"{len(assessed)} of {mapped}", "Organisations with both Power and Interest set"),
+    ("Not yet assessed", len(todo), "Organisations missing Power, Interest or both"),
+    ("Manage closely", int((assessed["Priority"] == "Manage closely").sum()), "High power and high interest"),
+    ("Short of target", f"{len(short)} of {len(levels)}" if len(levels) else "No targets set",
+     "Organisations with a target engagement level that is not yet reached (or not recorded)"),
+])
+
+if todo.shape[0] and assessed.empty:  # the seed map's state: say what to do, not just that the grid is empty
+    st.warning(f"**{len(todo)} organisations not yet assessed**: add Power and Interest (High, Medium or Low) in the "
+               "Organisations sheet of the workbook and publish it; they will then appear on the grid.",
+               icon=":material/edit_note:")
+
+st.subheader("Power and interest")
+st.caption("Mendelow's grid has two levels on each axis; here only **High** moves an organisation up, so Medium "
+           "counts as low (High power with Medium interest is 'Keep satisfied'). Each cell names its priority and "
+           "counts its organisations.")
+if not page.empty_note(assessed, "organisations with power and interest assessed"):
+    page.chart(charts.power_interest_grid(assessed))
+    page.table(ctx, "priorities", assessed, key="priorities")
+
+st.subheader("Target engagement against the level reached")
+st.caption("Levels, deepest first: Co-produce, Engage on specific aspects, Keep informed (seed 001). The level "
+           "reached is the deepest recorded in the Engagements sheet.")
+if levels.empty:
+    st.info("No organisation under the current filter has a target engagement level: set 'Target engagement' "
+            "(Co-produce, Engage on specific aspects or Keep informed) in the Organisations sheet to track it here.",
+            icon=":material/edit_note:")
+else:
+    mix = levels.groupby("Gap").size().rename("Organisations").reset_index()
+    page.chart(charts.bar_with_labels(mix, "Gap", "Organisations", sort=["No engagement recorded", "Below target",
+                                                                         "Engaged, level not recorded", "Target met"]))
+    page.table(ctx, "engagement_gaps", levels, key="engagement_gaps", column_config={"Last engaged (date)": UK_DATE})
+
+st.subheader(f"Not yet assessed ({len(todo)})")
+st.caption("The to-do list: organisations to score for power and interest in the workbook.")
+if todo.empty:
+    st.success("Every organisation under the current filter has power and interest assessed.",
+               icon=":material/check_circle:")
+else:
+    page.table(ctx, "not_assessed", todo, key="not_assessed")

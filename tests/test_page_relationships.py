@@ -1,0 +1,165 @@
+"""AppTest: stale relationships, on the default map (no intervals: a to-do list) and on a SYNTHETIC map.
+
+The owners, intervals and engagement dates below are invented for the test and marked so: a Documents row 'SYN'
+whose title says so, owners named 'Synthetic Owner ...', every added engagement citing 'SYN'. Dates are relative
+to today so the statuses do not drift as time passes.
+"""
+import datetime as dt
+
+import pandas as pd
+import pytest
+from streamlit import dataframe_util
+
+import apptest
+from lasdash import charts, pipeline, queries
+from lasdash.normalise import parse_period
+
+PAGE = "app_pages/relationships.py"
+TODAY = dt.date.today()
+A, B, AB = "Synthetic Owner A", "Synthetic Owner B", "Synthetic Owner Abbott"  # A's name is part of AB's
+# organisation ID -> (owner, contact every N days, days since a synthetic dated engagement or None)
+CONTACTS = {
+    "ORG-camden-ccg": (A, 30, 10),  # NCL: within
+    "ORG-lambeth-ccg": (B, 30, 45),  # SEL: overdue
+    "ORG-kingston-ccg": (A, 30, 60),  # SWL: exactly twice: red
+    "ORG-islington-ccg": (B, 30, 30),  # NCL: on the day: still within
+    "ORG-nel-hcp": (B, 60, None),  # NEL: no contact recorded
+    "ORG-gla": (f"{A}; {B}", 365, None),  # London: seed 001's period 'June 2022 - March 2023' and 24 Jan 2023
+    "ORG-ealing-ccg": (AB, 30, None),  # NWL: no contact recorded; not on A's list
+}
+
+
+def add_synthetic_document(tables):
+    tables["Documents"] = pd.concat([tables["Documents"], pd.DataFrame([{
+        "id": "SYN", "title": "SYNTHETIC TEST DATA - not real",
+        "note": "Owners, intervals and engagements invented by tests/test_page_relationships.py"}])], ignore_index=True)
+
+
+def publish(store, tables, write_workbook):
+    outcome = pipeline.publish(store, write_workbook(tables), author="tests (synthetic)", note="SYNTHETIC")
+    assert outcome.manifest, outcome.validation.errors
+
+
+@pytest.fixture
+def synthetic(store, tables, write_workbook):
+    add_synthetic_document(tables)
+    orgs = tables["Organisations"].set_index("id")
+    engagements = []
+    for org, (owner, every, days_ago) in CONTACTS.items():
+        orgs.loc[org, ["las_owner", "contact_every_days"]] = [owner, every]
+        if days_ago is not None:
+            engagements.append({"id": f"SYN-E-{org}", "organisation_id": org, "date": TODAY - dt.timedelta(days_ago),
+                                "summary": "Synthetic engagement for a test", "source": "SYN test"})
+    tables["Organisations"] = orgs.reset_index()
+    tables["Engagements"] = pd.concat([tables["Engagements"], pd.DataFrame(engagements)], ignore_index=True)
+    publish(store, tables, write_workbook)
+
+
+def relationships(at):
+    return next(d.value for d in at.dataframe if "Status" in d.value.columns).set_index("Organisation")
+
+
+def kpis(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_default_map_has_no_intervals_and_says_what_to_do(data_dir):
+    at = apptest.open_page(PAGE)
+    rel = relationships(at)
+    assert len(rel) == 121 and set(rel["Status"]) == {"No interval set"}
+    assert kpis(at)["No interval set"] == "121" and kpis(at)["Overdue"] == "0"
+    assert any("No contact interval is set for any of these 121 organisations" in w.value for w in at.warning)
+    assert any("No LAS relationship owner is set" in i.value for i in at.info)
+    assert not at.selectbox  # no owners to choose from yet
+    assert {m.label: m.value for m in apptest.open_page().metric}["Relationships overdue"] == "0"  # the overview
+    # the last contact is still shown: seed 001's engagement period counts to its last day
+    gla = rel.loc["Greater London Authority / Mayor of London"]
+    assert gla["Last contact"].date() == dt.date(2023, 3, 31)
+    assert gla["Last contact from"] == "End of the period June 2022 - March 2023"
+    assert gla["Days since"] == (TODAY - dt.date(2023, 3, 31)).days
+    assert pd.isna(rel.loc["Brent CCG", "Last contact"])  # never engaged
+
+
+def test_default_map_filtered_to_swl(data_dir):
+    at = apptest.open_page(PAGE, hcp="SWL", wider="false")
+    rel = relationships(at)
+    assert set(rel["Footprint"]) == {"SWL"} and "Kingston CCG" in rel.index
+    assert kpis(at)["No interval set"] == str(len(rel))
+
+
+def test_synthetic_intervals_give_green_amber_red_with_text(synthetic):
+    at = apptest.open_page(PAGE)
+    rel = relationships(at)
+    status = rel["Status"].to_dict()
+    assert status["Camden CCG"] == "Within interval" and status["Islington CCG"] == "Within interval"
+    assert status["Lambeth CCG"] == "Overdue"
+    assert status["Kingston CCG"] == "Overdue: twice the interval"
+    assert status["East London Health and Care Partnership"] == status["Ealing CCG"] == "No contact recorded"
+    gla = rel.loc["Greater London Authority / Mayor of London"]
+    assert gla["Status"] == "Overdue: twice the interval" and gla["Contact every (days)"] == 365
+    assert rel.loc["Lambeth CCG", "Days since"] == 45 and rel.loc["Lambeth CCG", "Overdue"] == "Yes"
+    assert rel.loc["Camden CCG", "Last contact from"] == "Dated engagement"
+    assert list(rel.index[:2]) == ["Greater London Authority / Mayor of London", "Kingston CCG"]  # worst first
+    k = kpis(at)
+    assert (k["Twice overdue"], k["Overdue"], k["Within interval"], k["No contact recorded"]) == (
+        "2", "1", "2", "2")
+    assert k["No interval set"] == "114"
+    badges = " ".join(m.value for m in at.markdown)
+    assert ":red-badge[Overdue: twice the interval: 2]" in badges and ":green-badge[Within interval: 2]" in badges
+    chart = at.get("vega_lite_chart")[0].proto
+    bars = dataframe_util.convert_arrow_bytes_to_pandas_df(chart.datasets[0].data.data).set_index("Organisation")
+    assert set(bars.index) == {"Camden CCG", "Islington CCG", "Lambeth CCG", "Kingston CCG",
+                               "Greater London Authority / Mayor of London"}
+    assert bars.loc["Lambeth CCG", "Label"] == "Overdue · 45 days (every 30)"  # the status in words, not only colour
+    assert set(bars["Status"]) <= set(charts.CONTACT_STATUS_COLOURS)
+
+
+def test_the_overview_counts_the_overdue(synthetic):
+    at = apptest.open_page()
+    overdue = next(m for m in at.metric if m.label == "Relationships overdue")
+    assert overdue.value == "3"  # Lambeth, Kingston and the GLA
+    assert "114 have no interval set" in overdue.help
+
+
+def test_an_owner_filters_to_their_own_list(synthetic):
+    at = apptest.open_page(PAGE)
+    assert at.selectbox(key="owner").options == ["Everyone", A, AB, B]
+    at.selectbox(key="owner").select(A).run()
+    assert not at.exception
+    # whole names only: 'Synthetic Owner Abbott' contains A's name but Ealing is not A's
+    assert set(relationships(at).index) == {"Camden CCG", "Kingston CCG", "Greater London Authority / Mayor of London"}
+    assert kpis(at)["Within interval"] == "1" and kpis(at)["No interval set"] == "0"
+
+
+def test_an_owner_from_the_link_with_an_hcp_filter(synthetic):
+    at = apptest.open_page(PAGE, hcp="NCL", owner=B)
+    assert at.selectbox(key="owner").value == B
+    assert set(relationships(at).index) == {"Islington CCG", "Greater London Authority / Mayor of London"}
+
+
+PERIODS = ["June 2022 - March 2023", "March 2023", "Mar 2023", "Sept 2021 to Feb 2022", "June 2022 \u2013 March 2023",
+           "jun 2022-mar 2023", "2023", "Spring 2023", "March 2023 - June 2022", "Foo 2022 - March 2023",
+           "by March 2023", "Feb 2024 - Feb 2024"]
+
+
+def test_a_period_counts_to_the_same_last_day_as_parse_period(store, tables, write_workbook):
+    """The view reads periods in SQL; it must agree with lasdash.normalise.parse_period, the app's one reading.
+
+    One synthetic engagement per period, each with its own never-engaged organisation, in one publish.
+    """
+    add_synthetic_document(tables)
+    engaged = set(tables["Engagements"]["organisation_id"].dropna())
+    orgs = [o for o in tables["Organisations"]["id"] if o not in engaged][:len(PERIODS)]
+    tables["Engagements"] = pd.DataFrame([{"id": f"SYN-E-{i}", "organisation_id": org, "period": period,
+                                           "source": "SYN test"} for i, (org, period) in enumerate(zip(orgs, PERIODS))],
+                                         columns=tables["Engagements"].columns)
+    publish(store, tables, write_workbook)
+    con = queries.connect(store, store.current_id())
+    names = dict(zip(tables["Organisations"]["id"], tables["Organisations"]["name"]))
+    rel = queries.run(con, "relationships").set_index("Organisation")
+    read = {}
+    for org, period in zip(orgs, PERIODS):
+        got = rel.loc[names[org], "Last contact"]
+        read[period] = None if pd.isna(got) else got.date()
+    assert read == {p: (parse_period(p)[1] if parse_period(p) else None) for p in PERIODS}
+    assert read["June 2022 \u2013 March 2023"] == dt.date(2023, 3, 31) and read["Spring 2023"] is None
