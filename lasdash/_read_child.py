@@ -4,8 +4,11 @@ Usage: python -m lasdash._read_child PATH MEMORY_BYTES CPU_SECONDS
 Writes a pickled list of sheet dicts to stdout; exit 3 with a message on stderr for a clean refusal.
 """
 import pickle
+import re
 import resource
 import sys
+import zipfile
+from xml.etree.ElementTree import ParseError
 
 
 def main() -> int:
@@ -17,6 +20,7 @@ def main() -> int:
 
     try:
         wb = pc.CalamineWorkbook.from_path(path)
+        uncalculated = _uncalculated_formulas(path)
         sheets = []
         for meta in wb.sheets_metadata:
             sheet = wb.get_sheet_by_name(meta.name)
@@ -26,11 +30,12 @@ def main() -> int:
                 "visible": meta.visible == pc.SheetVisibleEnum.Visible,
                 "rows": sheet.to_python(skip_empty_area=False),
                 "merged": [_a1(r) for r in merged],
+                "uncalculated": uncalculated.get(meta.name, []),
             })
     except pc.PasswordError:
         print("The workbook is password-protected. Remove the password and save it as .xlsx.", file=sys.stderr)
         return 3
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, ParseError, KeyError, zipfile.BadZipFile) as exc:
         print(f"The workbook could not be read: {exc}", file=sys.stderr)
         return 3
     except MemoryError:
@@ -38,6 +43,51 @@ def main() -> int:
         return 3
     sys.stdout.buffer.write(pickle.dumps(sheets, protocol=pickle.HIGHEST_PROTOCOL))
     return 0
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _uncalculated_formulas(path: str) -> dict[str, list[str]]:
+    """Sheet name -> cells with a formula but no saved result, e.g. {'Forums': ['K2']}.
+
+    Excel always saves a formula's result, and calamine reads that; files written by programs that do
+    not calculate (openpyxl, some exports) have none, and calamine reads those cells as blank.
+    Only sheets whose XML contains a formula tag are parsed a second time.
+    """
+    from defusedxml.ElementTree import fromstring, iterparse
+
+    found: dict[str, list[str]] = {}
+    with zipfile.ZipFile(path) as zf:
+        targets = {r.get("Id"): r.get("Target", "") for r in fromstring(zf.read("xl/_rels/workbook.xml.rels"))}
+        for el in fromstring(zf.read("xl/workbook.xml")).iter():
+            if _local(el.tag) != "sheet":
+                continue
+            rel = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+            target = targets.get(rel, "")
+            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            if part not in zf.namelist():
+                continue
+            with zf.open(part) as fh:
+                if not _FORMULA_TAG.search(fh.read()):
+                    continue
+            cells = []
+            with zf.open(part) as fh:
+                for _, cell in iterparse(fh, forbid_dtd=True):
+                    if _local(cell.tag) != "c":
+                        continue
+                    kids = {_local(k.tag): k for k in cell}
+                    value = kids.get("v")
+                    # an empty <v/> is a saved result only for text formulas (t="str"); openpyxl writes <v/>
+                    if "f" in kids and (value is None or (not value.text and cell.get("t") != "str")) and cell.get("r"):
+                        cells.append(cell.get("r"))
+                    cell.clear()
+            found[el.get("name")] = cells
+    return found
 
 
 def _a1(rng) -> str:

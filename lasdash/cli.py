@@ -5,7 +5,6 @@ No traceback reaches the user for bad input: a message and an exit code.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
@@ -156,6 +155,34 @@ def cmd_build_default(args) -> int:
     return OK
 
 
+def cmd_synth(args) -> int:
+    from .synth import write_synthetic
+
+    if args.scale < 1:
+        raise UsageError("--scale must be a whole number of at least 1")
+    counts = write_synthetic(args.output, args.scale)
+    print(f"Wrote a SYNTHETIC map ({args.scale}x the default, {sum(counts.values()):,} rows) to {args.output}",
+          file=sys.stderr)
+    return OK
+
+
+def _scales(text: str) -> tuple[int, ...]:
+    try:
+        scales = tuple(int(s) for s in text.split(",") if s.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas, e.g. 1,10,100; got {text!r}")
+    if not scales or min(scales) < 1:
+        raise argparse.ArgumentTypeError("scales must be whole numbers of at least 1")
+    return scales
+
+
+def cmd_bench(args) -> int:
+    from .bench import main as bench
+
+    bench(args.scales, args.smoke, args.json)
+    return OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m lasdash", description="The LAS stakeholder map: validate, "
                                 "publish and export. The store is LASDASH_DATA_DIR (default data/store).")
@@ -199,6 +226,15 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("build-default", help="(maintainers) rebuild data/lasdash-map.xlsx from data/seed/*.csv")
     s.add_argument("-o", "--output", default=None)
     s.set_defaults(func=cmd_build_default)
+    s = sub.add_parser("synth", help="a SYNTHETIC workbook N times the default map, for the benchmark")
+    s.add_argument("--scale", type=int, required=True, help="how many times the default map (1 = the map itself)")
+    s.add_argument("-o", "--output", required=True)
+    s.set_defaults(func=cmd_synth)
+    s = sub.add_parser("bench", help="the benchmark: ingest, pages, queries, CSV and memory as ratios")
+    s.add_argument("--scales", type=_scales, default=None, help="comma-separated, default 1,10,100 (smoke: 1)")
+    s.add_argument("--json", default=None, metavar="FILE", help="also write the results as JSON")
+    s.add_argument("--smoke", action="store_true", help="one repeat of each, no browser: checks that it runs")
+    s.set_defaults(func=cmd_bench)
     return p
 
 

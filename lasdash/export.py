@@ -37,8 +37,20 @@ def _cell(value: object) -> object:
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     # object dtype throughout, so a whole-number column with a gap is not printed as 1.0
-    return pd.DataFrame({neutralise(str(c)): pd.Series([_cell(v) for v in df[c].tolist()], dtype=object)
-                         for c in df.columns})
+    return pd.DataFrame({neutralise(str(c)): _safe_column(df[c]) for c in df.columns})
+
+
+def _safe_column(column: pd.Series) -> pd.Series:
+    """What _cell gives for each value; text and date columns vectorised (per cell, 37k seats took 0.8 s)."""
+    column = column.reset_index(drop=True)
+    present = column.notna()
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        return column.dt.strftime("%d/%m/%Y").astype(object).where(present, None)
+    if isinstance(column.dtype, pd.StringDtype):
+        text = column.astype(object).where(present & (column != ""), None)
+        risky = column.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
+        return text.where(~risky, "'" + column.astype(object).where(risky, ""))
+    return pd.Series([_cell(v) for v in column.tolist()], dtype=object)
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:

@@ -5,6 +5,7 @@ Pure functions: no I/O, no pandas. Each raises ValueError with a message a perso
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -37,6 +38,8 @@ def clean_text(value: object) -> str:
 
     Numbers keep the form a person typed: 5.0 -> '5' (Excel stores whole numbers as floats).
     """
+    if type(value) is str and value.isascii():  # most cells: no invisible characters, already NFC
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -113,8 +116,21 @@ def _from_serial(serial: float) -> dt.date:
     return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
+_INT64 = 2**63
+
+
 def parse_int(value: object) -> int | None:
-    """A whole number from a cell: 5, 5.0, '5', '1,135,076' and '£ 1,135,076' all work. Blank -> None."""
+    """A whole number from a cell: 5, 5.0, '5', '1,135,076' and '£ 1,135,076' all work. Blank -> None.
+
+    Numbers beyond 64 bits are refused here: the snapshot stores int64, and converting later crashed.
+    """
+    number = _whole_number(value)
+    if number is not None and not -_INT64 <= number < _INT64:
+        raise ValueError(f"'{clean_text(value)}' is too large for a whole number")
+    return number
+
+
+def _whole_number(value: object) -> int | None:
     if isinstance(value, bool):
         raise ValueError("found TRUE/FALSE, not a number")
     if isinstance(value, int):
@@ -129,17 +145,26 @@ def parse_int(value: object) -> int | None:
     if not text:
         return None
     digits = re.sub(r"^£\s*", "", text).replace(",", "")
-    if re.fullmatch(r"-?\d+", digits):
-        return int(digits)
-    if re.fullmatch(r"-?\d+\.0+", digits):
-        return int(float(digits))
+    m = re.fullmatch(r"(-?\d+)(?:\.0+)?", digits)
+    if m:
+        if len(m.group(1)) > 20:  # int() of thousands of digits raises an unhelpful error
+            raise ValueError(f"'{text}' is too large for a whole number")
+        return int(m.group(1))
     raise ValueError(f"'{text}' is not a whole number")
 
 
 def canonical_choice(value: str, allowed: tuple[str, ...]) -> str | None:
     """The allowed spelling of value, matched without regard to case, quotes or dashes; None if absent."""
-    key = match_key(value)
-    return next((a for a in allowed if match_key(a) == key), None)
+    return _choices(allowed).get(match_key(value))
+
+
+@functools.lru_cache(maxsize=64)
+def _choices(allowed: tuple[str, ...]) -> dict[str, str]:
+    # keyed once per list, not per cell: validating 37k Roles rows re-keyed the 35 roles for every row
+    keys: dict[str, str] = {}
+    for a in allowed:
+        keys.setdefault(match_key(a), a)
+    return keys
 
 
 _MONTH_YEAR = r"([A-Za-z]{3,9})\.? (\d{4})"
@@ -158,7 +183,10 @@ def parse_period(text: object) -> tuple[dt.date, dt.date] | None:
     months = [_MONTHS.get(m.group(i)[:3].lower()) for i in (1, 3)]
     if None in months:
         return None
-    start = dt.date(int(m.group(2)), months[0], 1)
-    end_month_first = dt.date(int(m.group(4)), months[1], 1)
-    end = (end_month_first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    try:
+        start = dt.date(int(m.group(2)), months[0], 1)
+        end_month_first = dt.date(int(m.group(4)), months[1], 1)
+        end = (end_month_first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    except (ValueError, OverflowError):  # year 0, or December 9999: no such span
+        return None
     return (start, end) if start <= end else None

@@ -6,6 +6,7 @@ crashes or exhausts the parser cannot take the app or the CLI down with it.
 """
 from __future__ import annotations
 
+import codecs
 import os
 import pickle
 import re
@@ -42,6 +43,8 @@ class RawSheet:
     visible: bool
     rows: list[list[object]]  # rows[0] is Excel row 1; cells as calamine gives them
     merged: list[str] = field(default_factory=list)  # e.g. ['A2:B2']
+    # Cells holding a formula with no saved result (calamine reads them as blank), e.g. ['K2']
+    uncalculated: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -50,6 +53,7 @@ class RawWorkbook:
     sheets: list[RawSheet]
 
 
+_MB = 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
@@ -67,7 +71,8 @@ def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
     if size == 0:
         raise ReadError("The file is empty (0 bytes). Expected an Excel workbook (.xlsx).")
     if size > limits.max_file_bytes:
-        raise ReadError(f"The file is {size / 1e6:.1f} MB; the limit is {limits.max_file_bytes / 1e6:.0f} MB.")
+        # MB as Streamlit's server.maxUploadSize counts them (2**20 bytes), so the two limits read the same
+        raise ReadError(f"The file is {size / _MB:.1f} MB, over the {limits.max_file_bytes / _MB:.0f} MB limit.")
     with path.open("rb") as fh:
         head = fh.read(8)
         if head.startswith(_OLE_MAGIC):
@@ -105,8 +110,8 @@ def _guess_kind(head: bytes) -> str:
         return " (it is a PNG image)"
     if head.startswith(b"%PDF"):
         return " (it is a PDF)"
-    try:
-        text = head.decode("utf-8")
+    try:  # utf-8-sig: Excel's "CSV UTF-8" starts with a BOM; not final: 512 bytes may end mid-character
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
     except UnicodeDecodeError:
         return ""
     looks_like_text = all(ch.isprintable() or ch in "\r\n\t" for ch in text)
@@ -118,8 +123,8 @@ def _check_zip(entries: list[zipfile.ZipInfo], limits: Limits) -> None:
         raise ReadError(f"The workbook has {len(entries)} parts; the limit is {limits.max_entries}.")
     total = sum(e.file_size for e in entries)
     if total > limits.max_uncompressed_bytes:
-        raise ReadError(f"The workbook would unpack to {total / 1e6:.0f} MB; the limit is "
-                        f"{limits.max_uncompressed_bytes / 1e6:.0f} MB.")
+        raise ReadError(f"The workbook would unpack to {total / _MB:.0f} MB; the limit is "
+                        f"{limits.max_uncompressed_bytes / _MB:.0f} MB.")
     for e in entries:
         if e.file_size > 1_000_000 and e.file_size > limits.max_ratio * max(e.compress_size, 1):
             raise ReadError(f"The workbook part {e.filename} is compressed {e.file_size // max(e.compress_size, 1)}:1, "

@@ -178,7 +178,7 @@ class SnapshotStore:
             if expected_current is not ... and state["current"] != expected_current:
                 raise StaleSnapshot("The map was changed by someone else while you were reviewing.")
             now = dt.datetime.now(dt.timezone.utc)
-            created = now.isoformat(timespec="seconds")
+            created = now.isoformat(timespec="microseconds")  # two publishes in one second still list in order
             snapshot_id = f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"  # sorts by time; unique
             self.snapshot_dir.mkdir(parents=True, exist_ok=True)
             tmp_dir = self.snapshot_dir / f".tmp-{snapshot_id}"

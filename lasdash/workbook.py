@@ -40,8 +40,9 @@ def set_text(cell, text: str) -> None:
 
 
 def write_rows(ws, headers: list[str], rows: Iterable[tuple]) -> None:
-    ws.append(headers)
-    for cell in ws[1]:
+    for c, header in enumerate(headers, start=1):  # as text: a header may come from data, e.g. '=...'
+        cell = ws.cell(row=1, column=c)
+        set_text(cell, header)
         cell.fill, cell.font = _HEADER_FILL, _HEADER_FONT
     for r, row in enumerate(rows, start=2):
         for c, v in enumerate(row, start=1):

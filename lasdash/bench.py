@@ -1,0 +1,463 @@
+"""`python -m lasdash bench`: ingest, pages, queries, CSV and memory at 1x, 10x and 100x the default map.
+
+The machine is shared and noisy, so every target is a ratio of two things measured in the same
+run; absolute times are reported beside them for reference. Every figure is a median of repeated
+runs. S1 is the bundled default workbook; larger scales come from `lasdash synth`.
+
+Streamlit (AppTest) and Playwright are imported only inside the functions that need them, so the
+core package still does not import streamlit.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib.metadata
+import importlib.util
+import itertools
+import json
+import logging
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import config, export, pipeline, queries, synth
+from . import schema as S
+from .snapshots import SnapshotStore
+
+APP = config.REPO_ROOT / "app.py"
+EMPTY_PAGE = config.REPO_ROOT / "benchmarks" / "empty_page.py"
+NAIVE_PAGE = config.REPO_ROOT / "benchmarks" / "naive_page.py"
+FLOOR_URL = "bench_floor"
+FLOOR, BARE_FLOOR, NAIVE = "Empty page (in the app)", "Empty page (bare script)", "Naive baseline"
+PACKAGES = ("streamlit", "pandas", "duckdb", "pyarrow", "openpyxl", "python-calamine", "altair", "numpy", "playwright")
+
+TARGETS = {  # what, comparison, threshold
+    "ingest": ("ingest: openpyxl read / publish", ">=", 4.0),
+    "scaling": ("every page: S{top} / S1", "<=", 2.0),
+    "floor": ("every page at S1 / empty page", "<=", 3.0),
+    "naive": ("every page vs naive at S{top} (naive / page)", ">=", 10.0),
+    "csv": ("CSV of the largest view at S{top} (s)", "<", 1.0),
+    "rss": ("server peak RSS at S{top} (MB)", "<", 500.0),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    scales: tuple[int, ...] = (1, 10, 100)
+    ingest_repeats: int = 3
+    page_repeats: int = 5
+    naive_repeats: int = 3
+    query_repeats: int = 7
+    csv_repeats: int = 5
+    browser: bool = True  # the server-memory part (needs Playwright and chromium)
+
+
+SMOKE = Settings(scales=(1,), ingest_repeats=1, page_repeats=1, naive_repeats=1, query_repeats=1, csv_repeats=1,
+                 browser=False)
+
+
+def _median_time(fn: Callable[[], object], repeats: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+def machine() -> dict:
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    cpu = next((line.split(":", 1)[1].strip() for line in _read_lines("/proc/cpuinfo") if line.startswith("model name")),
+               platform.processor() or platform.machine())
+    mem_kb = next((int(line.split()[1]) for line in _read_lines("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    return {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "cores": os.cpu_count(),
+            "cpu": cpu, "memory_gb": round(mem_kb / 1024**2, 1), "python": platform.python_version(),
+            "platform": platform.platform(), "packages": versions}
+
+
+def _read_lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text().splitlines()
+    except OSError:
+        return []
+
+
+# --- ingest ------------------------------------------------------------------------------
+def workbook_for(scale: int, folder: Path) -> Path:
+    """S1 is the bundled map itself; larger scales are generated."""
+    if scale == 1:
+        return config.DEFAULT_WORKBOOK
+    path = folder / f"lasdash-synthetic-s{scale}.xlsx"
+    synth.write_synthetic(path, scale)
+    return path
+
+
+def ingest(path: Path, folder: Path, scale: int, repeats: int) -> tuple[dict, Path]:
+    """publish (read + validate + write) against pandas' openpyxl read of the same file, interleaved."""
+    publish_times, openpyxl_times, kept = [], [], None
+    note = synth.marker_note(scale) if scale > 1 else "Bundled default map (benchmark)"
+    for i in range(repeats):
+        root = folder / f"store-s{scale}-{i}"
+        start = time.perf_counter()
+        outcome = pipeline.publish(SnapshotStore(root), path, author="lasdash bench", note=note, expected_current=None)
+        publish_times.append(time.perf_counter() - start)
+        if outcome.manifest is None:
+            raise RuntimeError(f"S{scale} does not validate: " + "; ".join(map(str, outcome.validation.errors[:5])))
+        start = time.perf_counter()
+        pd.read_excel(path, sheet_name=None, engine="openpyxl")
+        openpyxl_times.append(time.perf_counter() - start)
+        if kept is not None:
+            shutil.rmtree(kept, ignore_errors=True)
+        kept = root
+    publish, openpyxl = statistics.median(publish_times), statistics.median(openpyxl_times)
+    rows = SnapshotStore(kept).current().row_counts
+    return {"file_bytes": path.stat().st_size, "rows": rows, "total_rows": sum(rows.values()),
+            "publish_s": publish, "openpyxl_s": openpyxl, "ratio": openpyxl / publish,
+            "publish_runs": publish_times, "openpyxl_runs": openpyxl_times}, kept
+
+
+# --- queries and CSV ---------------------------------------------------------------------
+def query_times(store: SnapshotStore, repeats: int) -> dict[str, dict]:
+    con = queries.connect(store, store.current_id())
+    out = {}
+    for name in queries.VIEWS:
+        median, _ = _median_time(lambda: queries.run(con, name), repeats)
+        df = queries.run(con, name)
+        out[name] = {"median_s": median, "rows": len(df), "columns": len(df.columns)}
+    return out
+
+
+def csv_time(store: SnapshotStore, views: dict[str, dict], repeats: int) -> dict:
+    """The largest view (most cells, unfiltered): query plus CSV, as the page's download builds it."""
+    view = max(views, key=lambda v: views[v]["rows"] * views[v]["columns"])
+    con = queries.connect(store, store.current_id())
+    median, _ = _median_time(lambda: export.to_csv_bytes(queries.run(con, view)), repeats)
+    return {"view": view, "rows": views[view]["rows"], "bytes": len(export.to_csv_bytes(queries.run(con, view))),
+            "median_s": median}
+
+
+# --- pages (AppTest) ---------------------------------------------------------------------
+def _filters() -> Iterator[dict]:
+    """Filter settings in a fixed order, each new to the process, so every timed run misses the cache.
+
+    A person picks HCPs with London-wide bodies shown (the default); after the 31 HCP choices the
+    same choices come with sub-groups ticked (all 11, then 10, ...), which keeps nearly every row
+    in view, so each page does its full work on every run at every scale.
+    """
+    sub_groups = [f"SG{i:02d}" for i in range(1, 12)]
+    for ticked in [[]] + [sub_groups[:n] for n in range(11, 0, -1)]:
+        for k in range(1, len(S.HCP_CODES) + 1):
+            for hcps in itertools.combinations(S.HCP_CODES, k):
+                yield {"hcp": list(hcps), "wider": True, "sub_group": ticked}
+
+
+@contextlib.contextmanager
+def _environment(**values: str):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def app_pages(timeout: float) -> list[dict]:
+    """The pages of lasdash/ui/nav.py, as the app registers them (title, script, URL path)."""
+    from streamlit.testing.v1 import AppTest
+
+    AppTest.from_file(str(APP), default_timeout=timeout).run()  # imports nav inside a script context
+    from .ui import nav
+
+    return [{"title": p.title, "script": str(p._page), "url_path": p.url_path}
+            for p in nav.PAGES if p.url_path != FLOOR_URL]
+
+
+def _register_floor(path: str) -> None:
+    """Runs as an AppTest script: adds the empty page to the app's navigation, for this process only."""
+    import streamlit as st
+
+    from lasdash.bench import FLOOR_URL
+    from lasdash.ui import nav
+
+    if not any(p.url_path == FLOOR_URL for p in nav.PAGES):
+        nav.PAGES.append(st.Page(path, title="Empty page (benchmark floor)", url_path=FLOOR_URL))
+
+
+def _unregister_floor() -> None:
+    from .ui import nav
+
+    nav.PAGES[:] = [p for p in nav.PAGES if p.url_path != FLOOR_URL]
+
+
+def _no_context_warning(record: logging.LogRecord) -> bool:
+    # AppTest driven from the bench's thread: streamlit warns "missing ScriptRunContext" each time; harmless
+    return "missing ScriptRunContext" not in record.getMessage()
+
+
+def _timed_run(at, settings_: dict) -> tuple[float, str]:
+    """Change the filter as a person would, then time the rerun. Returns (seconds, error or '')."""
+    for key, value in settings_.items():
+        at.session_state[key] = value
+    start = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - start
+    return elapsed, str(at.exception[0].value) if at.exception else ""
+
+
+def page_times(store_root: Path, workbook: Path, settings: Settings, timeout: float = 600) -> dict[str, dict]:
+    """Each page's run time after a filter change (a cache miss on the new filter, in a warm process)."""
+    from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_no_context_warning)
+    filters = _filters()
+    out: dict[str, dict] = {}
+
+    def opened(script: str, in_app: bool = True):
+        """A session on the page, warmed under the default filter; (None, error) if it fails."""
+        at = AppTest.from_file(str(APP if in_app else script), default_timeout=timeout)
+        at.run()
+        if in_app:
+            at.switch_page(script).run()
+        return (None, str(at.exception[0].value)) if at.exception else (at, "")
+
+    def measure(sessions: dict[str, tuple], repeats: int) -> None:
+        """Round-robin: each round changes every page's filter once, so drift on a shared machine hits all alike."""
+        for title, (at, error) in sessions.items():
+            out[title] = {"runs": [], "error": error}
+        for _ in range(repeats):
+            for title, (at, _) in sessions.items():
+                if out[title]["error"]:
+                    continue
+                elapsed, error = _timed_run(at, next(filters))
+                out[title]["runs"].append(elapsed)
+                out[title]["error"] = error
+
+    with _environment(LASDASH_DATA_DIR=str(store_root), LASDASH_BENCH_WORKBOOK=str(workbook)):
+        pages = app_pages(timeout)
+        measure({p["title"]: opened(p["script"]) for p in pages}, settings.page_repeats)
+        for p in pages:
+            out[p["title"]] |= {"script": p["script"], "url_path": p["url_path"]}
+        # The floor joins the navigation only now, so the real pages' own links were unchanged while timed.
+        AppTest.from_function(_register_floor, args=(str(EMPTY_PAGE),), default_timeout=timeout).run()
+        try:
+            measure({FLOOR: opened(str(EMPTY_PAGE))}, settings.page_repeats)
+        finally:
+            _unregister_floor()
+        measure({BARE_FLOOR: opened(str(EMPTY_PAGE), in_app=False)}, settings.page_repeats)
+        measure({NAIVE: opened(str(NAIVE_PAGE), in_app=False)}, settings.naive_repeats)
+    for title, script in ((FLOOR, EMPTY_PAGE), (BARE_FLOOR, EMPTY_PAGE), (NAIVE, NAIVE_PAGE)):
+        out[title]["script"] = str(script)
+    for item in out.values():
+        item["median_s"] = statistics.median(item["runs"]) if item["runs"] and not item["error"] else None
+    return out
+
+
+# --- server memory (real server, real browser) -------------------------------------------
+def _server_helpers():
+    """tests/browser/server.py: the one place that knows how to start the app and wait for it."""
+    path = config.REPO_ROOT / "tests" / "browser" / "server.py"
+    spec = importlib.util.spec_from_file_location("lasdash_bench_server", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def rss_kb(pid: int, field: str = "VmHWM") -> int:
+    """The process's peak (VmHWM) or current (VmRSS) resident set, in kB."""
+    for line in _read_lines(f"/proc/{pid}/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {field} for process {pid}")
+
+
+def server_memory(store_root: Path, url_paths: list[str], timeout_ms: int = 300_000) -> dict:
+    """Start `streamlit run app.py` on the store, open every page once in chromium, read the server's peak RSS."""
+    helpers = _server_helpers()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {"skipped": "playwright is not installed (pip install -r requirements-dev.txt)"}
+    if not helpers.chromium_available():
+        return {"skipped": f"chromium not found at {helpers.CHROMIUM}"}
+    srv = helpers.Server(store_root).start()
+    opened, errors, after = [], [], []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=helpers.CHROMIUM, headless=True, args=helpers.CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(timeout_ms)
+            for url_path in url_paths:
+                page.goto(f"{srv.url}/{url_path}")
+                helpers.wait_for_app(page, timeout_ms)
+                if page.locator("[data-testid=stException]").count():
+                    errors.append(url_path or "/")
+                opened.append(url_path or "/")
+                after.append({"page": url_path or "/", "peak_mb": rss_kb(srv.proc.pid) / 1024,
+                              "rss_mb": rss_kb(srv.proc.pid, "VmRSS") / 1024})
+            browser.close()
+        peak = rss_kb(srv.proc.pid)
+    finally:
+        srv.stop()
+    return {"peak_rss_mb": peak / 1024, "pages_opened": opened, "page_errors": errors, "after_each_page": after}
+
+
+# --- the run -----------------------------------------------------------------------------
+def run(settings: Settings = Settings(), log: Callable[[str], None] = lambda s: None) -> dict:
+    result = {"machine": machine(), "settings": settings.__dict__ | {"scales": list(settings.scales)}, "scales": {}}
+    with tempfile.TemporaryDirectory(prefix="lasdash-bench-") as tmp:
+        folder = Path(tmp)
+        for scale in settings.scales:
+            log(f"S{scale}: workbook")
+            started = time.perf_counter()
+            path = workbook_for(scale, folder)
+            generate_s = time.perf_counter() - started
+            log(f"S{scale}: ingest ({settings.ingest_repeats}x publish and openpyxl read)")
+            ingest_result, root = ingest(path, folder, scale, settings.ingest_repeats)
+            ingest_result["generate_s"] = generate_s if scale > 1 else None
+            store = SnapshotStore(root)
+            log(f"S{scale}: queries")
+            views = query_times(store, settings.query_repeats)
+            log(f"S{scale}: CSV")
+            csv = csv_time(store, views, settings.csv_repeats)
+            log(f"S{scale}: pages (AppTest)")
+            pages = page_times(root, path, settings)
+            memory = {"skipped": "not asked for (smoke mode)"}
+            if settings.browser:
+                log(f"S{scale}: server memory (streamlit run + chromium)")
+                memory = server_memory(root, [p["url_path"] for t, p in pages.items() if "url_path" in p])
+            result["scales"][str(scale)] = {"ingest": ingest_result, "queries": views, "csv": csv, "pages": pages,
+                                            "memory": memory}
+            shutil.rmtree(root, ignore_errors=True)
+    result["ratios"], result["targets"] = summarise(result)
+    return result
+
+
+def summarise(result: dict) -> tuple[dict, list[dict]]:
+    """Per-page ratios, and each target's value at the largest scale measured."""
+    scales = result["scales"]
+    top = max(scales, key=int)
+    low = "1" if "1" in scales else min(scales, key=int)
+    pages_low, pages_top = scales[low]["pages"], scales[top]["pages"]
+    floor, bare = pages_low[FLOOR]["median_s"], pages_low[BARE_FLOOR]["median_s"]
+    naive = pages_top[NAIVE]["median_s"]
+    # S10 is the first map where every column is filled (the real map leaves scores and intervals blank)
+    pages_mid = scales["10"]["pages"] if "10" in scales and top != "10" else {}
+    ratios = {}
+    for title, item in pages_low.items():
+        if title in (FLOOR, BARE_FLOOR, NAIVE):
+            continue
+        s_low, s_top = item["median_s"], pages_top.get(title, {}).get("median_s")
+        ratios[title] = {
+            "page_over_floor": _ratio(s_low, floor), "page_over_bare_floor": _ratio(s_low, bare),
+            "top_over_s1": _ratio(s_top, s_low), "naive_over_page": _ratio(naive, s_top),
+            "top_over_s10": _ratio(s_top, pages_mid.get(title, {}).get("median_s")),
+        }
+    real = list(ratios.values())
+
+    def worst(key, fn):
+        values = [r[key] for r in real]
+        return None if not values or None in values else fn(values)
+
+    memory = scales[top]["memory"].get("peak_rss_mb")
+    values = {"ingest": scales[top]["ingest"]["ratio"], "scaling": worst("top_over_s1", max),
+              "floor": worst("page_over_floor", max), "naive": worst("naive_over_page", min),
+              "csv": scales[top]["csv"]["median_s"], "rss": memory}
+    targets = []
+    for key, (what, op, threshold) in TARGETS.items():
+        value = values[key]
+        met = None if value is None else {">=": value >= threshold, "<=": value <= threshold,
+                                          "<": value < threshold}[op]
+        targets.append({"key": key, "what": what.format(top=top), "target": f"{op} {threshold:g}", "value": value,
+                        "met": met, "scale": int(top)})
+    return ratios, targets
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+# --- report ------------------------------------------------------------------------------
+def _fmt(value, spec=".2f", unit="") -> str:
+    return "–" if value is None else f"{value:{spec}}{unit}"
+
+
+def _grid(headers: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
+    line = lambda cells: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)  # noqa: E731
+                                   for i, (c, w) in enumerate(zip(cells, widths)))
+    return [line(headers), line(["-" * w for w in widths]), *map(line, rows)]
+
+
+def report(result: dict) -> str:
+    m = result["machine"]
+    scales = result["scales"]
+    keys = sorted(scales, key=int)
+    out = [f"lasdash bench, {m['date']}: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}",
+           "packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v), ""]
+    out += ["Targets (ratios measured in this run)"]
+    out += _grid(["target", "wanted", "measured", "met"],
+                 [[t["what"], t["target"], _fmt(t["value"]), {True: "yes", False: "NO", None: "–"}[t["met"]]]
+                  for t in result["targets"]])
+    out += ["", "Ingest (median seconds)"]
+    out += _grid(["scale", "rows", "file MB", "publish", "openpyxl read", "openpyxl / publish"],
+                 [[f"S{k}", f"{scales[k]['ingest']['total_rows']:,}", _fmt(scales[k]["ingest"]["file_bytes"] / 1e6, ".1f"),
+                   _fmt(scales[k]["ingest"]["publish_s"]), _fmt(scales[k]["ingest"]["openpyxl_s"]),
+                   _fmt(scales[k]["ingest"]["ratio"], ".1f", "x")] for k in keys])
+    out += ["", "Pages: AppTest run after a filter change (median seconds)"]
+    titles = list(scales[keys[0]]["pages"])
+    rows = []
+    for title in titles:
+        r = result["ratios"].get(title, {})
+        times = [_fmt(scales[k]["pages"].get(title, {}).get("median_s"), ".3f") for k in keys]
+        errors = "; ".join(f"S{k}: {scales[k]['pages'][title]['error'][:60]}" for k in keys
+                           if scales[k]["pages"].get(title, {}).get("error"))
+        rows.append([title, *times, _fmt(r.get("page_over_floor"), ".1f"), _fmt(r.get("page_over_bare_floor"), ".0f"),
+                     _fmt(r.get("top_over_s1"), ".2f"), _fmt(r.get("top_over_s10"), ".2f"),
+                     _fmt(r.get("naive_over_page"), ".0f", "x"), errors])
+    top = keys[-1]
+    out += _grid(["page", *[f"S{k}" for k in keys], "S1/floor", "S1/bare", f"S{top}/S1", f"S{top}/S10",
+                  f"naive/page S{top}", "error"], rows)
+    out += ["", "Queries: median seconds per named view, unfiltered (rows at the largest scale)"]
+    out += _grid(["view", *[f"S{k}" for k in keys], f"rows S{top}"],
+                 [[v, *[_fmt(scales[k]["queries"][v]["median_s"], ".4f") for k in keys],
+                   f"{scales[top]['queries'][v]['rows']:,}"] for v in scales[top]["queries"]])
+    out += ["", "CSV of the largest view (query + CSV, median seconds)"]
+    out += _grid(["scale", "view", "rows", "MB", "seconds"],
+                 [[f"S{k}", scales[k]["csv"]["view"], f"{scales[k]['csv']['rows']:,}",
+                   _fmt(scales[k]["csv"]["bytes"] / 1e6, ".1f"), _fmt(scales[k]["csv"]["median_s"], ".3f")] for k in keys])
+    out += ["", "Server peak RSS (MB) after opening every page once, and after each page in menu order"]
+    out += _grid(["scale", "peak", "after each page (peak so far)"],
+                 [[f"S{k}", _fmt(scales[k]["memory"].get("peak_rss_mb"), ".0f"),
+                   scales[k]["memory"].get("skipped") or
+                   " ".join(f"{a['page'] or '/'}:{a['peak_mb']:.0f}" for a in scales[k]["memory"]["after_each_page"])
+                   + (f"; page errors: {', '.join(scales[k]['memory']['page_errors'])}"
+                      if scales[k]["memory"].get("page_errors") else "")] for k in keys])
+    return "\n".join(out)
+
+
+def main(scales: tuple[int, ...], smoke: bool, json_path: str | None) -> dict:
+    settings = SMOKE if smoke else Settings()
+    settings = Settings(**(settings.__dict__ | {"scales": scales})) if scales else settings
+    result = run(settings, log=lambda s: print(f"[{time.strftime('%H:%M:%S')}] {s}", file=sys.stderr, flush=True))
+    print(report(result))
+    if json_path:
+        Path(json_path).write_text(json.dumps(result, indent=1, default=str))
+    return result
