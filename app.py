@@ -9,7 +9,8 @@ from lasdash.ui import data, filters
 from lasdash.ui.nav import PAGES
 from lasdash.ui.page import Context
 
-st.set_page_config(page_title="lasdash · LAS stakeholder map", page_icon=":material/ambulance:", layout="wide")
+# A local icon: a ":material/...:" favicon is fetched from fonts.gstatic.com by every viewer's browser.
+st.set_page_config(page_title="lasdash · LAS stakeholder map", page_icon="app_assets/favicon.png", layout="wide")
 
 manifest = data.current()
 con = data.connection(manifest.id)

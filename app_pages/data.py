@@ -5,6 +5,7 @@ import streamlit as st
 from lasdash import export
 from lasdash.snapshots import describe
 from lasdash.ui import auth, data, editing, page
+from lasdash.ui.text import literal
 from lasdash.validate import problems_frame
 from lasdash.workbook import workbook_bytes
 
@@ -59,7 +60,7 @@ if editor is None:
     auth.sign_in_box()
     st.stop()
 
-st.caption(f"Signed in as **{editor}**.")
+st.caption(f"Signed in as **{literal(editor)}**.")
 if auth.policy().mode == auth.PASSPHRASE:
     st.button("Lock editing", on_click=auth.sign_out, icon=":material/lock:")
 upload = st.file_uploader("Upload an edited workbook (.xlsx)", type=["xlsx"],
@@ -73,10 +74,10 @@ if upload is not None:
 
 if review is not None:
     if review.read_error:
-        st.error(review.read_error)
+        st.error(literal(review.read_error))
     elif not review.validation.ok:
         problems = problems_frame(review.validation.problems)
-        st.error(f"Not published: {review.validation.summary()}. The current map is unchanged.")
+        st.error(f"Not published: {literal(review.validation.summary())}. The current map is unchanged.")
         st.dataframe(problems, hide_index=True, key="problems")
         st.download_button("Download the validation report (CSV)", data=lambda: export.to_csv_bytes(problems),
                            file_name=f"lasdash_validation_{review.file_name.rsplit('.', 1)[0]}.csv", mime="text/csv",
@@ -87,7 +88,8 @@ if review is not None:
                        "now against the new current map: check it again before publishing.", icon=":material/sync_problem:")
         warnings = review.validation.problems
         if warnings:
-            with st.expander(f"{len(warnings)} warning(s): publishing is allowed"):
+            with st.expander(f"{literal(review.validation.summary())}: publishing is allowed",
+                             icon=":material/warning:"):
                 st.dataframe(problems_frame(warnings), hide_index=True)
         lines = describe(review.diffs)
         st.markdown(f"**Changes against the current map ({len(lines)})**")
@@ -115,7 +117,7 @@ else:
     if pending != target:
         st.button("Roll back…", key="rollback", on_click=lambda: st.session_state.update({editing.CONFIRM_ROLLBACK: target}))
     else:
-        st.warning(f"Make **{label[target]}** the current map? Everyone will see it at once. "
+        st.warning(f"Make **{literal(label[target])}** the current map? Everyone will see it at once. "
                    "This is recorded, and you can undo it by rolling back again.")
         yes, no = st.columns(2)
         yes.button("Yes, roll back", type="primary", key="rollback_confirm", on_click=editing.rollback,

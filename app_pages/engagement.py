@@ -6,6 +6,7 @@ from lasdash import charts
 from lasdash.normalise import parse_period
 from lasdash.schema import ENGAGEMENT_LEVELS
 from lasdash.ui import page
+from lasdash.ui.text import join, literal
 
 NOT_RECORDED = "Not recorded"
 UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
@@ -95,12 +96,12 @@ if timeline["Engagement"].duplicated(keep=False).any():  # one row per engagemen
 if not page.empty_note(timeline, "engagements with a date or a readable period"):
     dated = int((timeline["Start"] == timeline["End"]).sum())
     periods = timeline.loc[timeline["Start"] != timeline["End"], "When"].value_counts()
-    st.caption(f"{dated} on a known date; " + ("; ".join(f"{n} known only as '{p}'" for p, n in periods.items())
+    st.caption(f"{dated} on a known date; " + ("; ".join(f"{n} known only as '{literal(p)}'" for p, n in periods.items())
                                                  or "none known only by a period") + ".")
     page.chart(charts.timeline(timeline, label="Engagement", start="Start", end="End",
                                tooltip=["Engagement", "When", "Mechanism", "LAS lead", "ID"]))
 if undrawn:
-    st.caption(f"Not on the timeline ({len(undrawn)}): " + "; ".join(undrawn) + ".")
+    st.caption(f"Not on the timeline ({len(undrawn)}): " + join(undrawn) + ".")
 with st.expander("Every engagement recorded"):
     if not page.empty_note(engagements, "engagements"):
         page.table(ctx, "engagements", engagements, key="engagements",

@@ -6,6 +6,7 @@ from lasdash import charts
 from lasdash import schema as S
 from lasdash.queries import Filter
 from lasdash.ui import page
+from lasdash.ui.text import literal
 
 # Chart 1's roles, grouped as the issue asks for them; an empty group is shown as a gap, not hidden.
 LEADER_GROUPS = {
@@ -40,7 +41,7 @@ def who_is_who(who: pd.DataFrame) -> str:
     lines = []
     for group, roles in LEADER_GROUPS.items():
         rows = who[who["Role"].isin(roles)]
-        people = [f"{r.Person} ({r.Role}{' ' + r.Programme if pd.notna(r.Programme) else ''}; {r.Where})"
+        people = [literal(f"{r.Person} ({r.Role}{' ' + r.Programme if pd.notna(r.Programme) else ''}; {r.Where})")
                   for r in rows.itertuples()]
         lines.append(f"- **{group}**: " + ("; ".join(people) if people else f"{GAP}not recorded in the map"))
     return "\n".join(lines)
@@ -49,7 +50,7 @@ def who_is_who(who: pd.DataFrame) -> str:
 def show_partnership(code: str) -> None:
     one = Filter((code,), ctx.flt.sub_groups, include_wider=False)  # this footprint only, so tables and CSVs agree
     name = partnerships.loc[partnerships["Footprint"] == code, "Partnership"]
-    st.subheader(f"{code}: {name.iloc[0]}" if len(name) else f"{code}: partnership not recorded")
+    st.subheader(f"{code}: {literal(name.iloc[0])}" if len(name) else f"{code}: partnership not recorded")
     who = ctx.run("hcp_leaders", one)
     st.markdown("**Who runs it** (Chart 1)")
     st.markdown(who_is_who(who))

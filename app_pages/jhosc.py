@@ -2,6 +2,7 @@
 import streamlit as st
 
 from lasdash.ui import page
+from lasdash.ui.text import literal
 
 ctx = page.header("JHOSC chairs", "Who chairs the Joint Health Overview and Scrutiny Committee that will "
                                   "scrutinise LAS, and who chairs the local Health and Wellbeing Boards?")
@@ -20,9 +21,9 @@ st.caption("JHOSCs follow the HCP footprints, except North East London (inner an
            "and South West London, whose committee includes Surrey (SWL).")
 if not page.empty_note(jhosc, "JHOSCs"):
     for r in jhosc.itertuples(index=False):
-        chair = "⚠ not known" if r.Chair == "Unknown" else f"{r.Chair} ({r[3]})" if r[3] else r.Chair
-        vice = r[4] if r[4] and r[4] != "Unknown" else "⚠ not known"
-        st.markdown(f"- **{r.JHOSC}** ({r.Footprint}): chair **{chair}**; vice chair(s) {vice}")
+        chair = "⚠ not known" if r.Chair == "Unknown" else literal(f"{r.Chair} ({r[3]})" if r[3] else r.Chair)
+        vice = literal(r[4]) if r[4] and r[4] != "Unknown" else "⚠ not known"
+        st.markdown(f"- **{literal(r.JHOSC)}** ({literal(r.Footprint)}): chair **{chair}**; vice chair(s) {vice}")
     page.table(ctx, "jhosc", jhosc, key="jhosc")
 
 st.subheader("Health and Wellbeing Board chairs")

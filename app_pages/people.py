@@ -5,6 +5,7 @@ import streamlit as st
 
 from lasdash import charts
 from lasdash.ui import page
+from lasdash.ui.text import literal
 
 TOP = 15
 UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
@@ -27,9 +28,9 @@ query = (query or "").strip()
 if query:
     searched = dataclasses.replace(ctx.flt, search=query)  # applied in SQL as a bound parameter
     matches = ctx.run("people", searched)
-    if not page.empty_note(matches, f"people matching \u201c{query}\u201d"):
+    if not page.empty_note(matches, f"people matching \u201c{literal(query)}\u201d"):
         st.caption(f"{len(matches)} {'person matches' if len(matches) == 1 else 'people match'} "
-                   f"\u201c{query}\u201d (name or alias).")
+                   f"\u201c{literal(query)}\u201d (name or alias).")
         page.table(ctx, "people", matches, key="matches", flt=searched)
         st.markdown("**Every seat they hold**: their roles in forums and organisations, London-wide and "
                     "national roles included.")

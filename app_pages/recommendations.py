@@ -4,6 +4,7 @@ import streamlit as st
 
 from lasdash import charts
 from lasdash.ui import page
+from lasdash.ui.text import join, literal
 
 CLOSED = ["Done", "Closed", "Superseded"]  # any other status, or none recorded, is still open
 NOT_RECORDED = "Not recorded"  # what the view shows for a blank status
@@ -29,7 +30,7 @@ deadlines = sorted(committee["Due"].dropna().unique())
 if deadlines:
     due = " and ".join(f"{pd.Timestamp(d):%d %b %Y}" for d in deadlines)
     late = int((committee["Overdue"] == "Yes").sum())
-    made_by = "; ".join(committee["Made by"].dropna().unique()) or "the London Assembly"
+    made_by = join(committee["Made by"].dropna().unique()) or "the London Assembly"
     st.info(f"**Health Committee response deadline: {due}.** The London Assembly Health Committee "
             f"({made_by}) asked LAS to respond to its {len(committee)} recommendations by {due}. "
             + (f"{late} of them {'is' if late == 1 else 'are'} overdue." if late else "None is overdue."),
@@ -41,7 +42,7 @@ elif not committee.empty:
 if overdue.empty:
     st.success("No recommendation is overdue under the current filter.", icon=":material/check_circle:")
 else:
-    by_due = overdue.groupby("Due", sort=True)["ID"].agg(", ".join)
+    by_due = overdue.groupby("Due", sort=True)["ID"].agg(lambda ids: join(ids, ", "))
     items = "; ".join(f"due {due:%d %b %Y}: {ids}" for due, ids in by_due.items())
     st.warning(f"**Overdue: {len(overdue)}** past their due date and not done ({items}).", icon=":material/warning:")
 
@@ -49,7 +50,7 @@ st.subheader("Status by source document")
 st.caption(f"'{NOT_RECORDED}' means the map holds no status for the recommendation; it does not mean 'not started'.")
 by_status = recs.groupby(["Source document", "Status"]).size().rename("Recommendations").reset_index()
 page.chart(charts.stacked_counts(by_status, "Source document", "Status", "Recommendations"))
-st.caption(" · ".join(f"{doc}: " + ", ".join(f"{r.Status} {r.Recommendations}" for r in rows.itertuples())
+st.caption(" · ".join(f"{literal(doc)}: " + ", ".join(f"{r.Status} {r.Recommendations}" for r in rows.itertuples())
                       for doc, rows in by_status.groupby("Source document", sort=False)))
 
 st.subheader("Every recommendation")

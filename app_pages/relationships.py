@@ -5,6 +5,7 @@ import streamlit as st
 
 from lasdash import charts, queries
 from lasdash.ui import page
+from lasdash.ui.text import literal
 
 UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
 EVERYONE = "Everyone"
@@ -31,7 +32,7 @@ else:
 flt = ctx.flt if owner == EVERYONE else dataclasses.replace(ctx.flt, search=queries.owner_search(owner))
 rel = everyone if owner == EVERYONE else ctx.run("relationships", flt)
 if owner != EVERYONE:
-    st.caption(f"Organisations whose LAS relationship owner includes **{owner}**.")
+    st.caption(f"Organisations whose LAS relationship owner includes **{literal(owner)}**.")
 
 counts = rel["Status"].value_counts()
 page.kpis([(label, int(counts.get(status, 0)), f"Status '{status}'") for status, label, _ in STATUSES])

@@ -5,6 +5,7 @@ import streamlit as st
 
 from lasdash import charts
 from lasdash.ui import page
+from lasdash.ui.text import literal
 
 ctx = page.header("Sub-groups", "Which kinds of stakeholder does LAS deal with, and where?")
 sub_groups = ctx.run("sub_groups")
@@ -45,8 +46,8 @@ if not sub_groups.empty:
     chosen = st.selectbox("Sub-group", list(names), format_func=lambda sid: f"{sid} · {names[sid]}",
                           key="drill_sub_group")
     categories = sub_groups.set_index("ID").loc[chosen, "Categories"]
-    st.caption(f"Categories: {categories or 'none recorded'}")
+    st.caption(f"Categories: {literal(categories) or 'none recorded'}")
     drill_flt = dataclasses.replace(ctx.flt, sub_groups=(chosen,))
     orgs = ctx.run("organisations", drill_flt)
-    if not page.empty_note(orgs, f"organisations in {names[chosen]}"):
+    if not page.empty_note(orgs, f"organisations in {literal(names[chosen])}"):
         page.table(ctx, "organisations", orgs, key="drill", flt=drill_flt)

@@ -16,6 +16,11 @@ from .reader import RawSheet, RawWorkbook
 
 ERROR, WARNING = "error", "warning"
 
+# Names and titles head lists and pages: a web address or link markup in one is pasted by mistake or
+# planted, so the editor is warned before publishing (the dashboard shows it as plain text anyway).
+NAME_COLUMNS = frozenset({"name", "title"})
+LINK_LIKE = re.compile(r"https?://|www\.|mailto:|\]\(|<[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -201,6 +206,10 @@ def _convert(sheet: S.Sheet, col: S.Column, value: object, row: int, problems: l
         if col.required:
             problems.append(Problem(ERROR, sheet.name, row, col.header, "", "A value is required", col.expected))
         return None
+    if col.name in NAME_COLUMNS and LINK_LIKE.search(parsed):
+        problems.append(Problem(WARNING, sheet.name, row, col.header, shown,
+                                "The cell holds a web address or a Markdown link; it is shown as plain text, "
+                                "never as a link", "only the name: put web addresses in a Note"))
     if col.allowed:
         choice = canonical_choice(parsed, col.allowed)
         if choice is None:

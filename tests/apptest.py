@@ -1,7 +1,10 @@
 """Opening the app at a page in AppTest, the way a link would: query parameters first, then the page."""
+import re
+
 from streamlit.testing.v1 import AppTest
 
 from lasdash import config
+from lasdash.ui.text import WORD_JOINER
 
 APP = str(config.REPO_ROOT / "app.py")
 
@@ -15,3 +18,8 @@ def open_page(page: str | None = None, **params) -> AppTest:
         at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
+
+
+def shown(markdown: str) -> str:
+    """Markdown source as the reader sees its words: literal()'s escapes and word joiners removed."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")

@@ -499,8 +499,9 @@ def _broken() -> list[Case]:
                    "Footprint", LONG_NOTE, "Unknown value"),
         _accept_case("emoji-and-rtl", "emoji and Arabic/Hebrew (right-to-left) text, stored verbatim",
                      "Forums", 3, "note", EMOJI_RTL, EMOJI_RTL),
-        Case("formula-like-text", f"a person named {HYPERLINK}, typed as text: stored as text",
-             _edit(_hyperlink_person), 0, (), _hyperlink_stored),
+        Case("formula-like-text", f"a person named {HYPERLINK}, typed as text: stored as text, with a warning "
+             "that a name holds a web address", _edit(_hyperlink_person), 0,
+             (Expect("People", 200, "Name", "holds a web address", "warning"),), _hyperlink_stored),
         Case("title-row-above-headers", "a title typed above the header row", _edit(_title_row_above_headers), 1,
              (Expect("People", 1, "ID", "The column is missing"),)),
         Case("duplicate-column", "the same column twice", _edit(_duplicate_column), 1,

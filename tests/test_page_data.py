@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 import apptest
+from apptest import shown
 from lasdash import editors
 from lasdash.snapshots import SnapshotStore
 
@@ -74,7 +75,7 @@ def snapshot_files(data_dir):
 
 def test_editor_changes_a_jhosc_chair_publishes_and_rolls_back(editing_on, tables, write_workbook):
     at = unlock(data_page())
-    assert "Signed in as **Ed Itor (passphrase)**." in [c.value for c in at.caption]
+    assert "Signed in as **Ed Itor (passphrase)**." in [shown(c.value) for c in at.caption]
     at = upload(at, new_chair_workbook(tables, write_workbook))
     preview = at.get("code")[0].value.splitlines()
     assert "Roles: NW London JHOSC \u2014 Chair: Person ID: Cllr Mel Collins \u2192 Cllr A. N. Other" in preview
@@ -83,7 +84,7 @@ def test_editor_changes_a_jhosc_chair_publishes_and_rolls_back(editing_on, table
     at.text_input(key="publish_note").input("New NWL JHOSC chair").run()
     button(at, "Publish as the new current map").click()
     at.run()
-    assert any("Published snapshot" in s.value for s in at.success)
+    assert any("Published snapshot" in shown(s.value) for s in at.success)
     store = SnapshotStore(editing_on)
     assert store.current().author == "Ed Itor (passphrase)" and store.current().note == "New NWL JHOSC chair"
     assert jhosc_chair(at) == "Cllr A. N. Other"
@@ -92,10 +93,10 @@ def test_editor_changes_a_jhosc_chair_publishes_and_rolls_back(editing_on, table
     at.selectbox(key="rollback_target").set_value(store.list()[0].id).run()
     button(at, "Roll back…").click()
     at.run()
-    assert any("Make **" in w.value for w in at.warning)
+    assert any("Make **" in shown(w.value) for w in at.warning)
     button(at, "Yes, roll back").click()
     at.run()
-    assert any("is current again" in s.value for s in at.success)
+    assert any("is current again" in shown(s.value) for s in at.success)
     assert jhosc_chair(at) == "Cllr Mel Collins"
     assert [e["action"] for e in store.events()] == ["publish", "publish", "rollback"]
 
@@ -107,7 +108,7 @@ def test_invalid_workbook_gets_a_report_and_changes_nothing(editing_on, tables, 
     tables["Roles"].loc[2, "role"] = "Grand Poobah"
     tables["People"].loc[0, "name"] = None
     at = upload(at, write_workbook(tables, "broken.xlsx"))
-    assert any("Not published: 1 error in People, 1 error in Roles" in e.value for e in at.error)
+    assert any("Not published: 1 error in People, 1 error in Roles" in shown(e.value) for e in at.error)
     report = table_with(at, "How to fix")
     roles_row = report[report["Sheet"] == "Roles"].iloc[0]
     assert (roles_row["Row"], roles_row["Column"], roles_row["Value"]) == (4, "Role", "Grand Poobah")
@@ -121,12 +122,12 @@ def test_unreadable_upload_is_refused_with_a_message(editing_on, tmp_path):
     bad = tmp_path / "not-really.xlsx"
     bad.write_bytes(b"ID,Name\n1,x\n")
     at = upload(at, bad)
-    assert any("not an Excel .xlsx workbook" in e.value for e in at.error)
+    assert any("not an Excel .xlsx workbook" in shown(e.value) for e in at.error)
 
 
 def test_wrong_passphrase_does_not_unlock(editing_on):
     at = unlock(data_page(), password="guess")
-    assert any("not right" in e.value for e in at.error)
+    assert any("not right" in shown(e.value) for e in at.error)
     assert not at.get("file_uploader")
     assert editors.THROTTLE.delay() > 0  # the next attempt, from any session, waits
 
@@ -138,7 +139,7 @@ def test_viewer_sees_no_upload_and_a_crafted_publish_is_refused(editing_on, tabl
     at.session_state["_editor_name"] = None  # the session loses editor rights, the button is still in the page
     button(at, "Publish as the new current map").click()
     at.run()
-    assert any("Only editors can publish" in e.value for e in at.error)
+    assert any("Only editors can publish" in shown(e.value) for e in at.error)
     assert len(SnapshotStore(editing_on).list()) == 1
     assert not at.get("file_uploader")  # and the controls are gone
 
@@ -147,7 +148,7 @@ def test_editing_off_says_how_to_turn_it_on(data_dir, monkeypatch):
     monkeypatch.delenv("LASDASH_EDITOR_PASSWORD", raising=False)
     at = data_page()
     assert not at.get("file_uploader")
-    assert any("LASDASH_EDITOR_PASSWORD" in i.value for i in at.info)
+    assert any("LASDASH_EDITOR_PASSWORD" in shown(i.value) for i in at.info)
     assert [b.label for b in at.button if "Download" in b.label or "download" in b.label] == []  # downloads are download_buttons
     assert len(table_with(at, "Snapshot ID")) == 1
 
@@ -164,11 +165,11 @@ def test_second_editor_is_told_the_map_changed_and_reviews_again(editing_on, tab
     at.text_input(key="publish_note").input("mine").run()
     button(at, "Publish as the new current map").click()
     at.run()
-    assert any("changed by someone else" in w.value for w in at.warning)
+    assert any("changed by someone else" in shown(w.value) for w in at.warning)
     assert len(store.list()) == 2  # not published over the other editor's work
     preview = at.get("code")[0].value
     assert "Cadence: Monthly \u2192 (blank)" in preview  # the new preview shows what mine would undo
     button(at, "Publish as the new current map").click()
     at.run()
-    assert any("Published snapshot" in s.value for s in at.success)
+    assert any("Published snapshot" in shown(s.value) for s in at.success)
     assert len(store.list()) == 3 and store.current().author == "Ed Itor (passphrase)"

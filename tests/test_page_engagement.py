@@ -3,6 +3,7 @@ import pandas as pd
 from streamlit import dataframe_util
 
 import apptest
+from apptest import shown
 from lasdash import pipeline, queries
 
 PAGE = "app_pages/engagement.py"
@@ -27,7 +28,7 @@ def chart_data(at, name):
 
 
 def text(at):
-    return "\n".join([c.value for c in at.caption] + [w.value for w in at.warning] + [m.value for m in at.markdown])
+    return "\n".join([shown(c.value) for c in at.caption] + [shown(w.value) for w in at.warning] + [shown(m.value) for m in at.markdown])
 
 
 def test_unfiltered_kpis_match_the_views(data_dir, store):
@@ -65,7 +66,7 @@ def test_levels_say_plainly_that_none_is_recorded(data_dir):
     at = open_page()
     mix = chart_data(at, "levels").set_index("Level")["Engagements"].to_dict()
     assert mix == {"Co-produce": 0, "Engage on specific aspects": 0, "Keep informed": 0, "Not recorded": 29}
-    assert any("No level is recorded for any of the 29 engagements" in w.value for w in at.warning)
+    assert any("No level is recorded for any of the 29 engagements" in shown(w.value) for w in at.warning)
 
 
 def test_timeline_draws_dates_as_points_and_periods_as_spans(data_dir):
@@ -101,7 +102,7 @@ def test_a_recorded_level_is_counted(data_dir, store, tables, write_workbook):
     at = open_page()
     mix = chart_data(at, "levels").set_index("Level")["Engagements"].to_dict()
     assert mix["Engage on specific aspects"] == 1 and mix["Not recorded"] == 28
-    assert not any("No level is recorded" in w.value for w in at.warning)
+    assert not any("No level is recorded" in shown(w.value) for w in at.warning)
 
 
 def test_filtered_to_ncl_only_keeps_ncl_organisations(data_dir):
@@ -110,7 +111,7 @@ def test_filtered_to_ncl_only_keeps_ncl_organisations(data_dir):
     assert set(grid(at, "not_engaged")["Footprint"]) == {"NCL"}
     assert "Camden CCG" in set(grid(at, "not_engaged")["Organisation"])
     assert grid(at, "engaged") is None  # no NCL organisation has an engagement recorded in the seed map
-    assert any(i.value == "No engaged organisations under the current filter." for i in at.info)
+    assert any(shown(i.value) == "No engaged organisations under the current filter." for i in at.info)
     kpi = {m.label: m.value for m in at.metric}
     assert kpi["Mapped organisations"] == str(grid(at, "coverage")["Mapped"].sum()) != "121"
 

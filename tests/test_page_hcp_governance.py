@@ -1,6 +1,7 @@
 """AppTest: the HCP governance page (who runs each partnership, its forums, programme leads, LAS coverage)."""
 
 import apptest
+from apptest import shown
 
 PAGE = "app_pages/hcp_governance.py"
 PARTNERSHIPS = {
@@ -28,13 +29,13 @@ def test_ncl_shows_its_convenor_and_its_sros(data_dir):
     at = open_page(hcp="NCL")
     g = grids(at)
     assert g["partnerships"]["Partnership"].tolist() == [PARTNERSHIPS["NCL"]]
-    assert any(h.value == f"NCL: {PARTNERSHIPS['NCL']}" for h in at.subheader)
+    assert any(shown(h.value) == f"NCL: {PARTNERSHIPS['NCL']}" for h in at.subheader)
     leaders = g["leaders_0"]
     assert set(leaders["Footprint"]) == {"NCL"}
     seats = set(zip(leaders["Person"], leaders["Role"], leaders["Programme"].fillna("")))
     assert {("Helen Pettersen", "Convenor", ""), ("Paul Jenkins", "SRO", "Mental Health"),
             ("Sarah Mansuralli", "SRO", "Urgent and Emergency Care")} <= seats
-    text = "\n".join(m.value for m in at.markdown)
+    text = "\n".join(shown(m.value) for m in at.markdown)
     assert "Paul Jenkins (SRO Mental Health;" in text and "Sarah Mansuralli (SRO Urgent and Emergency Care;" in text
     assert "Helen Pettersen (Convenor;" in text
     assert "Cheryl Coppell" not in text  # SWL's independent chair
@@ -50,7 +51,7 @@ def test_unfiltered_shows_all_five_partnerships_side_by_side(data_dir):
     g = grids(at, hcps=5)
     assert dict(zip(g["partnerships"]["Footprint"], g["partnerships"]["Partnership"])) == PARTNERSHIPS
     assert [t.label for t in at.tabs] == list(PARTNERSHIPS)
-    assert {h.value for h in at.subheader} >= {f"{c}: {n}" for c, n in PARTNERSHIPS.items()}
+    assert {shown(h.value) for h in at.subheader} >= {f"{c}: {n}" for c, n in PARTNERSHIPS.items()}
     assert set(g["leaders_4"]["Footprint"]) == {"SWL"} and "Cheryl Coppell" in set(g["leaders_4"]["Person"])
     coverage = g["coverage_matrix"]
     assert coverage.loc["Chief Information Officer", ["NWL", "NCL", "NEL", "SEL", "SWL"]].tolist() == [1] * 5

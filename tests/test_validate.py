@@ -5,6 +5,7 @@ import openpyxl
 import pytest
 
 from lasdash import pipeline
+from lasdash import schema as S
 from lasdash.reader import RawSheet, RawWorkbook
 from lasdash.validate import ERROR, WARNING, validate
 
@@ -168,3 +169,32 @@ def test_hidden_sheet_and_merged_cells_are_warnings(write_workbook, tables):
     warnings = _only(_problems(path), WARNING)
     assert any(p.sheet == "Documents" and "hidden" in p.message for p in warnings)
     assert any(p.sheet == "Sub-groups" and "Merged" in p.message for p in warnings)
+
+
+@pytest.mark.parametrize("sheet, column, value", [
+    ("People", "name", "Mel [click](https://example.org)"),
+    ("People", "name", "![t](https://evil.example/t.png)"),
+    ("People", "title", "Cllr <https://evil.example>"),
+    ("Organisations", "name", "London Fire Brigade www.london-fire.gov.uk"),
+    ("Forums", "name", "Board (see http://example.org/board)"),
+    ("Documents", "title", "Report [link](x)"),
+    ("Sub-groups", "name", "mailto:someone@nhs.net"),
+])
+def test_a_link_in_a_name_or_title_is_a_warning_not_an_error(write_workbook, tables, sheet, column, value):
+    tables[sheet].loc[1, column] = value
+    v = pipeline.check(write_workbook(tables))
+    assert v.ok, v.errors[:3]
+    header = S.sheet(sheet).column(column).header
+    [warning] = [p for p in v.problems if p.severity == WARNING]
+    assert (warning.sheet, warning.row, warning.column, warning.value) == (sheet, 3, header, value)
+    assert "shown as plain text, never as a link" in warning.message
+
+
+@pytest.mark.parametrize("sheet, column, value", [
+    ("People", "name", "Dr Jonty Heaversedge"), ("People", "title", "Cllr"),
+    ("Organisations", "name", "NHS England (London)"), ("Organisations", "note", "see https://example.org"),
+    ("Forums", "name", "SEL Board: 10:00 meeting"),
+])
+def test_ordinary_names_and_links_in_notes_give_no_warning(write_workbook, tables, sheet, column, value):
+    tables[sheet].loc[1, column] = value
+    assert pipeline.check(write_workbook(tables)).problems == []

@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from lasdash.editors import OFF, OIDC, PASSPHRASE, THROTTLE, Policy, policy_from
+from lasdash.ui.text import literal
 
 _SESSION_EDITOR = "_editor_name"
 
@@ -49,7 +50,7 @@ def sign_in_box() -> None:
         return
     if p.mode == OIDC:
         if getattr(st.user, "is_logged_in", False):
-            st.warning(f"{st.user.get('email')} is not on the editors list.", icon=":material/block:")
+            st.warning(f"{literal(st.user.get('email'))} is not on the editors list.", icon=":material/block:")
             st.button("Sign out", on_click=st.logout)
         else:
             st.button("Sign in to edit", on_click=st.login, icon=":material/login:")

@@ -15,6 +15,7 @@ import streamlit as st
 from lasdash.reader import ReadError, read_workbook
 from lasdash.snapshots import SheetDiff, SnapshotStore, StaleSnapshot, StoreError, diff_tables
 from lasdash.ui import auth
+from lasdash.ui.text import literal
 from lasdash.validate import Validation, validate
 
 REVIEW, FLASH, UPLOAD_COUNTER, CONFIRM_ROLLBACK = "_review", "_flash", "_upload_counter", "_confirm_rollback"
@@ -45,7 +46,7 @@ def sha256(content: bytes) -> str:
 def review(store: SnapshotStore, file_name: str, content: bytes) -> Review:
     """Read, validate and compare, showing each step in st.status."""
     r = Review(sha256(content), file_name, content)
-    with st.status(f"Checking {file_name}", expanded=True) as status:
+    with st.status(f"Checking {literal(file_name)}", expanded=True) as status:
         st.write("Reading the workbook (in a separate, limited process)…")
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "upload.xlsx"
@@ -59,7 +60,7 @@ def review(store: SnapshotStore, file_name: str, content: bytes) -> Review:
         st.write("Validating every sheet, row and column…")
         r.validation = validate(raw)
         if not r.validation.ok:
-            status.update(label=f"Not publishable: {r.validation.summary()}", state="error")
+            status.update(label=f"Not publishable: {literal(r.validation.summary())}", state="error")
             return r
         st.write("Comparing with the current map…")
         compare(store, r)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from lasdash import schema as S
 from lasdash.queries import Filter
+from lasdash.ui.text import literal
 
 HCP_KEY, SUB_GROUP_KEY, WIDER_KEY = "hcp", "sub_group", "wider"
 _NOTES_KEY = "_filter_notes"
@@ -24,7 +25,7 @@ def _read_link(sub_group_names: dict[str, str]) -> list[str]:
         if good:
             st.session_state[HCP_KEY] = list(dict.fromkeys(good))
         if bad:
-            notes.append(f"Ignored unknown HCP {', '.join(repr(b) for b in bad)} in the link; "
+            notes.append(f"Ignored unknown HCP {', '.join(literal(repr(b)) for b in bad)} in the link; "
                          f"expected one of {', '.join(S.HCP_CODES)}.")
     if SUB_GROUP_KEY not in st.session_state and SUB_GROUP_KEY in st.query_params:
         raw = st.query_params.get_all(SUB_GROUP_KEY)
@@ -34,13 +35,13 @@ def _read_link(sub_group_names: dict[str, str]) -> list[str]:
         if good:
             st.session_state[SUB_GROUP_KEY] = list(dict.fromkeys(good))
         if bad:
-            notes.append(f"Ignored unknown sub-group {', '.join(repr(b) for b in bad)} in the link.")
+            notes.append(f"Ignored unknown sub-group {', '.join(literal(repr(b)) for b in bad)} in the link.")
     if WIDER_KEY not in st.session_state and WIDER_KEY in st.query_params:
         raw = st.query_params.get(WIDER_KEY, "").strip().lower()
         if raw in ("true", "false"):
             st.session_state[WIDER_KEY] = raw == "true"
         else:
-            notes.append(f"Ignored {WIDER_KEY}={raw!r} in the link; expected true or false.")
+            notes.append(f"Ignored {WIDER_KEY}={literal(repr(raw))} in the link; expected true or false.")
     return notes
 
 

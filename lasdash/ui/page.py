@@ -15,6 +15,7 @@ from lasdash import config, export, queries
 from lasdash.queries import Filter
 from lasdash.snapshots import Manifest
 from lasdash.ui import data
+from lasdash.ui.text import literal
 
 MAX_ROWS = 5_000  # never send more rows than this to the browser
 
@@ -54,15 +55,17 @@ def header(title: str, question: str) -> Context:
     st.title(title)
     st.markdown(f"*{question}*")
     m = ctx.manifest
-    st.caption(f"Filter: **{ctx.flt.describe(ctx.sub_group_names)}** · Snapshot as of **{ctx.as_of}** "
-               f"({m.source_file or 'bundled map'}; {m.note or 'no note'})")
+    st.caption(f"Filter: **{literal(ctx.flt.describe(ctx.sub_group_names))}** · Snapshot as of **{ctx.as_of}** "
+               f"({literal(m.source_file or 'bundled map')}; {literal(m.note or 'no note')})")
     return ctx
 
 
 def kpis(items: list[tuple[str, object, str | None]]) -> None:
-    """A row of headline figures: (label, value, help)."""
-    for col, (label, value, help_text) in zip(st.columns(len(items)), items):
-        col.metric(label, value, help=help_text, border=True)
+    """The page's headline figures, (label, value, help): one strip that wraps, so a phone shows two or three a row
+    rather than one stacked card each. Labels and help are ours; a value is a number or our own words."""
+    with st.container(horizontal=True, gap="xsmall"):
+        for label, value, help_text in items:
+            st.metric(label, value, help=help_text, width="stretch")  # no border: its padding costs a card a row
 
 
 def chart(c: alt.Chart) -> None:
@@ -99,6 +102,7 @@ def csv_bytes(snapshot_id: str, view: str, flt: Filter) -> bytes:
 
 
 def empty_note(df: pd.DataFrame, what: str) -> bool:
+    """Say so when a table is empty. `what` is Markdown: pass map text in it through literal()."""
     if df.empty:
         st.info(f"No {what} under the current filter.", icon=":material/filter_alt:")
         return True

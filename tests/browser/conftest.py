@@ -8,10 +8,20 @@ import re
 
 import pytest
 
-from .server import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, chromium_available
+from .server import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, chromium_available, open_path, wait_for_app
 
 ARTIFACTS = ROOT / "test-artifacts"
 EDITOR_PASSWORD = "correct horse battery staple"
+
+
+def unlock(page, server, name: str = "Browser Editor") -> None:
+    """Open the Data page and unlock editing with the test server's passphrase."""
+    open_path(page, server, "data")
+    page.get_by_label("Your name (recorded as the author of what you publish)").fill(name)
+    page.get_by_label("Editor passphrase").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Unlock editing").click()
+    page.wait_for_selector("text=Signed in as")
+    wait_for_app(page)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -10,6 +10,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from lasdash.ui.text import WORD_JOINER
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("LASDASH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -72,3 +74,22 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout_ms)
     page.wait_for_timeout(300)  # let the last delta paint
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout_ms)
+
+
+# url path -> page title; "data" is the editors' page
+PAGES = {
+    "": "LAS stakeholder map", "sub_groups": "Sub-groups", "hcp_governance": "HCP governance",
+    "jhosc": "JHOSC chairs", "engagement": "Engagement coverage", "recommendations": "Recommendations",
+    "people": "People", "network": "Influence network", "priorities": "Priorities",
+    "relationships": "Stale relationships", "gaps": "Data gaps", "data": "Data",
+}
+
+
+def open_path(page, server: Server, path: str = "", query: str = "") -> None:
+    page.goto(f"{server.url}/{path}{'?' + query if query else ''}")
+    wait_for_app(page)
+
+
+def main_text(page) -> str:
+    """The main area's text as a reader sees it (literal()'s word joiners are invisible)."""
+    return page.locator("[data-testid=stMain]").inner_text().replace(WORD_JOINER, "")

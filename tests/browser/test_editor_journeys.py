@@ -4,26 +4,35 @@ Download the workbook, change a JHOSC chair in openpyxl, upload, review, publish
 """
 import openpyxl
 
-from .conftest import EDITOR_PASSWORD
-from .server import wait_for_app
+from .conftest import unlock
+from .server import main_text, open_path, wait_for_app
 
 
-def open_path(page, server, path):
-    page.goto(f"{server.url}/{path}")
+def download_current(page, path):
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Current map as a workbook (.xlsx)").click()
+    info.value.save_as(path)
+    return path
+
+
+def publish(page, note):
+    page.get_by_label("Note for this snapshot (what changed and why)").fill(note)
+    page.keyboard.press("Tab")
     wait_for_app(page)
+    page.get_by_role("button", name="Publish as the new current map").click()
+    page.wait_for_selector("text=Published snapshot")
 
 
-def main_text(page):
-    return page.locator("[data-testid=stMain]").inner_text()
-
-
-def unlock(page, server):
-    open_path(page, server, "data")
-    page.get_by_label("Your name (recorded as the author of what you publish)").fill("Browser Editor")
-    page.get_by_label("Editor passphrase").fill(EDITOR_PASSWORD)
-    page.get_by_role("button", name="Unlock editing").click()
-    page.wait_for_selector("text=Signed in as")
+def roll_back(page, server, to_note=None):
+    unlock(page, server)  # a page load is a new Streamlit session: editing is per session
+    if to_note:
+        page.get_by_label("Make an earlier snapshot current again").click()
+        page.get_by_role("option", name=to_note).click()
+        wait_for_app(page)
+    page.get_by_role("button", name="Roll back…").click()
     wait_for_app(page)
+    page.get_by_role("button", name="Yes, roll back").click()
+    page.wait_for_selector("text=is current again")
 
 
 def upload(page, path):
@@ -46,10 +55,7 @@ def test_viewer_has_no_upload_control(page, server):
 def test_broken_upload_shows_the_report_and_changes_nothing(page, server, tmp_path):
     before = nwl_chair_line(page, server)
     unlock(page, server)
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Current map as a workbook (.xlsx)").click()
-    path = tmp_path / "broken.xlsx"
-    info.value.save_as(path)
+    path = download_current(page, tmp_path / "broken.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb["Roles"]
     role_col = next(c.column for c in ws[1] if c.value == "Role")
@@ -65,10 +71,7 @@ def test_broken_upload_shows_the_report_and_changes_nothing(page, server, tmp_pa
 def test_editor_changes_a_chair_publishes_and_rolls_back(page, server, tmp_path):
     assert "Cllr Mel Collins" in nwl_chair_line(page, server)
     unlock(page, server)
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Current map as a workbook (.xlsx)").click()
-    path = tmp_path / "current.xlsx"
-    info.value.save_as(path)
+    path = download_current(page, tmp_path / "current.xlsx")
 
     wb = openpyxl.load_workbook(path)
     people, roles = wb["People"], wb["Roles"]
@@ -86,16 +89,31 @@ def test_editor_changes_a_chair_publishes_and_rolls_back(page, server, tmp_path)
     upload(page, path)
     preview = main_text(page)
     assert "NW London JHOSC \u2014 Chair: Person ID: Cllr Mel Collins \u2192 Cllr A. N. Other" in preview
-    page.get_by_label("Note for this snapshot (what changed and why)").fill("New NWL JHOSC chair (browser test)")
-    page.keyboard.press("Tab")
-    wait_for_app(page)
-    page.get_by_role("button", name="Publish as the new current map").click()
-    page.wait_for_selector("text=Published snapshot")
+    publish(page, "New NWL JHOSC chair (browser test)")
     assert "Cllr A. N. Other" in nwl_chair_line(page, server)
 
-    unlock(page, server)  # a page load is a new Streamlit session: editing is per session
-    page.get_by_role("button", name="Roll back…").click()
-    wait_for_app(page)
-    page.get_by_role("button", name="Yes, roll back").click()
-    page.wait_for_selector("text=is current again")
+    roll_back(page, server)
+    assert "Cllr Mel Collins" in nwl_chair_line(page, server)
+
+
+def test_a_link_typed_as_a_chair_is_warned_about_and_shown_as_text(page, server, tmp_path):
+    unlock(page, server)
+    path = download_current(page, tmp_path / "link.xlsx")
+    wb = openpyxl.load_workbook(path)
+    people = wb["People"]
+    head = {c.value: c.column for c in people[1]}
+    row = next(r for r in range(2, people.max_row + 1) if people.cell(r, head["ID"]).value == "PER-mel-collins")
+    people.cell(row, head["Name"]).value = "[click](https://example.org)"
+    wb.save(path)
+
+    upload(page, path)
+    preview = main_text(page)
+    assert "1 warning in People: publishing is allowed" in preview
+    assert "Name: Mel Collins \u2192 [click](https://example.org)" in preview
+    publish(page, "A link as a name (browser test)")
+
+    assert "chair Cllr [click](https://example.org) (" in nwl_chair_line(page, server)
+    assert page.locator("a[href*='example.org']").count() == 0
+
+    roll_back(page, server, to_note="Initial map transcribed")  # whichever snapshots earlier tests made
     assert "Cllr Mel Collins" in nwl_chair_line(page, server)

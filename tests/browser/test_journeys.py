@@ -4,42 +4,18 @@ import io
 
 import pytest
 
-from .server import wait_for_app
-
-PAGES = {  # url path -> title
-    "": "LAS stakeholder map",
-    "sub_groups": "Sub-groups",
-    "hcp_governance": "HCP governance",
-    "jhosc": "JHOSC chairs",
-    "engagement": "Engagement coverage",
-    "recommendations": "Recommendations",
-    "people": "People",
-    "network": "Influence network",
-    "priorities": "Priorities",
-    "relationships": "Stale relationships",
-    "gaps": "Data gaps",
-}
-
-
-def open_page(page, server, path="", query=""):
-    page.goto(f"{server.url}/{path}{'?' + query if query else ''}")
-    wait_for_app(page)
-
-
-def main_text(page):
-    return page.locator("[data-testid=stMain]").inner_text()
-
+from .server import PAGES, main_text, open_path, wait_for_app
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_opens_with_title_and_as_of(page, server, path):
-    open_page(page, server, path)
+    open_path(page, server, path)
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.locator("h1").first.inner_text().strip().startswith(PAGES[path].split(" (")[0])
     assert "Snapshot as of" in main_text(page)
 
 
 def test_hcp_filter_lives_in_the_url_and_survives_switch_and_reload(page, server):
-    open_page(page, server, "jhosc")
+    open_path(page, server, "jhosc")
     assert "Cllr Mel Collins" in main_text(page)
     page.locator("[data-testid=stSidebar]").get_by_role("button", name="SWL", exact=True).click()
     page.wait_for_url("**hcp=SWL**")
@@ -59,10 +35,10 @@ def test_hcp_filter_lives_in_the_url_and_survives_switch_and_reload(page, server
 
 
 def test_junk_parameter_shows_a_note_and_clear_filters_resets(page, server):
-    open_page(page, server, "jhosc", "hcp=XYZ")
+    open_path(page, server, "jhosc", "hcp=XYZ")
     assert "Ignored unknown HCP 'XYZ'" in page.locator("[data-testid=stSidebar]").inner_text()
     assert page.locator("[data-testid=stException]").count() == 0
-    open_page(page, server, "jhosc", "hcp=NCL")
+    open_path(page, server, "jhosc", "hcp=NCL")
     assert "Cllr Alison Kelly" in main_text(page) and "Cllr Anita Schaper" not in main_text(page)
     page.get_by_role("button", name="Clear filters").click()
     wait_for_app(page)
@@ -71,7 +47,7 @@ def test_junk_parameter_shows_a_note_and_clear_filters_resets(page, server):
 
 
 def test_filtered_jhosc_csv_download(page, server):
-    open_page(page, server, "jhosc", "hcp=SWL")
+    open_path(page, server, "jhosc", "hcp=SWL")
     with page.expect_download() as info:
         page.get_by_role("button", name="Download CSV: JHOSC chairs and vice chairs").click()
     download = info.value
@@ -84,7 +60,7 @@ def test_filtered_jhosc_csv_download(page, server):
 
 
 def test_grids_have_no_export_of_their_own(page, server):
-    open_page(page, server, "jhosc")
+    open_path(page, server, "jhosc")
     grid = page.locator("[data-testid=stDataFrame]").first
     grid.hover()
     assert page.locator("[data-testid=stElementToolbar] button[aria-label*='Download']").count() == 0
