@@ -7,7 +7,7 @@ from lasdash.snapshots import describe
 from lasdash.ui import auth, data, editing, page
 from lasdash.ui.text import literal
 from lasdash.validate import problems_frame
-from lasdash.workbook import workbook_bytes
+from lasdash.workbook import snapshot_workbook_bytes, workbook_bytes
 
 ctx = page.header("Data", "Is the map current, and how do I refresh it?")
 store = data.store()
@@ -18,7 +18,7 @@ if flash := st.session_state.pop(editing.FLASH, None):
 
 st.subheader("Download")
 left, right = st.columns(2)
-left.download_button("Current map as a workbook (.xlsx)", data=lambda: workbook_bytes(store.read_all(current.id)),
+left.download_button("Current map as a workbook (.xlsx)", data=lambda: snapshot_workbook_bytes(store, current.id),
                      file_name=f"lasdash-map_{current.created_at:%Y-%m-%d}.xlsx", icon=":material/download:",
                      on_click="ignore", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 right.download_button("Blank template (.xlsx)", data=lambda: workbook_bytes(None), file_name="lasdash-template.xlsx",
@@ -39,7 +39,7 @@ st.dataframe(pd.DataFrame({
 label = {s.id: f"{s.created_at:%d %b %Y %H:%M} · {s.author} · {s.note or s.source_file}" for s in snapshots}
 chosen = st.selectbox("Download any snapshot's workbook", [s.id for s in snapshots], format_func=label.get,
                       key="snapshot_download")
-st.download_button("Download that snapshot (.xlsx)", data=lambda: workbook_bytes(store.read_all(chosen)),
+st.download_button("Download that snapshot (.xlsx)", data=lambda: snapshot_workbook_bytes(store, chosen),
                    file_name=f"lasdash-map_{chosen}.xlsx", key="dl_snapshot", on_click="ignore",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -91,20 +91,49 @@ if review is not None:
             with st.expander(f"{literal(review.validation.summary())}: publishing is allowed",
                              icon=":material/warning:"):
                 st.dataframe(problems_frame(warnings), hide_index=True)
-        lines = describe(review.diffs)
-        st.markdown(f"**Changes against the current map ({len(lines)})**")
+        merged = review.merge(store, frozenset(st.session_state.get(editing.TAKE_YOURS, ())))
+        mode = editing.MERGE
+        if merged is not None:
+            m = merged.merge
+            st.warning(f"**Your file was made from an older map** (snapshot {merged.base.id} of "
+                       f"{merged.base.created_at:%d %b %Y %H:%M} UTC). Others have changed the map since: "
+                       f"publishing it as it is would undo their work, so it is merged.", icon=":material/merge:")
+            for title, lines in ((f"Your file's own changes ({len(describe(m.yours))})", describe(m.yours)),
+                                 (f"Changes by others since ({len(describe(m.theirs))})", describe(m.theirs))):
+                with st.expander(title):
+                    st.code("\n".join(lines) or "None", language=None)
+            if m.conflicts:
+                st.markdown(f"**Conflicts ({len(m.conflicts)})**: where your file would change or revert what "
+                            "others changed. The current value is kept unless you choose your file's.")
+                st.code("\n".join(c.describe() for c in m.conflicts), language=None)
+                labels = {c.id: c.describe() for c in m.conflicts}
+                st.multiselect("Use your file's value instead for", list(labels), format_func=labels.get,
+                               key=editing.TAKE_YOURS, placeholder="None: keep every current value")
+            mode = st.radio("How to publish", [editing.MERGE, editing.OVERWRITE], key=editing.MODE, format_func={
+                editing.MERGE: "Merge: your file's changes on top of the current map (recommended)",
+                editing.OVERWRITE: "Overwrite: publish your file exactly as it is, undoing the changes by others"}.get)
+            if mode == editing.MERGE and not merged.validation.ok:
+                st.error(f"The merged map has errors: {literal(merged.validation.summary())}. Choose other values "
+                         "for the conflicts, or fix the workbook.")
+                st.dataframe(problems_frame(merged.validation.errors), hide_index=True, key="merge_problems")
+        elif review.base_note:
+            st.info(review.base_note, icon=":material/help:")
+        diffs = merged.merge.result if merged is not None and mode == editing.MERGE else review.diffs
+        lines = describe(diffs)
+        st.markdown(f"**What publishing changes in the current map ({len(lines)})**")
         st.dataframe(pd.DataFrame({
-            "Sheet": [d.sheet for d in review.diffs], "Added": [len(d.added) for d in review.diffs],
-            "Removed": [len(d.removed) for d in review.diffs], "Changed": [len(d.changed) for d in review.diffs],
+            "Sheet": [d.sheet for d in diffs], "Added": [len(d.added) for d in diffs],
+            "Removed": [len(d.removed) for d in diffs], "Changed": [len(d.changed) for d in diffs],
         }), hide_index=True, key="change_counts")
         if lines:
             st.code("\n".join(lines[:500]) + (f"\n… and {len(lines) - 500} more" if len(lines) > 500 else ""),
                     language=None)
         else:
-            st.info("No changes: this workbook matches the current map.")
+            st.info("No changes: publishing this would leave the map as it is.")
         note = st.text_input("Note for this snapshot (what changed and why)", key="publish_note")
+        blocked = merged is not None and mode == editing.MERGE and not merged.validation.ok
         st.button("Publish as the new current map", type="primary", icon=":material/publish:",
-                  on_click=editing.publish, args=(store, note), disabled=not note.strip(), key="publish")
+                  on_click=editing.publish, args=(store, note), disabled=not note.strip() or blocked, key="publish")
 
 st.subheader("Roll back")
 earlier = [s for s in snapshots if s.id != current.id]

@@ -3,7 +3,6 @@ import pandas as pd
 import streamlit as st
 
 from lasdash import charts
-from lasdash.normalise import parse_period
 from lasdash.schema import ENGAGEMENT_LEVELS
 from lasdash.ui import page
 from lasdash.ui.text import join, literal
@@ -72,8 +71,9 @@ def _span(row) -> tuple[pd.Timestamp, pd.Timestamp, str] | None:
     """(start, end, as written) for one engagement; None when it has no date and its period cannot be read."""
     if pd.notna(row["Date"]):
         return row["Date"], row["Date"], f"{row['Date']:%d %b %Y}"
-    span = parse_period(row["Period"]) if pd.notna(row["Period"]) else None
-    return (pd.Timestamp(span[0]), pd.Timestamp(span[1]), row["Period"]) if span else None
+    if pd.isna(row["Period from"]):  # read once at validation (lasdash.normalise.parse_period)
+        return None
+    return pd.Timestamp(row["Period from"]), pd.Timestamp(row["Period to"]), row["Period"]
 
 
 def _who(row) -> str:

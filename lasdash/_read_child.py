@@ -1,7 +1,8 @@
 """Child process entry: parse one workbook with calamine under resource limits.
 
 Usage: python -m lasdash._read_child PATH MEMORY_BYTES CPU_SECONDS
-Writes a pickled list of sheet dicts to stdout; exit 3 with a message on stderr for a clean refusal.
+Writes a pickled {"sheets": [sheet dicts], "properties": {name: text}} to stdout (the workbook's custom
+document properties); exit 3 with a message on stderr for a clean refusal.
 """
 import pickle
 import re
@@ -21,6 +22,7 @@ def main() -> int:
     try:
         wb = pc.CalamineWorkbook.from_path(path)
         uncalculated = _uncalculated_formulas(path)
+        properties = _custom_properties(path)
         sheets = []
         for meta in wb.sheets_metadata:
             sheet = wb.get_sheet_by_name(meta.name)
@@ -41,7 +43,8 @@ def main() -> int:
     except MemoryError:
         print("The workbook needs more memory to read than allowed; it is too large.", file=sys.stderr)
         return 3
-    sys.stdout.buffer.write(pickle.dumps(sheets, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.write(pickle.dumps({"sheets": sheets, "properties": properties},
+                                         protocol=pickle.HIGHEST_PROTOCOL))
     return 0
 
 
@@ -88,6 +91,17 @@ def _uncalculated_formulas(path: str) -> dict[str, list[str]]:
                     cell.clear()
             found[el.get("name")] = cells
     return found
+
+
+def _custom_properties(path: str) -> dict[str, str]:
+    """docProps/custom.xml as {name: text}: where lasdash records the snapshot a workbook was made from."""
+    from defusedxml.ElementTree import fromstring
+
+    with zipfile.ZipFile(path) as zf:
+        if "docProps/custom.xml" not in zf.namelist():
+            return {}
+        root = fromstring(zf.read("docProps/custom.xml"))
+    return {p.get("name"): "".join(p.itertext()).strip() for p in root if _local(p.tag) == "property" and p.get("name")}
 
 
 def _a1(rng) -> str:

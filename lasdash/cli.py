@@ -13,8 +13,8 @@ from pathlib import Path
 from . import export, pipeline, queries
 from . import schema as S
 from .reader import ReadError
-from .snapshots import StoreError, describe
-from .workbook import workbook_bytes
+from .snapshots import StaleSnapshot, StoreError, describe, diff_tables
+from .workbook import snapshot_workbook_bytes, workbook_bytes
 
 OK, INVALID, UNREADABLE = 0, 1, 2
 
@@ -34,23 +34,76 @@ def _print_problems(validation, as_json: bool) -> None:
     print(validation.summary())
 
 
+def _base_line(validation) -> str:
+    return (f"Made from snapshot {validation.base_snapshot}." if validation.base_snapshot
+            else "The file does not say which snapshot it was made from.")
+
+
 def cmd_validate(args) -> int:
     validation = pipeline.check(args.file)
     _print_problems(validation, args.json)
+    if not args.json:
+        print(_base_line(validation))
     return OK if validation.ok else INVALID
+
+
+def _print_merge(outcome: pipeline.MergeOutcome) -> None:
+    m = outcome.merge
+    print(f"Your file was made from snapshot {outcome.base.id} ({outcome.base.created_at:%d %b %Y %H:%M}); "
+          f"the current map is {outcome.current_id}.")
+    for title, lines in (("Your file's changes", describe(m.yours)), ("Changes by others since", describe(m.theirs))):
+        print(f"{title} ({len(lines)}):")
+        print("\n".join(f"  {line}" for line in lines) or "  none")
+    if m.conflicts:
+        print(f"Conflicts ({len(m.conflicts)}): your file would change or revert what others changed:")
+        print("\n".join(f"  {c.describe()}" for c in m.conflicts))
 
 
 def cmd_publish(args) -> int:
     store = pipeline.open_store()
-    outcome = pipeline.publish(store, args.file, author=args.by or os.environ.get("USER") or "cli", note=args.note)
-    if outcome.manifest is None:
-        _print_problems(outcome.validation, False)
+    author = args.by or os.environ.get("USER") or "cli"
+    validation = pipeline.check(args.file)
+    if not validation.ok:
+        _print_problems(validation, False)
         print("Not published: fix the errors above. The current snapshot is unchanged.", file=sys.stderr)
         return INVALID
-    for p in outcome.validation.problems:
+    for p in validation.problems:
         print(p, file=sys.stderr)
-    print(outcome.manifest.id)
-    return OK
+    if args.overwrite:
+        print("Overwrite: publishing the file exactly as it is; changes made since it was made are undone.",
+              file=sys.stderr)
+    elif note := pipeline.base_note(store, validation):
+        print(note, file=sys.stderr)
+    while True:  # a file that knows its base is published only over the map it was compared with
+        current = store.current_id()
+        tables, source = validation.tables, Path(args.file).name
+        outcome = None if args.overwrite else pipeline.merge_upload(store, validation)
+        if outcome is not None:
+            _print_merge(outcome)
+            if outcome.merge.conflicts and not args.merge:
+                print("Not published: your file would change or revert the work of others listed above. "
+                      "--merge publishes your changes and keeps theirs (the current values in every conflict); "
+                      "--overwrite publishes the file exactly as it is. The current snapshot is unchanged.",
+                      file=sys.stderr)
+                return INVALID
+            if not outcome.validation.ok:
+                _print_problems(outcome.validation, False)
+                print("Not published: the merged map has errors (above). The current snapshot is unchanged.",
+                      file=sys.stderr)
+                return INVALID
+            kept = (f", keeping the current value in {len(outcome.merge.conflicts)} conflict(s)"
+                    if outcome.merge.conflicts else "")
+            print(f"Merged: your file's changes on top of the current map{kept}.", file=sys.stderr)
+            tables, source = outcome.validation.tables, f"{source} (merged with {current})"
+        expected = current if validation.base_snapshot and not args.overwrite else ...
+        try:
+            manifest = store.publish(tables, author=author, note=args.note, source_file=source,
+                                     workbook_bytes=Path(args.file).read_bytes(), expected_current=expected)
+        except StaleSnapshot:  # another publish got in first: compare again with the new map
+            print("The map changed while publishing; comparing again.", file=sys.stderr)
+            continue
+        print(manifest.id)
+        return OK
 
 
 def cmd_snapshots(args) -> int:
@@ -76,6 +129,8 @@ def cmd_rollback(args) -> int:
 
 def cmd_diff(args) -> int:
     store = pipeline.open_store()
+    if args.old and not args.new and args.old.lower().endswith(".xlsx"):
+        return _diff_file(store, args.old)
     if args.new and not args.old:
         raise UsageError("give OLD before NEW")
     if args.old:
@@ -89,6 +144,25 @@ def cmd_diff(args) -> int:
             return OK
     lines = describe(store.diff(old, new))
     print(f"Changes from {old} to {new}:")
+    print("\n".join(lines) if lines else "No changes.")
+    return OK
+
+
+def _diff_file(store, path: str) -> int:
+    """A workbook against the map: three ways when it knows its base, else against the current map."""
+    validation = pipeline.check(path)
+    print(_base_line(validation))
+    if not validation.ok:
+        _print_problems(validation, False)
+        return INVALID
+    outcome = pipeline.merge_upload(store, validation)
+    if outcome is not None:
+        _print_merge(outcome)
+        return OK
+    if note := pipeline.base_note(store, validation):
+        print(note)
+    lines = describe(diff_tables(store.read_all(store.current_id()), validation.tables))
+    print(f"Changes from the current map {store.current_id()} to {path}:")
     print("\n".join(lines) if lines else "No changes.")
     return OK
 
@@ -142,7 +216,7 @@ def cmd_template(args) -> int:
 
 def cmd_workbook(args) -> int:
     store = pipeline.open_store()
-    Path(args.output).write_bytes(workbook_bytes(store.read_all(args.snapshot or store.current_id())))
+    Path(args.output).write_bytes(snapshot_workbook_bytes(store, args.snapshot or store.current_id()))
     print(f"Wrote the current map to {args.output}", file=sys.stderr)
     return OK
 
@@ -195,6 +269,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.add_argument("--note", default="")
     s.add_argument("--by", default=None, help="author (default: $USER)")
+    how = s.add_mutually_exclusive_group()
+    how.add_argument("--merge", action="store_true",
+                     help="a file made from an older snapshot: publish the merge, keeping current values in conflicts")
+    how.add_argument("--overwrite", action="store_true",
+                     help="publish the file exactly as it is, undoing changes made since it was made")
     s.set_defaults(func=cmd_publish)
     s = sub.add_parser("snapshots", help="list snapshots; * marks the current one")
     s.add_argument("--json", action="store_true")
@@ -204,7 +283,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--by", default=None)
     s.add_argument("--note", default="")
     s.set_defaults(func=cmd_rollback)
-    s = sub.add_parser("diff", help="row- and field-level changes (default: previous vs current)")
+    s = sub.add_parser("diff", help="row- and field-level changes (default: previous vs current); "
+                       "diff FILE.xlsx: a workbook against the map, three ways when it records its base")
     s.add_argument("old", nargs="?")
     s.add_argument("new", nargs="?")
     s.set_defaults(func=cmd_diff)

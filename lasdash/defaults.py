@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import config
 from . import schema as S
+from .normalise import with_derived
 from .workbook import save_workbook
 
 
@@ -33,10 +34,11 @@ def load_seed_tables(folder: Path | str = config.SEED_CSV_DIR) -> dict[str, pd.D
         path = Path(folder) / f"{S.table_name(sheet.name)}.csv"
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
-            if reader.fieldnames != sheet.column_names:
-                raise ValueError(f"{path}: header {reader.fieldnames} differs from the schema {sheet.column_names}")
-            records = [{c.name: _typed(c, row[c.name]) for c in sheet.columns} for row in reader]
-        tables[sheet.name] = pd.DataFrame.from_records(records, columns=sheet.column_names)
+            names = [c.name for c in sheet.input_columns]
+            if reader.fieldnames != names:
+                raise ValueError(f"{path}: header {reader.fieldnames} differs from the schema {names}")
+            records = [{c.name: _typed(c, row[c.name]) for c in sheet.input_columns} for row in reader]
+        tables[sheet.name] = with_derived(sheet.name, pd.DataFrame.from_records(records, columns=sheet.column_names))
     return tables
 
 

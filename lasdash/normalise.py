@@ -9,6 +9,8 @@ import functools
 import re
 import unicodedata
 
+import pandas as pd
+
 _SPACES = re.compile(r"\s+")
 # Zero-width space, word joiner and BOM; not ZWJ/ZWNJ, which emoji and some scripts need.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
@@ -190,3 +192,13 @@ def parse_period(text: object) -> tuple[dt.date, dt.date] | None:
     except (ValueError, OverflowError):  # year 0, or December 9999: no such span
         return None
     return (start, end) if start <= end else None
+
+
+def with_derived(sheet_name: str, df):
+    """A sheet's table with its derived columns worked out: an engagement's Period read once, by parse_period,
+    into its first and last day (blank when the period cannot be read)."""
+    if sheet_name != "Engagements":
+        return df
+    spans = [parse_period(p) if isinstance(p, str) and p.strip() else None for p in df["period"].astype(object)]
+    return df.assign(period_start=pd.Series([s[0] if s else None for s in spans], index=df.index, dtype=object),
+                     period_end=pd.Series([s[1] if s else None for s in spans], index=df.index, dtype=object))

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config
+from .merge import Merge, attribute, three_way
 from .reader import DEFAULT_LIMITS, Limits, read_workbook
-from .snapshots import Manifest, SnapshotStore, StaleSnapshot
-from .validate import Validation, validate
+from .snapshots import Manifest, SnapshotStore, StaleSnapshot, StoreError
+from .validate import Validation, validate, validate_tables
 
 BOOTSTRAP_AUTHOR = "lasdash (bootstrap from the bundled default map)"
 
@@ -53,3 +54,54 @@ def open_store(root: Path | str | None = None) -> SnapshotStore:
                                "\n".join(map(str, outcome.validation.errors[:20])))
     return store
 
+
+
+NO_BASE = ("This workbook does not say which snapshot it was made from (it was made by hand, or by an older "
+           "lasdash), so its comparison cannot tell other editors' changes from its own: check the changes below "
+           "for any you did not make.")
+UNKNOWN_BASE = ("This workbook was made from snapshot {base}, which this store does not have, so its comparison "
+                "cannot tell other editors' changes from its own: check the changes below for any you did not make.")
+
+
+def base_note(store: SnapshotStore, validation: Validation) -> str:
+    """Why an upload gets only a two-way comparison ('' when its base is known)."""
+    if validation.base_snapshot is None:
+        return NO_BASE
+    try:
+        store.manifest(validation.base_snapshot)
+    except StoreError:
+        return UNKNOWN_BASE.format(base=validation.base_snapshot)
+    return ""
+
+
+@dataclass
+class MergeOutcome:
+    merge: Merge
+    validation: Validation  # of the merged map: publishable only if it has no errors
+    base: Manifest
+    current_id: str
+
+
+def merge_upload(store: SnapshotStore, validation: Validation, take_yours: frozenset[str] = frozenset()
+                 ) -> MergeOutcome | None:
+    """The three-way merge of a valid upload with the current map; None when its base is unknown or current."""
+    current_id = store.current_id()
+    if base_note(store, validation) or validation.base_snapshot == current_id:
+        return None
+    base = store.manifest(validation.base_snapshot)
+    chain = history_since(store, base)
+    merge = three_way(chain[0][1], chain[-1][1], validation.tables, take_yours)
+    merge.conflicts = attribute(merge.conflicts, chain)
+    return MergeOutcome(merge, validate_tables(merge.tables), base, current_id)
+
+
+def history_since(store: SnapshotStore, base: Manifest) -> list[tuple[dict, dict]]:
+    """(event, tables) for each snapshot that has been current since `base` last was, ending with the current one."""
+    events = store.events()
+    last = max((i for i, e in enumerate(events) if e["snapshot"] == base.id), default=None)
+    since = events[last + 1:] if last is not None else [e for e in events if e["at"] > base.created]
+    start = {"by": base.author, "at": base.created, "snapshot": base.id}
+    steps = [start, *since]
+    if steps[-1]["snapshot"] != store.current_id():  # the base was never in this history: compare with now
+        steps.append({"by": "", "at": "", "snapshot": store.current_id()})
+    return [(e, store.read_all(e["snapshot"])) for e in steps]

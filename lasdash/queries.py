@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
 from . import schema as S
 from .snapshots import SnapshotStore
@@ -202,7 +203,8 @@ VIEWS: dict[str, View] = {v.name: v for v in [
         ORDER BY array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], f.footprint), f.tier, f.name
     """, "f.footprint", "f.sub_group_id"),
     _v("engagements", "Engagements", """
-        SELECT e.id AS "ID", e.date AS "Date", e.period AS "Period", o.name AS "Organisation",
+        SELECT e.id AS "ID", e.date AS "Date", e.period AS "Period", e.period_start AS "Period from",
+          e.period_end AS "Period to", o.name AS "Organisation",
           trim(coalesce(p.title || ' ', '') || p.name) AS "Person", f.name AS "Forum", e.las_lead AS "LAS lead",
           e.mechanism AS "Mechanism", e.level AS "Level", e.theme AS "Theme", e.summary AS "Summary",
           e.next_steps AS "Next steps", e.next_contact AS "Next contact", e.source AS "Source"
@@ -449,14 +451,9 @@ VIEWS: dict[str, View] = {v.name: v for v in [
     """, "o.footprint", "o.sub_group_id"),
     _v("relationships", "Stale relationships: days since the last contact against each organisation's interval", """
         WITH contact AS (
-          SELECT e.organisation_id, e.date, e.period,
-            -- a stated period counts to its last day, the latest the contact can have been (as parse_period)
-            CASE WHEN e.date IS NULL AND regexp_full_match(e.period, '(?i)[a-z]{{3,9}}\\.? \\d{{4}}'
-                   || '(\\s*(-|to|[\\x{{2010}}-\\x{{2015}}\\x{{2212}}])\\s*[a-z]{{3,9}}\\.? \\d{{4}})?')
-                 THEN last_day(try_strptime(left(regexp_extract(e.period, '([A-Za-z]{{3,9}})\\.? \\d{{4}}$', 1), 3)
-                   || ' ' || regexp_extract(e.period, '(\\d{{4}})$', 1), '%b %Y')) END AS period_end,
-            try_strptime(left(regexp_extract(e.period, '^([A-Za-z]{{3,9}})', 1), 3) || ' '
-                         || regexp_extract(e.period, '^[A-Za-z]{{3,9}}\\.? (\\d{{4}})', 1), '%b %Y') AS period_start
+          SELECT e.organisation_id, e.date, e.period, e.period_start,
+            -- a stated period counts to its last day (read once, at validation), the latest the contact can have been
+            CASE WHEN e.date IS NULL THEN e.period_end END AS period_end
           FROM engagements e WHERE e.organisation_id IS NOT NULL),
         latest AS (
           SELECT organisation_id, max(date) AS last_dated,
@@ -569,8 +566,15 @@ def connect(store: SnapshotStore, snapshot_id: str) -> duckdb.DuckDBPyConnection
     """
     con = duckdb.connect(":memory:")
     for sheet in S.SHEETS:
-        path = str(store.table_path(snapshot_id, sheet.name)).replace("'", "''")  # our own path, not user input
-        con.execute(f"CREATE VIEW {S.table_name(sheet.name)} AS SELECT * FROM read_parquet('{path}')")
+        path = store.table_path(snapshot_id, sheet.name)
+        derived = [c.name for c in sheet.columns if c.derived]
+        if derived and not set(derived) <= set(pq.read_schema(path).names):  # a snapshot older than the column
+            con.register("_older_snapshot", store.read(snapshot_id, sheet.name))  # visible to cursors only as a table
+            con.execute(f"CREATE TABLE {S.table_name(sheet.name)} AS SELECT * FROM _older_snapshot")
+            con.unregister("_older_snapshot")
+            continue
+        quoted = str(path).replace("'", "''")  # our own path, not user input
+        con.execute(f"CREATE VIEW {S.table_name(sheet.name)} AS SELECT * FROM read_parquet('{quoted}')")
     con.execute(_DERIVED_VIEWS)
     return con
 

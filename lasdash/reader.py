@@ -51,6 +51,12 @@ class RawSheet:
 class RawWorkbook:
     file_name: str
     sheets: list[RawSheet]
+    base_snapshot: str | None = None  # the snapshot lasdash made this workbook from, if it says
+
+
+SNAPSHOT_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
+_BASE_PROPERTY = "lasdash_base_snapshot"  # written by lasdash.workbook
+_BASE_WORDS = re.compile(r"Made from snapshot (" + SNAPSHOT_ID.pattern + ")")
 
 
 _MB = 1024 * 1024
@@ -168,8 +174,23 @@ def read_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS, display_nam
     if proc.returncode != 0:
         raise ReadError(f"The workbook could not be read: the reader stopped ({_describe_exit(proc.returncode)}). "
                         "The file may be damaged or too large.")
-    sheets = pickle.loads(proc.stdout)  # our own child's output; never the upload's bytes
-    return RawWorkbook(display_name or path.name, [RawSheet(**s) for s in sheets])
+    parsed = pickle.loads(proc.stdout)  # our own child's output; never the upload's bytes
+    sheets = [RawSheet(**s) for s in parsed["sheets"]]
+    return RawWorkbook(display_name or path.name, sheets, _base_snapshot(parsed["properties"], sheets))
+
+
+def _base_snapshot(properties: dict[str, str], sheets: list[RawSheet]) -> str | None:
+    """The base as the document property says, else as the Instructions sheet's words say; only a well-formed id."""
+    value = properties.get(_BASE_PROPERTY, "")
+    if SNAPSHOT_ID.fullmatch(value):
+        return value
+    for sheet in sheets:
+        if sheet.name.strip().lower() == "instructions":
+            for row in sheet.rows[:5]:
+                for cell in row:
+                    if isinstance(cell, str) and (m := _BASE_WORDS.search(cell)):
+                        return m.group(1)
+    return None
 
 
 def _describe_exit(code: int) -> str:

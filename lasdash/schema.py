@@ -43,6 +43,7 @@ class Column:
     allowed: tuple[str, ...] = ()
     ref: str | None = None  # sheet name whose key this column references
     help: str = ""
+    derived: bool = False  # worked out at validation and stored in the snapshot; not a workbook column
 
     @property
     def expected(self) -> str:
@@ -70,6 +71,11 @@ class Sheet:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def input_columns(self) -> tuple[Column, ...]:
+        """The columns of the workbook (the snapshot also stores the derived ones)."""
+        return tuple(c for c in self.columns if not c.derived)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -169,6 +175,8 @@ SHEETS: tuple[Sheet, ...] = (
         _id("engagement"),
         Column("date", "Date", type="date"),
         Column("period", "Period", help="As printed when only a period is known."),
+        Column("period_start", "Period from", type="date", derived=True, help="The Period's first day."),
+        Column("period_end", "Period to", type="date", derived=True, help="The Period's last day."),
         Column("organisation_id", "Organisation ID", ref="Organisations"),
         Column("person_id", "Person ID", ref="People"),
         Column("forum_id", "Forum ID", ref="Forums"),

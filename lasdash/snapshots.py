@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import schema as S
-from .normalise import is_blank
+from .normalise import is_blank, with_derived
 
 
 class StoreError(Exception):
@@ -141,7 +141,11 @@ class SnapshotStore:
 
     def read(self, snapshot_id: str, sheet_name: str) -> pd.DataFrame:
         table = pq.read_table(self.table_path(snapshot_id, sheet_name))
-        return table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}.get)
+        df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}.get)
+        missing = [c for c in S.sheet(sheet_name).columns if c.derived and c.name not in df.columns]
+        if missing:  # a snapshot from before the column existed
+            df = with_derived(sheet_name, df)[S.sheet(sheet_name).column_names]
+        return df
 
     def read_all(self, snapshot_id: str) -> dict[str, pd.DataFrame]:
         return {s.name: self.read(snapshot_id, s.name) for s in S.SHEETS}
@@ -186,7 +190,8 @@ class SnapshotStore:
             counts = {}
             for sheet in S.SHEETS:
                 df = tables.get(sheet.name)
-                df = df[sheet.column_names] if df is not None else pd.DataFrame(columns=sheet.column_names)
+                df = with_derived(sheet.name, df) if df is not None else pd.DataFrame(columns=sheet.column_names)
+                df = df[sheet.column_names]
                 table = pa.Table.from_pandas(df, schema=arrow_schema(sheet), preserve_index=False)
                 pq.write_table(table, tmp_dir / f"{S.table_name(sheet.name)}.parquet")
                 counts[sheet.name] = table.num_rows
@@ -289,7 +294,7 @@ def diff_tables(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> l
                 continue
             changes = [FieldChange(c.header, _shown(c, before[k][c.name], old_labels),
                                    _shown(c, after[k][c.name], new_labels))
-                       for c in sheet.columns
+                       for c in sheet.input_columns
                        if _comparable(before[k][c.name]) != _comparable(after[k][c.name])]
             if changes:
                 d.changed.append(RowChange(k, _row_label(sheet, after[k], new_labels), changes))

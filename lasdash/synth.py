@@ -235,7 +235,7 @@ def synthetic_tables(scale: int, seed_tables: dict[str, pd.DataFrame] | None = N
                        for k, y in zip(c.number, rng.random(n) < 0.3)],
         source=_sources(c.frame["source"]))], ignore_index=True)
 
-    return {sheet.name: out[sheet.name][sheet.column_names] for sheet in S.SHEETS}
+    return {sheet.name: out[sheet.name][[c.name for c in sheet.input_columns]] for sheet in S.SHEETS}
 
 
 def write_synthetic(path: Path | str, scale: int) -> dict[str, int]:

@@ -5,13 +5,14 @@ Errors block publishing; warnings do not.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import asdict, dataclass
 
 import pandas as pd
 
 from . import schema as S
-from .normalise import canonical_choice, clean_text, header_key, parse_date, parse_int
+from .normalise import canonical_choice, clean_text, header_key, match_key, parse_date, parse_int, with_derived
 from .reader import RawSheet, RawWorkbook
 
 ERROR, WARNING = "error", "warning"
@@ -46,6 +47,7 @@ class Problem:
 class Validation:
     tables: dict[str, pd.DataFrame]  # sheet name -> typed table (columns are Column.name)
     problems: list[Problem]
+    base_snapshot: str | None = None  # the snapshot the workbook says it was made from
 
     @property
     def errors(self) -> list[Problem]:
@@ -90,7 +92,7 @@ def validate(raw: RawWorkbook) -> Validation:
         if not raw_sheet.visible:
             problems.append(Problem(WARNING, sheet.name, None, "", "", "The sheet is hidden in Excel; it was read anyway"))
         tables[sheet.name], rows_of[sheet.name] = _read_sheet(sheet, raw_sheet, problems)
-    known = {header_key(s.name) for s in S.SHEETS} | {header_key("Instructions")}
+    known = {header_key(s.name) for s in S.SHEETS} | {header_key("Instructions"), header_key("Names")}
     for s in raw.sheets:
         if header_key(s.name) not in known:
             problems.append(Problem(WARNING, s.name, None, "", "", "Unknown sheet ignored",
@@ -101,7 +103,8 @@ def validate(raw: RawWorkbook) -> Validation:
             problems.append(Problem(ERROR, name, None, "", "", "No rows: every sheet is empty, so publishing "
                                     "would empty the map", "rows of data (start from the current map's workbook)"))
     _check_references(tables, rows_of, problems)
-    return Validation(tables, problems)
+    tables = {name: with_derived(name, df) for name, df in tables.items()}
+    return Validation(tables, problems, raw.base_snapshot)
 
 
 def _read_sheet(sheet: S.Sheet, raw: RawSheet, problems: list[Problem]) -> tuple[pd.DataFrame, list[int] | None]:
@@ -109,10 +112,11 @@ def _read_sheet(sheet: S.Sheet, raw: RawSheet, problems: list[Problem]) -> tuple
     header_index = next((i for i, r in enumerate(rows) if any(clean_text(v) for v in r)), None)
     if header_index is None:
         problems.append(Problem(ERROR, sheet.name, None, "", "", "The sheet is empty",
-                                "a header row: " + ", ".join(c.header for c in sheet.columns)))
+                                "a header row: " + ", ".join(c.header for c in sheet.input_columns)))
         return empty_table(sheet), None
     header_row = header_index + 1
-    by_key = {header_key(c.header): c for c in sheet.columns} | {header_key(c.name): c for c in sheet.columns}
+    by_key = ({header_key(c.header): c for c in sheet.input_columns}
+              | {header_key(c.name): c for c in sheet.input_columns})
     positions: dict[str, int] = {}
     unknown: list[str] = []
     for j, cell in enumerate(rows[header_index]):
@@ -129,7 +133,7 @@ def _read_sheet(sheet: S.Sheet, raw: RawSheet, problems: list[Problem]) -> tuple
                                     "each column once"))
         else:
             positions[col.name] = j
-    for col in sheet.columns:
+    for col in sheet.input_columns:
         if col.name not in positions:
             optional = not (col.required or col.name == sheet.key)
             message = "The column is missing"
@@ -221,6 +225,7 @@ def _convert(sheet: S.Sheet, col: S.Column, value: object, row: int, problems: l
 def _check_references(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[int] | None],
                       problems: list[Problem]) -> None:
     keys = {name: set(df[S.sheet(name).key].dropna()) for name, df in tables.items()}
+    by_name: dict[str, NameIndex] = {}
     documents = keys["Documents"] if rows_of["Documents"] is not None else None
     for sheet in S.SHEETS:
         df, excel_rows = tables[sheet.name], rows_of[sheet.name]
@@ -236,14 +241,86 @@ def _check_references(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[i
             for col in ref_cols:
                 value = record[col.name]
                 if value and value not in keys[col.ref]:
-                    problems.append(Problem(ERROR, sheet.name, row, col.header, value,
-                                            f"No row in {col.ref} has this ID", col.expected))
+                    index = by_name.get(col.ref) or by_name.setdefault(col.ref, NameIndex(tables[col.ref], col.ref))
+                    _resolve_by_name(df, pos, sheet, col, row, value, index, problems)
             if source is not None and documents is not None and record["source"]:
                 doc = record["source"].split()[0].rstrip(",;:")
                 if doc not in documents:
                     problems.append(Problem(ERROR, sheet.name, row, source.header, record["source"],
                                             f"The source document '{doc}' is not in the Documents sheet",
                                             "the source's first word to be a Documents ID, e.g. '000 Chart 5'"))
+
+
+class NameIndex:
+    """The rows of a sheet by what people call them: name, title and name, each alias; any case and spacing."""
+
+    def __init__(self, df: pd.DataFrame, sheet_name: str):
+        key = S.sheet(sheet_name).key
+        self.label: dict[str, str] = {}
+        self.ids: dict[str, set[str]] = {}
+        names = "title" if sheet_name == "Documents" else "name"
+        for r in df.astype(object).where(df.notna(), None).to_dict("records"):
+            rid, name = r[key], r.get(names)
+            if not rid or not name:
+                continue
+            self.label[rid] = name
+            spellings = [name, *(a for a in (r.get("aliases") or "").split(";") if a.strip())]
+            if sheet_name == "People" and r.get("title"):
+                spellings.append(f"{r['title']} {name}")
+            for spelling in spellings:
+                self.ids.setdefault(match_key(spelling), set()).add(rid)
+
+    def find(self, value: str) -> set[str]:
+        return self.ids.get(match_key(value), set())
+
+    def closest(self, value: str, n: int = 3) -> list[str]:
+        """'London Fire Brigade (ORG-lfb)' for the nearest spellings, best first."""
+        out = []
+        for spelling in difflib.get_close_matches(match_key(value), list(self.ids), n=n * 2, cutoff=0.6):
+            for rid in sorted(self.ids[spelling]):
+                if (shown := f"{self.label[rid]} ({rid})") not in out:
+                    out.append(shown)
+        return out[:n]
+
+
+def _resolve_by_name(df: pd.DataFrame, pos: int, sheet: S.Sheet, col: S.Column, row: int, value: str,
+                     index: NameIndex, problems: list[Problem]) -> None:
+    """A reference typed as a name: read as the one row it names (a warning), or an error saying what it could be."""
+    found = index.find(value)
+    if len(found) == 1:
+        rid = next(iter(found))
+        df.iat[pos, df.columns.get_loc(col.name)] = rid
+        problems.append(Problem(WARNING, sheet.name, row, col.header, value,
+                                f"'{value}' read as {rid} ({index.label[rid]})", f"the ID {rid}, to be certain"))
+    elif found:
+        named = ", ".join(f"{index.label[r]} ({r})" for r in sorted(found)[:3])
+        problems.append(Problem(ERROR, sheet.name, row, col.header, value,
+                                f"'{value}' names {len(found)} rows in {col.ref}: {named}", "the ID of the one meant"))
+    else:
+        near = index.closest(value)
+        hint = f"; closest: {', '.join(near)}" if near else ""
+        problems.append(Problem(ERROR, sheet.name, row, col.header, value,
+                                f"No row in {col.ref} has this ID or name{hint}", col.expected + " or its exact name"))
+
+
+def validate_tables(tables: dict[str, pd.DataFrame], file_name: str = "the merged map") -> Validation:
+    """Typed tables (a merge) checked with the same rules and messages as an upload, as if written to a workbook."""
+    sheets = []
+    for sheet in S.SHEETS:
+        df = tables[sheet.name][[c.name for c in sheet.input_columns]]
+        values = df.astype(object).where(df.notna(), None).itertuples(index=False, name=None)
+        rows = [[c.header for c in sheet.input_columns], *([_cell(v) for v in row] for row in values)]
+        sheets.append(RawSheet(sheet.name, True, rows))
+    return validate(RawWorkbook(file_name, sheets))
+
+
+def _cell(value: object) -> object:
+    """A typed value as a workbook cell would hold it."""
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:

@@ -105,6 +105,15 @@ def put(ws, row: int, header: str, value) -> None:
         cell.value = value
 
 
+def edit_cell(path, sheet: str, key: str, header: str, value) -> None:
+    """Change one cell of the row with ID `key` in a workbook file, as an editor would in Excel."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header_col(ws, "ID")).value == key)
+    put(ws, row, header, value)
+    wb.save(path)
+
+
 def put_formula(ws, row: int, header: str, formula: str) -> None:
     """A formula as openpyxl writes it: with no saved result, since openpyxl does not calculate."""
     ws.cell(row=row, column=header_col(ws, header)).value = formula

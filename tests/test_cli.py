@@ -9,6 +9,7 @@ import sys
 import openpyxl
 import pytest
 
+from corpus import edit_cell
 from lasdash import cli, config
 
 ROOT = config.REPO_ROOT
@@ -139,3 +140,74 @@ def test_template_has_headers_dropdowns_frozen_rows_and_instructions(tmp_path):
     assert ws.freeze_panes == "A2" and ws.max_row == 1
     assert [c.value for c in ws[1]][:3] == ["ID", "Person ID", "Forum ID"]
     assert any("Chair" in (dv.formula1 or "") for dv in ws.data_validations.dataValidation)
+
+
+# --- a workbook made from an older snapshot (three-way merge) ---------------------------------------------
+
+@pytest.fixture
+def two_editors(data_dir, tmp_path):
+    """A and B download the same map; B renames the NW London JHOSC chair's holder and publishes."""
+    a, b = tmp_path / "editor-a.xlsx", tmp_path / "editor-b.xlsx"
+    assert run("workbook", "-o", str(a))[0] == 0
+    assert run("workbook", "-o", str(b))[0] == 0
+    edit_cell(b, "Roles", "R000-115", "Person ID", "PER-lorraine-dean")  # an existing person, so no new row
+    assert run("publish", str(b), "--by", "Editor B", "--note", "new chair")[0] == 0
+    edit_cell(a, "Recommendations", "REC-001-HC1", "Status", "In progress")
+    return a
+
+
+def _current(data_dir, sheet, key, column):
+    from lasdash.snapshots import SnapshotStore
+    store = SnapshotStore(data_dir)
+    return store.read(store.current_id(), sheet).set_index("id").loc[key, column]
+
+
+def test_a_stale_file_with_conflicts_exits_1_names_them_and_publishes_nothing(two_editors, data_dir):
+    before = run("snapshots")[1]
+    code, out = run("publish", str(two_editors), "--by", "Editor A")
+    assert code == 1
+    assert "Roles: NW London JHOSC \u2014 Chair: Person ID: Cllr Lorraine Dean (by Editor B, " in out
+    assert "\u2192 Cllr Mel Collins (your file)" in out
+    assert run("snapshots")[1] == before
+
+
+def test_merge_publishes_both_changes(two_editors, data_dir):
+    code, out = run("publish", str(two_editors), "--by", "Editor A", "--merge")
+    assert code == 0
+    assert _current(data_dir, "Roles", "R000-115", "person_id") == "PER-lorraine-dean"  # B's chair kept
+    assert _current(data_dir, "Recommendations", "REC-001-HC1", "status") == "In progress"  # A's status
+
+
+def test_overwrite_publishes_the_file_as_it_is(two_editors, data_dir):
+    assert run("publish", str(two_editors), "--by", "Editor A", "--overwrite")[0] == 0
+    assert _current(data_dir, "Roles", "R000-115", "person_id") == "PER-mel-collins"
+    assert _current(data_dir, "Recommendations", "REC-001-HC1", "status") == "In progress"
+
+
+def test_a_stale_file_without_conflicts_merges_unasked_and_says_so(data_dir, tmp_path, capsys):
+    a, same = tmp_path / "a.xlsx", tmp_path / "same.xlsx"
+    run("workbook", "-o", str(a))
+    run("workbook", "-o", str(same))
+    assert run("publish", str(same), "--note", "the same map again")[0] == 0  # a new snapshot, nothing changed
+    edit_cell(a, "Recommendations", "REC-001-HC1", "Status", "In progress")
+    code, out = run("publish", str(a))
+    assert code == 0 and "Conflicts" not in out
+    assert "Merged: your file's changes on top of the current map." in capsys.readouterr().err
+    assert _current(data_dir, "Recommendations", "REC-001-HC1", "status") == "In progress"
+
+
+def test_validate_and_diff_print_the_files_base(two_editors, data_dir):
+    from lasdash.snapshots import SnapshotStore
+    first = SnapshotStore(data_dir).list()[0].id
+    code, out = run("validate", str(two_editors))
+    assert code == 0 and f"Made from snapshot {first}." in out
+    code, out = run("diff", str(two_editors))
+    assert code == 0 and f"Made from snapshot {first}." in out
+    assert "Recommendations: " in out and "Status: (blank) \u2192 In progress" in out
+    assert "Conflicts (1)" in out
+
+
+def test_a_file_without_a_base_gets_the_two_way_note(data_dir, capsys):
+    code, _ = run("publish", str(config.default_workbook()))
+    assert code == 0
+    assert "does not say which snapshot it was made from" in capsys.readouterr().err

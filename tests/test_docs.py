@@ -28,7 +28,7 @@ def test_readme_run_command_starts_the_app():
 def test_every_sheet_and_column_is_documented(sheet):
     assert f"**{sheet.name}**" in README
     section = README.split(f"**{sheet.name}**", 1)[1].split("\n\n**", 1)[0]
-    for col in sheet.columns:
+    for col in sheet.input_columns:
         assert f"| {col.header} |" in section, col.header
 
 

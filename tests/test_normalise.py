@@ -134,3 +134,18 @@ def test_parse_period(text, expected):
 def test_is_blank(value, blank):
     from lasdash.normalise import is_blank
     assert is_blank(value) is blank
+
+
+@pytest.mark.parametrize("period, start, end", [
+    ("June 2022 - March 2023", dt.date(2022, 6, 1), dt.date(2023, 3, 31)),
+    ("sometime", None, None),
+    (None, None, None),
+    ("", None, None),
+])
+def test_with_derived_reads_an_engagements_period_once(period, start, end):
+    import pandas as pd
+
+    from lasdash.normalise import with_derived
+    df = with_derived("Engagements", pd.DataFrame({"id": ["E1"], "period": [period]}))
+    assert (df.loc[0, "period_start"], df.loc[0, "period_end"]) == (start, end)
+    assert with_derived("People", df) is df

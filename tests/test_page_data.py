@@ -173,3 +173,46 @@ def test_second_editor_is_told_the_map_changed_and_reviews_again(editing_on, tab
     at.run()
     assert any("Published snapshot" in shown(s.value) for s in at.success)
     assert len(store.list()) == 3 and store.current().author == "Ed Itor (passphrase)"
+
+
+def _based_workbook(tables, store, path):
+    """A workbook as the Data page's download writes it: recording the current snapshot as its base."""
+    from lasdash.workbook import workbook_bytes
+    path.write_bytes(workbook_bytes(tables, store.current()))
+    return path
+
+
+@pytest.mark.parametrize("choice", ["merge", "take mine", "overwrite"])
+def test_a_stale_upload_shows_its_conflicts_and_merges_by_default(editing_on, tables, write_workbook, tmp_path,
+                                                                   choice):
+    from lasdash import pipeline
+    store = pipeline.open_store(editing_on)
+    mine = {k: v.copy() for k, v in tables.items()}
+    recs = mine["Recommendations"]
+    recs.loc[recs["id"] == "REC-001-HC1", "status"] = "In progress"
+    stale = _based_workbook(mine, store, tmp_path / "editor-a.xlsx")
+    # meanwhile editor B publishes a new NW London JHOSC chair from a workbook of the same snapshot
+    theirs = new_chair_workbook({k: v.copy() for k, v in tables.items()}, write_workbook)
+    b = pipeline.check(theirs)
+    store.publish(b.tables, author="Editor B", note="new chair", expected_current=store.current_id())
+
+    at = upload(unlock(data_page()), stale)
+    code = "\n".join(c.value for c in at.get("code"))
+    assert ("Roles: NW London JHOSC \u2014 Chair: Person ID: Cllr A. N. Other (by Editor B, "
+            f"{store.current().created_at:%d %b %Y}) \u2192 Cllr Mel Collins (your file)") in code
+    assert any("made from an older map" in shown(w.value) for w in at.warning)
+    assert at.radio(key="publish_mode").value == "merge"
+    if choice == "take mine":
+        assert any("Chair" in o for o in at.multiselect(key="take_yours").options)  # offered in words
+        at.multiselect(key="take_yours").select("Roles|R000-115|person_id").run()
+    if choice == "overwrite":
+        at.radio(key="publish_mode").set_value("overwrite").run()
+    at.text_input(key="publish_note").input("status").run()
+    button(at, "Publish as the new current map").click()
+    at.run()
+    assert any("Published snapshot" in shown(s.value) for s in at.success), [e.value for e in at.error]
+    now = store.read_all(store.current_id())
+    assert now["Recommendations"].set_index("id").loc["REC-001-HC1", "status"] == "In progress"
+    chair = now["Roles"].set_index("id").loc["R000-115", "person_id"]
+    assert chair == {"merge": "PER-a-n-other", "take mine": "PER-mel-collins", "overwrite": "PER-mel-collins"}[choice]
+    assert ("PER-a-n-other" in set(now["People"]["id"])) == (choice != "overwrite")

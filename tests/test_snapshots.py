@@ -95,3 +95,21 @@ def test_half_written_snapshot_is_not_listed(store):
     (store.snapshot_dir / ".tmp-20990101T000000Z-abc").mkdir()
     assert all(not m.id.startswith(".") for m in store.list())
     assert store.clean_partial() == 1
+
+
+def test_periods_are_read_once_and_stored_and_older_snapshots_still_work(store):
+    import pyarrow.parquet as pq
+
+    from lasdash import queries
+    sid = store.current_id()
+    stored = pq.read_table(store.table_path(sid, "Engagements")).to_pandas()
+    row = stored[stored["period"] == "June 2022 - March 2023"].iloc[0]
+    assert (str(row["period_start"]), str(row["period_end"])) == ("2022-06-01", "2023-03-31")
+    before = queries.run(queries.connect(store, sid), "relationships")
+    # a snapshot written before the derived columns existed: the same answers, worked out on reading
+    path = store.table_path(sid, "Engagements")
+    pq.write_table(pq.read_table(path).drop_columns(["period_start", "period_end"]), path)
+    assert store.read(sid, "Engagements")["period_end"].dropna().map(str).tolist() == \
+        stored["period_end"].dropna().map(str).tolist()
+    after = queries.run(queries.connect(store, sid), "relationships")
+    assert after.equals(before)

@@ -198,3 +198,52 @@ def test_a_link_in_a_name_or_title_is_a_warning_not_an_error(write_workbook, tab
 def test_ordinary_names_and_links_in_notes_give_no_warning(write_workbook, tables, sheet, column, value):
     tables[sheet].loc[1, column] = value
     assert pipeline.check(write_workbook(tables)).problems == []
+
+
+@pytest.mark.parametrize("sheet, column, typed, resolved", [
+    ("Engagements", "organisation_id", "London Fire Brigade", "ORG-lfb"),
+    ("Engagements", "organisation_id", "  london   FIRE brigade ", "ORG-lfb"),
+    ("Engagements", "person_id", "Cllr Mel Collins", "PER-mel-collins"),  # title and name
+    ("Engagements", "person_id", "Mel Collins", "PER-mel-collins"),
+    ("Roles", "forum_id", "NW London JHOSC", "FOR-jhosc-nwl"),
+    ("Organisations", "sub_group_id", "Mayor of London/Greater London Assembly", "SG06"),
+    ("Recommendations", "document_id", "Stakeholder engagement report for LAS", "000"),
+])
+def test_a_reference_typed_as_a_name_is_read_as_its_id_with_a_warning(write_workbook, tables, sheet, column, typed,
+                                                                        resolved):
+    if typed.strip().lower().startswith("stakeholder"):
+        typed = tables["Documents"].set_index("id").loc["000", "title"]
+    if "Mayor" in typed:
+        typed = tables["Sub-groups"].set_index("id").loc["SG06", "name"]
+    tables[sheet].loc[1, column] = typed
+    v = pipeline.check(write_workbook(tables))
+    assert v.ok, v.errors[:3]
+    assert v.tables[sheet].loc[1, column] == resolved
+    [warning] = [p for p in v.problems if p.severity == WARNING]
+    assert (warning.sheet, warning.row, warning.column) == (sheet, 3, S.sheet(sheet).column(column).header)
+    assert warning.value == " ".join(typed.split())  # as typed, spaces tidied
+    assert warning.message.startswith(f"'{warning.value}' read as {resolved} (")
+
+
+def test_an_unknown_name_is_an_error_with_the_closest_names(write_workbook, tables):
+    tables["Engagements"].loc[1, "organisation_id"] = "London Fire Brigad"
+    [error] = pipeline.check(write_workbook(tables)).errors
+    assert error.message.startswith("No row in Organisations has this ID or name; closest: London Fire Brigade (ORG-lfb)")
+
+
+def test_a_name_shared_by_two_rows_is_an_error_naming_both(write_workbook, tables):
+    people = tables["People"]
+    twin = people[people["id"] == "PER-mel-collins"].assign(id="PER-synthetic-twin", source="000 (synthetic test value)")
+    tables["People"] = __import__("pandas").concat([people, twin], ignore_index=True)
+    tables["Engagements"].loc[1, "person_id"] = "Mel Collins"
+    errors = pipeline.check(write_workbook(tables)).errors
+    assert [e.message for e in errors] == ["'Mel Collins' names 2 rows in People: Mel Collins (PER-mel-collins), "
+                                           "Mel Collins (PER-synthetic-twin)"]
+
+
+def test_a_name_in_a_reference_publishes_against_that_row(store, write_workbook, tables):
+    tables["Engagements"].loc[1, "organisation_id"] = "London Fire Brigade"
+    outcome = pipeline.publish(store, write_workbook(tables), author="test")
+    assert outcome.manifest is not None
+    engagements = store.read(store.current_id(), "Engagements")
+    assert engagements.loc[1, "organisation_id"] == "ORG-lfb"

@@ -1,7 +1,9 @@
-"""The editor's workflow on the Data page: review an upload, publish it, roll back.
+"""The editor's workflow on the Data page: review an upload, publish it (merged or as it is), roll back.
 
 Every action that changes the map re-checks `auth.editor()` inside its handler, and publishing
 is conditional on the snapshot the editor reviewed still being current (no silent overwrite).
+A workbook made from an older snapshot is merged three ways (lasdash.merge): the editor sees
+their own changes, everyone else's since, and each conflict, and picks per conflict.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from lasdash import pipeline
 from lasdash.reader import ReadError, read_workbook
 from lasdash.snapshots import SheetDiff, SnapshotStore, StaleSnapshot, StoreError, diff_tables
 from lasdash.ui import auth
@@ -19,6 +22,8 @@ from lasdash.ui.text import literal
 from lasdash.validate import Validation, validate
 
 REVIEW, FLASH, UPLOAD_COUNTER, CONFIRM_ROLLBACK = "_review", "_flash", "_upload_counter", "_confirm_rollback"
+TAKE_YOURS, MODE = "take_yours", "publish_mode"  # widget keys: conflicts settled for the file; merge or overwrite
+MERGE, OVERWRITE = "merge", "overwrite"
 
 
 @dataclass
@@ -30,13 +35,21 @@ class Review:
     content: bytes
     read_error: str = ""
     validation: Validation | None = None
-    base_id: str | None = None  # the snapshot the preview compares against
-    diffs: list[SheetDiff] = field(default_factory=list)
+    against_id: str | None = None  # the current snapshot the preview compares against
+    diffs: list[SheetDiff] = field(default_factory=list)  # current -> the file as it is
+    base_note: str = ""  # why only a two-way comparison is possible ('' when the base is known)
+    merges: dict[frozenset, pipeline.MergeOutcome | None] = field(default_factory=dict)  # by conflicts taken
     stale: bool = False  # the map changed under the editor; the preview was redone
 
     @property
     def publishable(self) -> bool:
         return not self.read_error and self.validation is not None and self.validation.ok
+
+    def merge(self, store: SnapshotStore, take_yours: frozenset = frozenset()) -> pipeline.MergeOutcome | None:
+        """The three-way merge with these conflicts settled for the file; None when there is nothing to merge."""
+        if take_yours not in self.merges:
+            self.merges[take_yours] = pipeline.merge_upload(store, self.validation, take_yours)
+        return self.merges[take_yours]
 
 
 def sha256(content: bytes) -> str:
@@ -62,19 +75,23 @@ def review(store: SnapshotStore, file_name: str, content: bytes) -> Review:
         if not r.validation.ok:
             status.update(label=f"Not publishable: {literal(r.validation.summary())}", state="error")
             return r
-        st.write("Comparing with the current map…")
+        st.write("Comparing with the current map, and with the snapshot the file was made from…")
         compare(store, r)
         status.update(label="Ready to review and publish", state="complete", expanded=False)
     return r
 
 
 def compare(store: SnapshotStore, r: Review) -> None:
-    r.base_id = store.current_id()
-    r.diffs = diff_tables(store.read_all(r.base_id), r.validation.tables)
+    r.against_id = store.current_id()
+    r.diffs = diff_tables(store.read_all(r.against_id), r.validation.tables)
+    r.base_note = pipeline.base_note(store, r.validation)
+    r.merges = {}
+    r.merge(store)
 
 
 def publish(store: SnapshotStore, note: str) -> None:
-    """on_click handler: publish the reviewed workbook, if the user is an editor and the map has not moved."""
+    """on_click handler: publish the reviewed workbook (merged unless the editor chose to overwrite), if the user
+    is an editor and the map has not moved since the review."""
     r: Review | None = st.session_state.get(REVIEW)
     who = auth.editor()
     if who is None:
@@ -83,14 +100,27 @@ def publish(store: SnapshotStore, note: str) -> None:
     if r is None or not r.publishable:
         st.session_state[FLASH] = ("error", "There is no valid workbook under review.")
         return
+    tables, source = r.validation.tables, r.file_name
+    outcome = r.merge(store, frozenset(st.session_state.get(TAKE_YOURS, ())))
+    if outcome is not None and st.session_state.get(MODE, MERGE) == MERGE:
+        if outcome.current_id != r.against_id:  # the map moved after the review: redo it, publish nothing
+            compare(store, r)
+            r.stale = True
+            return
+        if not outcome.validation.ok:
+            st.session_state[FLASH] = ("error", "Not published: the merged map has errors: "
+                                                f"{literal(outcome.validation.summary())}. Nothing was changed.")
+            return
+        tables, source = outcome.validation.tables, f"{r.file_name} (merged with {r.against_id})"
     try:
-        manifest = store.publish(r.validation.tables, author=who, note=note.strip(), source_file=r.file_name,
-                                 workbook_bytes=r.content, expected_current=r.base_id)
+        manifest = store.publish(tables, author=who, note=note.strip(), source_file=source,
+                                 workbook_bytes=r.content, expected_current=r.against_id)
     except StaleSnapshot:
         compare(store, r)
         r.stale = True
         return
     st.session_state.pop(REVIEW, None)
+    st.session_state.pop(TAKE_YOURS, None)
     st.session_state[UPLOAD_COUNTER] = st.session_state.get(UPLOAD_COUNTER, 0) + 1  # clears the uploader
     st.session_state[FLASH] = ("success", f"Published snapshot {manifest.id}. Every page now shows it.")
 

@@ -2,7 +2,12 @@
 
 Download the workbook, change a JHOSC chair in openpyxl, upload, review, publish, see it, roll back.
 """
+import csv
+import io
+
 import openpyxl
+
+from corpus import edit_cell
 
 from .conftest import unlock
 from .server import main_text, open_path, wait_for_app
@@ -117,3 +122,41 @@ def test_a_link_typed_as_a_chair_is_warned_about_and_shown_as_text(page, server,
 
     roll_back(page, server, to_note="Initial map transcribed")  # whichever snapshots earlier tests made
     assert "Cllr Mel Collins" in nwl_chair_line(page, server)
+
+
+def test_two_editors_with_the_same_workbook_keep_both_changes(browser, server, tmp_path):
+    """A and B download the map; B changes the NW London JHOSC chair and publishes; A changes a
+    recommendation's status in the older workbook and publishes: both changes are in the map."""
+    pages = {}
+    for who in ("A", "B"):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        pages[who] = context.new_page()
+        pages[who].set_default_timeout(30_000)
+        unlock(pages[who], server, f"Editor {who}")
+    a_file = download_current(pages["A"], tmp_path / "a.xlsx")
+    b_file = download_current(pages["B"], tmp_path / "b.xlsx")
+
+    edit_cell(b_file, "Roles", "R000-115", "Person ID", "PER-lorraine-dean")
+    upload(pages["B"], b_file)
+    publish(pages["B"], "New NW London JHOSC chair (browser test)")
+
+    edit_cell(a_file, "Recommendations", "REC-001-HC1", "Status", "In progress")
+    a = pages["A"]
+    upload(a, a_file)
+    text = main_text(a)
+    assert "Your file was made from an older map" in text
+    assert "Roles: NW London JHOSC \u2014 Chair: Person ID: Cllr Lorraine Dean (by Editor B (passphrase), " in text
+    assert "\u2192 Cllr Mel Collins (your file)" in text
+    publish(a, "Recommendation status (browser test)")  # merge is the default
+
+    assert "chair Cllr Lorraine Dean" in nwl_chair_line(a, server)
+    open_path(a, server, "recommendations")
+    with a.expect_download() as info:
+        a.get_by_role("button", name="Download CSV: Recommendations").click()
+    rows = {r["ID"]: r for r in csv.DictReader(io.StringIO(open(info.value.path(), "rb").read().decode("utf-8-sig")))}
+    assert rows["REC-001-HC1"]["Status"] == "In progress"
+
+    roll_back(a, server, to_note="Initial map transcribed")
+    assert "Cllr Mel Collins" in nwl_chair_line(a, server)
+    for p in pages.values():
+        p.context.close()
