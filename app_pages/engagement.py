@@ -4,7 +4,7 @@ import streamlit as st
 
 from lasdash import charts
 from lasdash.schema import ENGAGEMENT_LEVELS
-from lasdash.ui import page
+from lasdash.ui import map_edits, page
 from lasdash.ui.text import join, literal
 
 NOT_RECORDED = "Not recorded"
@@ -20,6 +20,8 @@ page.kpis([
     ("Coverage", f"{100 * engaged / mapped:.0f}%" if mapped else "–", f"{engaged} of {mapped} mapped organisations"),
     ("Engagements recorded", len(engagements), "Meetings, sessions and forums logged, dated or over a period"),
 ])
+
+map_edits.engagement_recorder(ctx)  # editors only
 
 st.subheader("Mapped and engaged, by sub-group and footprint")
 st.caption("Each cell reads engaged/mapped organisations; the shade is the share engaged. "

@@ -4,11 +4,11 @@ The CLI, the Data page and the benchmark all go through these functions.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config
-from .merge import Merge, attribute, three_way
+from .merge import BOTH_CHANGED, DELETED_BY_OTHERS, DELETED_BY_YOU, Conflict, Merge, attribute, three_way
 from .reader import DEFAULT_LIMITS, Limits, read_workbook
 from .snapshots import Manifest, SnapshotStore, StaleSnapshot, StoreError
 from .validate import Validation, validate, validate_tables
@@ -105,3 +105,39 @@ def history_since(store: SnapshotStore, base: Manifest) -> list[tuple[dict, dict
     if steps[-1]["snapshot"] != store.current_id():  # the base was never in this history: compare with now
         steps.append({"by": "", "at": "", "snapshot": store.current_id()})
     return [(e, store.read_all(e["snapshot"])) for e in steps]
+
+
+EDIT_CONFLICTS = (BOTH_CHANGED, DELETED_BY_YOU, DELETED_BY_OTHERS)  # an edit never carries others' older values
+
+
+@dataclass
+class EditOutcome:
+    validation: Validation
+    manifest: Manifest | None = None  # set when published
+    conflicts: list[Conflict] = field(default_factory=list)  # someone changed the same thing meanwhile
+    reapplied: bool = False  # the map had moved on; the edit was made again on the new map
+
+
+def save_edit(store: SnapshotStore, base_id: str, edited: dict, *, author: str, note: str = "") -> EditOutcome:
+    """Publish an edit of snapshot `base_id`, validated as an upload would be. If someone published meanwhile,
+    the edit is made again on the new map unless it touches what they changed (then nothing is published)."""
+    validation = validate_tables(edited, "the map with your edit")
+    if not validation.ok:
+        return EditOutcome(validation)
+    tables, expected, reapplied = validation.tables, base_id, False
+    for _ in range(5):
+        try:
+            manifest = store.publish(tables, author=author, note=note, source_file="edited in lasdash",
+                                     expected_current=expected)
+            return EditOutcome(validation, manifest, reapplied=reapplied)
+        except StaleSnapshot:
+            expected = store.current_id()
+            merge = three_way(store.read_all(base_id), store.read_all(expected), validation.tables)
+            clashes = [c for c in merge.conflicts if c.kind in EDIT_CONFLICTS]
+            if clashes:
+                return EditOutcome(validation, conflicts=attribute(clashes, history_since(store, store.manifest(base_id))))
+            again = validate_tables(merge.tables, "the map with your edit")
+            if not again.ok:
+                return EditOutcome(again)
+            tables, reapplied = again.tables, True
+    raise StaleSnapshot("The map kept changing while saving; try again.")

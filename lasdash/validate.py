@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from . import schema as S
+from .edits import is_first_hand
 from .normalise import canonical_choice, clean_text, header_key, match_key, parse_date, parse_int, with_derived
 from .reader import RawSheet, RawWorkbook
 
@@ -243,7 +244,7 @@ def _check_references(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[i
                 if value and value not in keys[col.ref]:
                     index = by_name.get(col.ref) or by_name.setdefault(col.ref, NameIndex(tables[col.ref], col.ref))
                     _resolve_by_name(df, pos, sheet, col, row, value, index, problems)
-            if source is not None and documents is not None and record["source"]:
+            if source is not None and documents is not None and record["source"] and not is_first_hand(record["source"]):
                 doc = record["source"].split()[0].rstrip(",;:")
                 if doc not in documents:
                     problems.append(Problem(ERROR, sheet.name, row, source.header, record["source"],

@@ -160,3 +160,38 @@ def test_two_editors_with_the_same_workbook_keep_both_changes(browser, server, t
     assert "Cllr Mel Collins" in nwl_chair_line(a, server)
     for p in pages.values():
         p.context.close()
+
+
+def _csv_rows(page, button):
+    with page.expect_download() as info:
+        page.get_by_role("button", name=button).click()
+    return list(csv.DictReader(io.StringIO(open(info.value.path(), "rb").read().decode("utf-8-sig"))))
+
+
+def test_an_editor_records_an_engagement_by_name_in_the_app(page, server):
+    unlock(page, server, "Jane Smith")
+    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name="Engagement coverage").click()
+    wait_for_app(page)
+    recorded = page.locator("[data-testid=stMetric]", has_text="Engagements recorded")
+    before = int(recorded.locator("[data-testid=stMetricValue]").inner_text())
+    page.get_by_text("Record an engagement").click()
+    page.get_by_label("Date", exact=True).locator("[role=spinbutton]").first.click()  # day, month, year fields
+    page.keyboard.type("15112026")
+    page.get_by_role("combobox", name="Organisation").click()
+    page.keyboard.type("London Fire")
+    page.keyboard.press("Enter")
+    page.get_by_role("textbox", name="Mechanism").fill("Meeting")
+    page.get_by_role("button", name="Check").click()
+    wait_for_app(page)
+    assert "Engagements: added ENG-20261115-001" in main_text(page)
+    page.get_by_role("button", name="Save as a new snapshot").click()
+    page.wait_for_selector("text=Saved as snapshot")
+    wait_for_app(page)
+    assert int(recorded.locator("[data-testid=stMetricValue]").inner_text()) == before + 1
+
+    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name="Stale relationships").click()
+    wait_for_app(page)
+    lfb = next(r for r in _csv_rows(page, "Download CSV: Stale relationships") if r["Organisation"] == "London Fire Brigade")
+    assert lfb["Last contact"] == "15/11/2026"
+
+    roll_back(page, server, to_note="Initial map transcribed")

@@ -1,0 +1,114 @@
+"""Edits in the app: the pure edit functions, first-hand provenance, and saving an edit as a snapshot."""
+import datetime as dt
+
+import pytest
+
+from lasdash import edits, pipeline
+from lasdash.snapshots import describe, diff_tables
+
+TODAY = dt.date(2026, 12, 1)
+HC1 = "REC-001-HC1"
+
+
+@pytest.mark.parametrize("existing, day, expected", [
+    ([], dt.date(2026, 11, 15), "ENG-20261115-001"),
+    (["ENG-20261115-001"], dt.date(2026, 11, 15), "ENG-20261115-002"),
+    (["ENG-20261115-001", "ENG-20261115-003"], dt.date(2026, 11, 15), "ENG-20261115-002"),
+    (["ENG-20261114-001", "E001-001"], dt.date(2026, 11, 15), "ENG-20261115-001"),
+])
+def test_new_id_takes_the_next_free_number_of_the_day(existing, day, expected):
+    assert edits.new_id("ENG", day, existing) == expected
+
+
+@pytest.mark.parametrize("source, first_hand", [
+    ("Recorded in lasdash by Jane Smith, 01/12/2026", True),
+    ("Recorded in lasdash by Ed Itor (passphrase), 15/11/2026", True),
+    ("Recorded in lasdash by Jane Smith", False),
+    ("000 Chart 5", False),
+    (None, False),
+])
+def test_first_hand_sources_name_who_and_when(source, first_hand):
+    assert edits.is_first_hand(source) is first_hand
+
+
+def test_first_hand_source_reads_as_the_issue_asks():
+    assert edits.first_hand_source("Jane Smith", TODAY) == "Recorded in lasdash by Jane Smith, 01/12/2026"
+
+
+def _rec(tables, column):
+    return tables["Recommendations"].set_index("id").loc[HC1, column]
+
+
+@pytest.mark.parametrize("fields, last_update", [
+    ({"status": "In progress"}, TODAY),
+    ({"progress_note": "Response drafted"}, TODAY),
+    ({"owner": "Director of Strategy (synthetic)"}, None),  # not a status or note: Last update unchanged
+    ({"due": dt.date(2027, 3, 31)}, None),
+])
+def test_update_sets_last_update_only_for_status_and_note(seed_tables, fields, last_update):
+    out = edits.update_recommendations(seed_tables, {HC1: fields}, TODAY)
+    for column, value in fields.items():
+        assert _rec(out, column) == value
+    assert (_rec(out, "last_update") if last_update else None) == last_update
+    assert _rec(seed_tables, "status") is None  # the input is not changed
+
+
+def test_update_refuses_other_fields_and_unknown_ids(seed_tables):
+    with pytest.raises(ValueError):
+        edits.update_recommendations(seed_tables, {HC1: {"text": "rewritten"}}, TODAY)
+    with pytest.raises(KeyError):
+        edits.update_recommendations(seed_tables, {"REC-nope": {"status": "Done"}}, TODAY)
+
+
+def test_recording_an_engagement_adds_one_sourced_row(store):
+    tables = store.read_all(store.current_id())
+    out, eid = edits.record_engagement(tables, {"date": dt.date(2026, 11, 15), "organisation_id": "ORG-lfb",
+                                                "mechanism": "Meeting", "level": "Keep informed"},
+                                       "Jane Smith", TODAY)
+    assert eid == "ENG-20261115-001"
+    saved = pipeline.save_edit(store, store.current_id(), out, author="Jane Smith", note="LFB meeting")
+    assert saved.manifest is not None, saved.validation.summary()
+    row = store.read(store.current_id(), "Engagements").set_index("id").loc[eid]
+    assert row["organisation_id"] == "ORG-lfb"
+    assert row["source"] == "Recorded in lasdash by Jane Smith, 01/12/2026"
+    assert store.current().author == "Jane Smith"
+
+
+def test_an_edit_is_validated_like_an_upload(store):
+    tables = store.read_all(store.current_id())
+    out, _ = edits.record_engagement(tables, {"organisation_id": "ORG-nowhere"}, "Jane Smith", TODAY)
+    saved = pipeline.save_edit(store, store.current_id(), out, author="Jane Smith")
+    assert saved.manifest is None
+    assert [(p.sheet, p.column) for p in saved.validation.errors] == [("Engagements", "Organisation ID")]
+
+
+def test_a_stale_edit_is_made_again_on_the_new_map(store):
+    base = store.current_id()
+    others = store.read_all(base)
+    others["Roles"].loc[others["Roles"]["id"] == "R000-115", "person_id"] = "PER-lorraine-dean"
+    store.publish(others, author="Editor B", expected_current=base)
+    mine = edits.update_recommendations(store.read_all(base), {HC1: {"status": "In progress"}}, TODAY)
+    saved = pipeline.save_edit(store, base, mine, author="Editor A")
+    assert saved.manifest is not None and saved.reapplied
+    now = store.read_all(store.current_id())
+    assert _rec(now, "status") == "In progress"
+    assert now["Roles"].set_index("id").loc["R000-115", "person_id"] == "PER-lorraine-dean"  # B's kept
+
+
+def test_a_stale_edit_of_the_same_field_is_a_conflict_and_publishes_nothing(store):
+    base = store.current_id()
+    store.publish(edits.update_recommendations(store.read_all(base), {HC1: {"status": "Done"}}, TODAY),
+                  author="Editor B", expected_current=base)
+    before = store.current_id()
+    mine = edits.update_recommendations(store.read_all(base), {HC1: {"status": "In progress"}}, TODAY)
+    saved = pipeline.save_edit(store, base, mine, author="Editor A")
+    assert saved.manifest is None and store.current_id() == before
+    assert [c.header for c in saved.conflicts] == ["Status"]
+    assert "Done (by Editor B, " in saved.conflicts[0].describe()
+
+
+def test_the_preview_of_an_edit_reads_in_names(seed_tables):
+    out = edits.update_recommendations(seed_tables, {HC1: {"status": "In progress"}}, TODAY)
+    lines = describe(diff_tables(seed_tables, out))
+    assert any("Status: (blank) \u2192 In progress" in line for line in lines)
+    assert any("Last update: (blank) \u2192 01 Dec 2026" in line for line in lines)
