@@ -195,3 +195,38 @@ def test_an_editor_records_an_engagement_by_name_in_the_app(page, server):
     assert lfb["Last contact"] == "15/11/2026"
 
     roll_back(page, server, to_note="Initial map transcribed")
+
+
+def test_an_editor_updates_a_recommendations_status_in_the_grid(page, server):
+    from lasdash.defaults import load_seed_tables
+    row = load_seed_tables()["Recommendations"]["id"].tolist().index("REC-001-HC1")
+    unlock(page, server, "Jane Smith")
+    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name="Recommendations").click()
+    wait_for_app(page)
+    not_recorded = page.locator("[data-testid=stMetric]", has_text="Status not recorded")
+    before = int(not_recorded.locator("[data-testid=stMetricValue]").inner_text())
+    page.get_by_text("Update recommendations").click()
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.wait_for()
+    page.wait_for_timeout(1000)  # the canvas draws after the element appears
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 565, box["y"] + 53)  # the Status cell of the first row (the grid is a canvas)
+    for _ in range(row):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # open the status list, pick by typing
+    page.wait_for_timeout(300)
+    page.keyboard.type("In pro")
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1000)
+    wait_for_app(page)
+    preview = main_text(page)
+    assert "Status: (blank) \u2192 In progress" in preview
+    assert "Last update: (blank) \u2192 " in preview  # today, set by the status change
+    page.get_by_role("button", name="Save as a new snapshot").click()
+    page.wait_for_selector("text=Saved as snapshot")
+    wait_for_app(page)
+    assert int(not_recorded.locator("[data-testid=stMetricValue]").inner_text()) == before - 1
+    rows = {r["ID"]: r for r in _csv_rows(page, "Download CSV: Recommendations")}
+    assert rows["REC-001-HC1"]["Status"] == "In progress"
+    roll_back(page, server, to_note="Initial map transcribed")
