@@ -40,3 +40,12 @@ for view, heading, _, fix in GAPS:
         st.success("None under the current filter.", icon=":material/check_circle:")
     else:
         page.table(ctx, view, df, key=view)
+
+st.subheader(f"Recorded first-hand in the app ({len(first_hand := ctx.run('first_hand_records'))})")
+st.caption("Not a gap: rows editors recorded in lasdash have no source document, so their Source names who recorded "
+           "them and when. Rows transcribed from the documents keep their citations. "
+           "Command line: `python -m lasdash export first_hand_records`.")
+if first_hand.empty:
+    st.info("None under the current filter: every row cites a source document.", icon=":material/menu_book:")
+else:
+    page.table(ctx, "first_hand_records", first_hand, key="first_hand_records")

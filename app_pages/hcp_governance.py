@@ -5,7 +5,7 @@ import streamlit as st
 from lasdash import charts
 from lasdash import schema as S
 from lasdash.queries import Filter
-from lasdash.ui import page
+from lasdash.ui import map_edits, page
 from lasdash.ui.text import literal
 
 # Chart 1's roles, grouped as the issue asks for them; an empty group is shown as a gap, not hidden.
@@ -62,6 +62,8 @@ def show_partnership(code: str) -> None:
         page.table(ctx, "hcp_forums", tiers, key=f"forums_{code}", flt=one,
                    column_config={"Participants / note": st.column_config.TextColumn(width="large")})
 
+
+map_edits.seat_editor(ctx)  # editors only
 
 st.subheader("The partnerships")
 if not page.empty_note(partnerships, "partnerships"):

@@ -1,7 +1,7 @@
 """Who chairs the JHOSC that will scrutinise us next month?"""
 import streamlit as st
 
-from lasdash.ui import page
+from lasdash.ui import changes, map_edits, page
 from lasdash.ui.text import literal
 
 ctx = page.header("JHOSC chairs", "Who chairs the Joint Health Overview and Scrutiny Committee that will "
@@ -16,6 +16,8 @@ page.kpis([
     ("HWB chairs named", int((~hwb["Chair"].isin(["Not named", "Not recorded"])).sum()), None),
 ])
 
+map_edits.seat_editor(ctx)  # editors only
+
 st.subheader("Joint Health Overview and Scrutiny Committees")
 st.caption("JHOSCs follow the HCP footprints, except North East London (inner and outer committees, both NEL) "
            "and South West London, whose committee includes Surrey (SWL).")
@@ -25,6 +27,11 @@ if not page.empty_note(jhosc, "JHOSCs"):
         vice = literal(r[4]) if r[4] and r[4] != "Unknown" else "⚠ not known"
         st.markdown(f"- **{literal(r.JHOSC)}** ({literal(r.Footprint)}): chair **{chair}**; vice chair(s) {vice}")
     page.table(ctx, "jhosc", jhosc, key="jhosc")
+
+seats = ctx.run("roles")
+where = seats["Forum"].fillna(seats["Organisation"]).fillna("")
+changes.row_history(ctx, "Roles", dict(zip(seats["ID"], where + " \u2014 " + seats["Role"] + ": " + seats["Person"].fillna(""))),
+                    "a seat")
 
 st.subheader("Health and Wellbeing Board chairs")
 st.caption("'Not named' means the source says the council leader chairs the board but gives no name.")

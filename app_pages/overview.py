@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lasdash import charts
-from lasdash.ui import filters, page
+from lasdash.ui import changes, filters, page
 from lasdash.ui.nav import PAGES
 from lasdash.ui.text import literal
 
@@ -48,6 +48,9 @@ with right:
     params = filters.link_params(ctx.flt, ctx.sub_group_names)
     for p in PAGES[1:]:
         st.page_link(p, label=p.title, icon=p.icon, query_params=params)
+
+st.subheader("What changed")
+changes.recent(ctx)
 
 st.subheader("Organisations")
 page.table(ctx, "organisations", organisations, key="organisations")

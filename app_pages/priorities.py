@@ -3,7 +3,7 @@ and the organisations still to assess."""
 import streamlit as st
 
 from lasdash import charts
-from lasdash.ui import page
+from lasdash.ui import changes, map_edits, page
 
 UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
 
@@ -26,6 +26,10 @@ if todo.shape[0] and assessed.empty:  # the seed map's state: say what to do, no
     st.warning(f"**{len(todo)} organisations not yet assessed**: add Power and Interest (High, Medium or Low) in the "
                "Organisations sheet of the workbook and publish it; they will then appear on the grid.",
                icon=":material/edit_note:")
+
+map_edits.assessment_editor(ctx)  # editors only
+orgs = ctx.run("organisations")
+changes.row_history(ctx, "Organisations", dict(zip(orgs["ID"], orgs["Name"])), "an organisation")
 
 st.subheader("Power and interest")
 st.caption("Mendelow's grid has two levels on each axis; here only **High** moves an organisation up, so Medium "

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from lasdash import charts
-from lasdash.ui import map_edits, page
+from lasdash.ui import changes, map_edits, page
 from lasdash.ui.text import join, literal
 
 CLOSED = ["Done", "Closed", "Superseded"]  # any other status, or none recorded, is still open
@@ -24,6 +24,8 @@ page.kpis([
 if page.empty_note(recs, "recommendations"):
     st.stop()  # nothing below has anything to show
 map_edits.recommendation_editor(ctx, recs["ID"].tolist())  # editors only
+changes.row_history(ctx, "Recommendations", dict(zip(recs["ID"], recs["ID"] + " · " + recs["Recommendation"].str[:90])),
+                    "a recommendation")
 
 # The Health Committee's deadline comes from the data: the due date of the recommendations its letter made.
 committee = recs[recs["Reference"].str.contains("Health Committee", case=False, na=False)]

@@ -47,6 +47,7 @@ TARGETS = {  # what, comparison, threshold
     "naive": ("every page vs naive at S{top} (naive / page)", ">=", 10.0),
     "csv": ("CSV of the largest view at S{top} (s)", "<", 1.0),
     "rss": ("server peak RSS at S{top} (MB)", "<", 500.0),
+    "edit": ("a one-field edit saved: S{top} / S1", "<=", 3.0),
 }
 
 
@@ -131,6 +132,27 @@ def ingest(path: Path, folder: Path, scale: int, repeats: int) -> tuple[dict, Pa
 
 
 # --- queries and CSV ---------------------------------------------------------------------
+def edit_time(store: SnapshotStore, repeats: int) -> dict:
+    """Saving a one-field edit in the app: from pressing save (validate the whole map, publish) to the new
+    snapshot being current; and what each edit adds to the store on disk."""
+    from . import edits, pipeline
+
+    def folder_bytes(path: Path) -> int:  # files shared with the parent snapshot (hard links) cost nothing
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and f.stat().st_nlink == 1)
+
+    times, sizes = [], []
+    for i in range(max(repeats, 1)):
+        base = store.current_id()
+        status = S.RECOMMENDATION_STATUSES[i % 2]  # alternate, so every save is a real change
+        rec = store.read(base, "Recommendations")["id"].iloc[0]
+        edited = edits.update_recommendations(store.read_all(base), {rec: {"status": status}}, dt.date.today())
+        started = time.perf_counter()
+        outcome = pipeline.save_edit(store, base, edited, author="bench")
+        times.append(time.perf_counter() - started)
+        sizes.append(folder_bytes(store.snapshot_dir / outcome.manifest.id))
+    return {"median_s": statistics.median(times), "runs_s": times, "store_bytes_per_edit": statistics.median(sizes)}
+
+
 def query_times(store: SnapshotStore, repeats: int) -> dict[str, dict]:
     con = queries.connect(store, store.current_id())
     out = {}
@@ -337,6 +359,8 @@ def run(settings: Settings = Settings(), log: Callable[[str], None] = lambda s: 
             views = query_times(store, settings.query_repeats)
             log(f"S{scale}: CSV")
             csv = csv_time(store, views, settings.csv_repeats)
+            log(f"S{scale}: one-field edits")
+            edit = edit_time(store, settings.ingest_repeats)
             log(f"S{scale}: pages (AppTest)")
             pages = page_times(root, path, settings)
             memory = {"skipped": "not asked for (smoke mode)"}
@@ -344,7 +368,7 @@ def run(settings: Settings = Settings(), log: Callable[[str], None] = lambda s: 
                 log(f"S{scale}: server memory (streamlit run + chromium)")
                 memory = server_memory(root, [p["url_path"] for t, p in pages.items() if "url_path" in p])
             result["scales"][str(scale)] = {"ingest": ingest_result, "queries": views, "csv": csv, "pages": pages,
-                                            "memory": memory}
+                                            "memory": memory, "edit": edit}
             shutil.rmtree(root, ignore_errors=True)
     result["ratios"], result["targets"] = summarise(result)
     return result
@@ -379,7 +403,8 @@ def summarise(result: dict) -> tuple[dict, list[dict]]:
     memory = scales[top]["memory"].get("peak_rss_mb")
     values = {"ingest": scales[top]["ingest"]["ratio"], "scaling": worst("top_over_s1", max),
               "floor": worst("page_over_floor", max), "naive": worst("naive_over_page", min),
-              "csv": scales[top]["csv"]["median_s"], "rss": memory}
+              "csv": scales[top]["csv"]["median_s"], "rss": memory,
+              "edit": _ratio(scales[top]["edit"]["median_s"], scales[low]["edit"]["median_s"]) if top != low else None}
     targets = []
     for key, (what, op, threshold) in TARGETS.items():
         value = values[key]
@@ -443,6 +468,10 @@ def report(result: dict) -> str:
     out += _grid(["scale", "view", "rows", "MB", "seconds"],
                  [[f"S{k}", scales[k]["csv"]["view"], f"{scales[k]['csv']['rows']:,}",
                    _fmt(scales[k]["csv"]["bytes"] / 1e6, ".1f"), _fmt(scales[k]["csv"]["median_s"], ".3f")] for k in keys])
+    out += ["", "A one-field edit saved in the app (validate the whole map, publish; median seconds) and its cost on disk"]
+    out += _grid(["scale", "seconds", "store MB per edit"],
+                 [[f"S{k}", _fmt(scales[k]["edit"]["median_s"], ".3f"),
+                   _fmt(scales[k]["edit"]["store_bytes_per_edit"] / 1e6, ".2f")] for k in keys])
     out += ["", "Server peak RSS (MB) after opening every page once, and after each page in menu order"]
     out += _grid(["scale", "peak", "after each page (peak so far)"],
                  [[f"S{k}", _fmt(scales[k]["memory"].get("peak_rss_mb"), ".0f"),

@@ -106,6 +106,64 @@ def cmd_publish(args) -> int:
         return OK
 
 
+def _uk_date(text: str | None):
+    from .normalise import parse_date
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _save_edit(store, edited, args, what: str) -> int:
+    """Save an edit as `pipeline.save_edit` does for the app: validated, one snapshot, conditional."""
+    outcome = pipeline.save_edit(store, store.current_id(), edited, author=_author(args), note=args.note or what)
+    for p in outcome.validation.problems:
+        print(p, file=sys.stderr)
+    if outcome.conflicts:
+        print("Not saved: someone changed the same thing meanwhile:", file=sys.stderr)
+        print("\n".join(f"  {c.describe()}" for c in outcome.conflicts), file=sys.stderr)
+        return INVALID
+    if outcome.manifest is None:
+        print(f"Not saved: {outcome.validation.summary()}. The current snapshot is unchanged.", file=sys.stderr)
+        return INVALID
+    print(outcome.manifest.id)
+    return OK
+
+
+def _author(args) -> str:
+    return args.by or os.environ.get("USER") or "cli"
+
+
+def cmd_set_recommendation(args) -> int:
+    from . import edits
+    store = pipeline.open_store()
+    fields = {k: v for k, v in {"status": args.status, "owner": args.owner, "due": _uk_date(args.due),
+                                "progress_note": args.progress}.items() if v is not None}
+    if not fields:
+        raise UsageError("give at least one of --status, --owner, --due, --progress")
+    try:
+        edited = edits.update_recommendations(store.read_all(store.current_id()), {args.id: fields},
+                                              __import__("datetime").date.today())
+    except KeyError:
+        raise UsageError(f"no recommendation with ID '{args.id}'") from None
+    return _save_edit(store, edited, args, f"Recommendation {args.id} updated")
+
+
+def cmd_record_engagement(args) -> int:
+    from . import edits
+    store = pipeline.open_store()
+    fields = {"date": _uk_date(args.date), "period": args.period, "organisation_id": args.organisation,
+              "person_id": args.person, "forum_id": args.forum, "las_lead": args.las_lead,
+              "mechanism": args.mechanism, "level": args.level, "theme": args.theme, "summary": args.summary,
+              "next_steps": args.next_steps, "next_contact": _uk_date(args.next_contact)}
+    edited, eid = edits.record_engagement(store.read_all(store.current_id()), fields, _author(args),
+                                          __import__("datetime").date.today())
+    print(f"Engagement {eid}", file=sys.stderr)
+    return _save_edit(store, edited, args, f"Recorded engagement {eid}")
+
+
 def cmd_snapshots(args) -> int:
     store = pipeline.open_store()
     current = store.current_id()
@@ -275,6 +333,32 @@ def parser() -> argparse.ArgumentParser:
     how.add_argument("--overwrite", action="store_true",
                      help="publish the file exactly as it is, undoing changes made since it was made")
     s.set_defaults(func=cmd_publish)
+    s = sub.add_parser("set-recommendation", help="set a recommendation's status, owner, due date or progress note "
+                       "(one snapshot, validated like an upload)")
+    s.add_argument("id")
+    s.add_argument("--status", choices=S.RECOMMENDATION_STATUSES)
+    s.add_argument("--owner")
+    s.add_argument("--due", help="dd/mm/yyyy")
+    s.add_argument("--progress", help="progress note")
+    s.add_argument("--by", default=None, help="author (default: $USER)")
+    s.add_argument("--note", default="", help="note for the snapshot")
+    s.set_defaults(func=cmd_set_recommendation)
+    s = sub.add_parser("record-engagement", help="record an engagement; organisation, person and forum by ID or name")
+    s.add_argument("--date", help="dd/mm/yyyy")
+    s.add_argument("--period", help="as written, when only a period is known")
+    s.add_argument("--organisation")
+    s.add_argument("--person")
+    s.add_argument("--forum")
+    s.add_argument("--las-lead")
+    s.add_argument("--mechanism")
+    s.add_argument("--level", choices=S.ENGAGEMENT_LEVELS)
+    s.add_argument("--theme")
+    s.add_argument("--summary")
+    s.add_argument("--next-steps")
+    s.add_argument("--next-contact", help="dd/mm/yyyy")
+    s.add_argument("--by", default=None, help="author (default: $USER)")
+    s.add_argument("--note", default="", help="note for the snapshot")
+    s.set_defaults(func=cmd_record_engagement)
     s = sub.add_parser("snapshots", help="list snapshots; * marks the current one")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_snapshots)

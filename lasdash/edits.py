@@ -81,18 +81,109 @@ def update_recommendations(tables: dict[str, pd.DataFrame], changes: dict[str, d
     return out
 
 
+def _add_row(tables: dict[str, pd.DataFrame], sheet: str, fields: dict[str, object], allowed: tuple[str, ...],
+             row_id: str, who: str, today: dt.date) -> tuple[dict[str, pd.DataFrame], str]:
+    """A first-hand row: the given fields (only those allowed), the new ID, and who recorded it when."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValueError(f"Not {sheet} fields: {', '.join(sorted(unknown))}")
+    out = _copy(tables)
+    row = {c: None for c in S.sheet(sheet).column_names}
+    row.update({k: _blank(v) for k, v in fields.items()})
+    row.update(id=row_id, source=first_hand_source(who, today))
+    out[sheet] = pd.concat([out[sheet].astype(object), pd.DataFrame([row]).astype(object)], ignore_index=True)
+    return out, row_id
+
+
 def record_engagement(tables: dict[str, pd.DataFrame], fields: dict[str, object], who: str,
                       today: dt.date) -> tuple[dict[str, pd.DataFrame], str]:
     """Add one engagement, sourced to the editor and the day; returns the new tables and the new row's ID."""
-    unknown = set(fields) - set(ENGAGEMENT_FIELDS)
-    if unknown:
-        raise ValueError(f"Not engagement fields: {', '.join(sorted(unknown))}")
+    eid = new_id("ENG", _blank(fields.get("date")) or today, tables["Engagements"]["id"])
+    return _add_row(tables, "Engagements", fields, ENGAGEMENT_FIELDS, eid, who, today)
+
+
+ASSESSMENT_FIELDS = ("power", "interest", "target_level", "las_owner", "contact_every_days")
+SEAT_FIELDS = ("person_id", "forum_id", "organisation_id", "role", "programme", "area", "footprint", "start_date")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "person"
+
+
+def add_person(tables: dict[str, pd.DataFrame], name: str, who: str, today: dt.date, *, title: str | None = None,
+               organisation_id: str | None = None) -> tuple[dict[str, pd.DataFrame], str]:
+    """A person new to the map, sourced to the editor; the ID is 'PER-' and their name, made unique."""
     out = _copy(tables)
-    engagements = out["Engagements"]
-    eid = new_id("ENG", _blank(fields.get("date")) or today, engagements["id"])
-    row = {c: None for c in S.sheet("Engagements").column_names}
-    row.update({k: _blank(v) for k, v in fields.items()})
-    row.update(id=eid, source=first_hand_source(who, today))
-    out["Engagements"] = pd.concat([engagements.astype(object), pd.DataFrame([row]).astype(object)],
-                                   ignore_index=True)
-    return out, eid
+    people = out["People"]
+    base = f"PER-{_slug(name)}"
+    pid, n = base, 2
+    while pid in set(people["id"]):
+        pid, n = f"{base}-{n}", n + 1
+    row = {c: None for c in S.sheet("People").column_names}
+    row.update(id=pid, name=name.strip(), title=_blank(title), organisation_id=_blank(organisation_id),
+               source=first_hand_source(who, today))
+    out["People"] = pd.concat([people.astype(object), pd.DataFrame([row]).astype(object)], ignore_index=True)
+    return out, pid
+
+
+def _seats(out: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    return out["Roles"].astype(object).set_index("id", drop=False)
+
+
+def _note(old: object, words: str) -> str:
+    return f"{old} {words}" if _blank(old) else words
+
+
+def replace_seat_holder(tables: dict[str, pd.DataFrame], seat_id: str, person_id: str, who: str,
+                        today: dt.date) -> tuple[dict[str, pd.DataFrame], str]:
+    """A new holder for a seat (a new JHOSC chair, a new SRO). The old holder's seat ends yesterday and keeps its
+    citation; the new holder's seat starts today, sourced to the editor. A seat with no known holder is
+    filled in place. Returns the tables and the ID of the seat the person now holds."""
+    out = _copy(tables)
+    seats = _seats(out)
+    if seat_id not in seats.index:
+        raise KeyError(f"No seat {seat_id}")
+    old = seats.loc[seat_id]
+    stamp = f"(recorded in lasdash by {who}, {today:%d/%m/%Y})"
+    if _blank(old["person_id"]) is None:  # a gap: its holder is now known
+        seats.at[seat_id, "person_id"] = person_id
+        seats.at[seat_id, "note"] = _note(old["note"], f"Holder {stamp}.")
+        out["Roles"] = seats.reset_index(drop=True)
+        return out, seat_id
+    seats.at[seat_id, "end_date"] = today - dt.timedelta(days=1)  # their last day; the new holder's first is today
+    seats.at[seat_id, "note"] = _note(old["note"], f"Ended {stamp}.")
+    new = {**old.to_dict(), "id": new_id("R", today, seats.index), "person_id": person_id, "start_date": today,
+           "end_date": None, "note": None, "source": first_hand_source(who, today)}
+    out["Roles"] = pd.concat([seats.reset_index(drop=True), pd.DataFrame([new]).astype(object)], ignore_index=True)
+    return out, new["id"]
+
+
+def add_seat(tables: dict[str, pd.DataFrame], fields: dict[str, object], who: str,
+             today: dt.date) -> tuple[dict[str, pd.DataFrame], str]:
+    return _add_row(tables, "Roles", fields, SEAT_FIELDS, new_id("R", today, tables["Roles"]["id"]), who, today)
+
+
+def end_seat(tables: dict[str, pd.DataFrame], seat_id: str, end: dt.date, who: str, today: dt.date) -> dict:
+    out = _copy(tables)
+    seats = _seats(out)
+    if seat_id not in seats.index:
+        raise KeyError(f"No seat {seat_id}")
+    seats.at[seat_id, "end_date"] = end
+    seats.at[seat_id, "note"] = _note(seats.at[seat_id, "note"], f"Ended (recorded in lasdash by {who}, {today:%d/%m/%Y}).")
+    out["Roles"] = seats.reset_index(drop=True)
+    return out
+
+
+def assess_organisation(tables: dict[str, pd.DataFrame], org_id: str, fields: dict[str, object]) -> dict:
+    """Power, interest, target engagement level, LAS relationship owner and contact interval of one organisation."""
+    unknown = set(fields) - set(ASSESSMENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Only {', '.join(ASSESSMENT_FIELDS)} can be assessed here, not {', '.join(sorted(unknown))}")
+    out = _copy(tables)
+    orgs = out["Organisations"].astype(object).set_index("id", drop=False)
+    if org_id not in orgs.index:
+        raise KeyError(f"No organisation {org_id}")
+    for column, value in fields.items():
+        orgs.at[org_id, column] = _blank(value)
+    out["Organisations"] = orgs.reset_index(drop=True)
+    return out

@@ -95,7 +95,7 @@ SELECT f.* EXCLUDE (sub_group_id), h.name AS host_name,
        coalesce(nullif(f.sub_group_id, ''), h.sub_group_id) AS sub_group_id
 FROM forums f LEFT JOIN organisations h ON h.id = f.host_organisation_id;
 
-CREATE OR REPLACE VIEW seats AS
+CREATE OR REPLACE VIEW all_seats AS
 SELECT r.*,
        p.name AS person_name, p.aliases AS person_aliases,
        CASE WHEN p.id IS NULL THEN NULL
@@ -111,6 +111,24 @@ LEFT JOIN people p ON p.id = r.person_id
 LEFT JOIN forum_x f ON f.id = r.forum_id
 LEFT JOIN organisations o ON o.id = r.organisation_id
 LEFT JOIN organisations po ON po.id = p.organisation_id;
+
+-- a seat that has ended is history, not a current seat
+CREATE OR REPLACE VIEW seats AS SELECT * FROM all_seats WHERE end_date IS NULL OR end_date >= current_date;
+
+-- every row of every sheet with its source, for the views about provenance
+CREATE OR REPLACE VIEW sourced_rows AS
+SELECT 'Sub-groups' AS sheet, id, name AS label, source, NULL AS footprint, id AS sub_group_id, 1 AS n FROM sub_groups
+UNION ALL SELECT 'Categories', id, name, source, NULL, sub_group_id, 2 FROM categories
+UNION ALL SELECT 'Organisations', id, name, source, footprint, sub_group_id, 3 FROM organisations
+UNION ALL SELECT 'People', p.id, p.name, p.source, o.footprint, o.sub_group_id, 4
+  FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
+UNION ALL SELECT 'Forums', id, name, source, footprint, sub_group_id, 5 FROM forum_x
+UNION ALL SELECT 'Roles', id, coalesce(person_display, 'Unknown') || ', ' || role, source, eff_footprint,
+  eff_sub_group, 6 FROM all_seats
+UNION ALL SELECT 'Engagements', e.id, coalesce(o.name, e.period, CAST(e.date AS VARCHAR)), e.source,
+  o.footprint, o.sub_group_id, 7 FROM engagements e LEFT JOIN organisations o ON o.id = e.organisation_id
+UNION ALL SELECT 'Recommendations', r.id, r.text, r.source, o.footprint, o.sub_group_id, 8
+  FROM recommendations r LEFT JOIN organisations o ON o.id = r.made_by_id;
 """
 
 
@@ -528,21 +546,15 @@ VIEWS: dict[str, View] = {v.name: v for v in [
     """, "o.footprint", "o.sub_group_id", null_is_wider=True),
     _v("gap_rows_without_source", "Data gaps: rows whose source names no chart or section", """
         SELECT x.sheet AS "Sheet", x.id AS "ID", x.label AS "Row", x.source AS "Source"
-        FROM (SELECT 'Sub-groups' AS sheet, id, name AS label, source, NULL AS footprint, id AS sub_group_id, 1 AS n
-                FROM sub_groups
-              UNION ALL SELECT 'Categories', id, name, source, NULL, sub_group_id, 2 FROM categories
-              UNION ALL SELECT 'Organisations', id, name, source, footprint, sub_group_id, 3 FROM organisations
-              UNION ALL SELECT 'People', p.id, p.name, p.source, o.footprint, o.sub_group_id, 4
-                FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
-              UNION ALL SELECT 'Forums', id, name, source, footprint, sub_group_id, 5 FROM forum_x
-              UNION ALL SELECT 'Roles', id, coalesce(person_display, 'Unknown') || ', ' || role, source, eff_footprint,
-                eff_sub_group, 6 FROM seats
-              UNION ALL SELECT 'Engagements', e.id, coalesce(o.name, e.period, CAST(e.date AS VARCHAR)), e.source,
-                o.footprint, o.sub_group_id, 7 FROM engagements e LEFT JOIN organisations o ON o.id = e.organisation_id
-              UNION ALL SELECT 'Recommendations', r.id, r.text, r.source, o.footprint, o.sub_group_id, 8
-                FROM recommendations r LEFT JOIN organisations o ON o.id = r.made_by_id) x
+        FROM sourced_rows x
         -- the validator requires a source; one naming only the document leaves the reader nowhere to look
         WHERE (x.source IS NULL OR NOT regexp_matches(trim(x.source), '^\\S+\\s+\\S')) AND {where}
+        ORDER BY x.n, x.id
+    """, "x.footprint", "x.sub_group_id", null_is_wider=True),
+    _v("first_hand_records", "Rows recorded first-hand in lasdash (no source document)", """
+        SELECT x.sheet AS "Sheet", x.id AS "ID", x.label AS "Row", x.source AS "Recorded"
+        FROM sourced_rows x
+        WHERE regexp_full_match(trim(x.source), 'Recorded in lasdash by .+, \\d{{2}}/\\d{{2}}/\\d{{4}}') AND {where}
         ORDER BY x.n, x.id
     """, "x.footprint", "x.sub_group_id", null_is_wider=True),
     _v("gap_recommendations", "Data gaps: recommendations without an owner or a status", """
@@ -611,3 +623,17 @@ def count(con: duckdb.DuckDBPyConnection, view_name: str, flt: Filter = NO_FILTE
 
 def sub_group_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.cursor().execute("SELECT id, name FROM sub_groups ORDER BY id").fetchall())
+
+
+def filter_rows_of_map(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, flt: Filter = NO_FILTER) -> pd.DataFrame:
+    """Rows of `df` that name a map row (columns 'Sheet' and 'ID') within the filter, by that row's footprint and
+    sub-group in this snapshot; a row no longer on the map counts as London-wide."""
+    if df.empty:
+        return df
+    fp, fp_params = flt.footprint_clause("x.footprint", null_is_wider=True)
+    sg, sg_params = flt.sub_group_clause("x.sub_group_id")
+    cur = con.cursor()
+    cur.register("_rows", df.assign(_order=range(len(df))))
+    kept = cur.execute(f"""SELECT c._order FROM _rows c LEFT JOIN sourced_rows x ON x.sheet = c."Sheet" AND x.id = c."ID"
+                           WHERE {fp} AND {sg}""", fp_params + sg_params).df()["_order"]
+    return df.iloc[sorted(set(kept))].reset_index(drop=True)

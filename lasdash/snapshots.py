@@ -69,9 +69,11 @@ class RowChange:
 @dataclass
 class SheetDiff:
     sheet: str
-    added: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)  # rows in people's words
     removed: list[str] = field(default_factory=list)
     changed: list[RowChange] = field(default_factory=list)
+    added_keys: list[str] = field(default_factory=list)  # the same rows' IDs, in the same order
+    removed_keys: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -188,12 +190,23 @@ class SnapshotStore:
             tmp_dir = self.snapshot_dir / f".tmp-{snapshot_id}"
             tmp_dir.mkdir()
             counts = {}
+            parent = self.snapshot_dir / state["current"] if state["current"] else None
             for sheet in S.SHEETS:
                 df = tables.get(sheet.name)
                 df = with_derived(sheet.name, df) if df is not None else pd.DataFrame(columns=sheet.column_names)
                 df = df[sheet.column_names]
                 table = pa.Table.from_pandas(df, schema=arrow_schema(sheet), preserve_index=False)
-                pq.write_table(table, tmp_dir / f"{S.table_name(sheet.name)}.parquet")
+                name = f"{S.table_name(sheet.name)}.parquet"
+                buf = pa.BufferOutputStream()
+                pq.write_table(table, buf)
+                data = buf.getvalue().to_pybytes()
+                same = parent is not None and (parent / name).is_file() and (parent / name).read_bytes() == data
+                try:  # an unchanged sheet shares the parent's (immutable) file: an edit costs the sheets it changed
+                    if not same:
+                        raise OSError
+                    os.link(parent / name, tmp_dir / name)
+                except OSError:  # changed, or a file system without hard links
+                    (tmp_dir / name).write_bytes(data)
                 counts[sheet.name] = table.num_rows
             manifest = Manifest(snapshot_id, created, author, note, source_file,
                                 hashlib.sha256(workbook_bytes).hexdigest(), counts)
@@ -287,8 +300,10 @@ def diff_tables(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> l
         before = {r[sheet.key]: r for r in old[sheet.name].to_dict("records")}
         after = {r[sheet.key]: r for r in new[sheet.name].to_dict("records")}
         d = SheetDiff(sheet.name)
-        d.added = [_row_label(sheet, after[k], new_labels) for k in after if k not in before]
-        d.removed = [_row_label(sheet, before[k], old_labels) for k in before if k not in after]
+        d.added_keys = [k for k in after if k not in before]
+        d.removed_keys = [k for k in before if k not in after]
+        d.added = [_row_label(sheet, after[k], new_labels) for k in d.added_keys]
+        d.removed = [_row_label(sheet, before[k], old_labels) for k in d.removed_keys]
         for k in after:
             if k not in before:
                 continue

@@ -211,3 +211,55 @@ def test_a_file_without_a_base_gets_the_two_way_note(data_dir, capsys):
     code, _ = run("publish", str(config.default_workbook()))
     assert code == 0
     assert "does not say which snapshot it was made from" in capsys.readouterr().err
+
+
+# --- edits from the command line -------------------------------------------------------------------------
+
+def test_set_recommendation_updates_one_snapshot(data_dir):
+    code, out = run("set-recommendation", "REC-001-HC1", "--status", "In progress", "--owner", "Director (synthetic)",
+                    "--due", "31/03/2027", "--by", "Jane Smith")
+    assert code == 0
+    rec = _current(data_dir, "Recommendations", "REC-001-HC1", "status"), \
+        _current(data_dir, "Recommendations", "REC-001-HC1", "owner")
+    assert rec == ("In progress", "Director (synthetic)")
+    from lasdash.snapshots import SnapshotStore
+    assert SnapshotStore(data_dir).current().author == "Jane Smith" and out.strip() == SnapshotStore(data_dir).current_id()
+
+
+@pytest.mark.parametrize("args, code", [
+    (["set-recommendation", "REC-nope", "--status", "Done"], 2),
+    (["set-recommendation", "REC-001-HC1"], 2),
+    (["set-recommendation", "REC-001-HC1", "--due", "31/02/2027"], 2),
+    (["set-recommendation", "REC-001-HC1", "--status", "Sort of"], 2),
+    (["record-engagement", "--organisation", "London Fire Brigad", "--date", "15/11/2026"], 1),
+])
+def test_bad_edits_change_nothing(data_dir, args, code):
+    before = run("snapshots")[1]
+    with pytest.raises(SystemExit) if args[-1] == "Sort of" else __import__("contextlib").nullcontext():
+        assert run(*args)[0] == code
+    assert run("snapshots")[1] == before
+
+
+def test_record_engagement_resolves_names_and_sources_the_row(data_dir, capsys):
+    code, _ = run("record-engagement", "--organisation", "London Fire Brigade", "--date", "15/11/2026",
+                  "--mechanism", "Meeting", "--by", "Jane Smith")
+    assert code == 0
+    assert "'London Fire Brigade' read as ORG-lfb" in capsys.readouterr().err
+    import datetime as dt
+    assert _current(data_dir, "Engagements", "ENG-20261115-001", "organisation_id") == "ORG-lfb"
+    assert _current(data_dir, "Engagements", "ENG-20261115-001", "source") == \
+        f"Recorded in lasdash by Jane Smith, {dt.date.today():%d/%m/%Y}"
+
+
+def test_a_workbook_from_before_app_edits_keeps_them_through_the_merge(data_dir, tmp_path):
+    old = tmp_path / "before-the-edits.xlsx"
+    assert run("workbook", "-o", str(old))[0] == 0
+    assert run("set-recommendation", "REC-001-HC1", "--status", "In progress", "--by", "Jane Smith")[0] == 0
+    assert run("record-engagement", "--organisation", "ORG-lfb", "--date", "15/11/2026", "--by", "Jane Smith")[0] == 0
+    edit_cell(old, "Forums", "FOR-jhosc-nwl", "Cadence", "Monthly (synthetic test value)")  # the file's own change
+    code, out = run("publish", str(old), "--by", "Editor A")
+    assert code == 1 and "Conflicts (3)" in out  # status, last update, the engagement: the file as is would undo them
+    assert run("publish", str(old), "--by", "Editor A", "--merge")[0] == 0
+    assert _current(data_dir, "Recommendations", "REC-001-HC1", "status") == "In progress"
+    assert _current(data_dir, "Engagements", "ENG-20261115-001", "organisation_id") == "ORG-lfb"
+    assert _current(data_dir, "Forums", "FOR-jhosc-nwl", "cadence") == "Monthly (synthetic test value)"

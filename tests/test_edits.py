@@ -112,3 +112,54 @@ def test_the_preview_of_an_edit_reads_in_names(seed_tables):
     lines = describe(diff_tables(seed_tables, out))
     assert any("Status: (blank) \u2192 In progress" in line for line in lines)
     assert any("Last update: (blank) \u2192 01 Dec 2026" in line for line in lines)
+
+
+def _current_chair(store):
+    from lasdash import queries
+    jhosc = queries.run(queries.connect(store, store.current_id()), "jhosc").set_index("JHOSC")
+    return jhosc.loc["NW London JHOSC", "Chair"]
+
+
+def test_a_new_chair_new_to_the_map_in_one_step(store):
+    base = store.current_id()
+    tables, pid = edits.add_person(store.read_all(base), "Ada Testwell", "Jane Smith", TODAY, title="Cllr",
+                                   organisation_id="ORG-hounslow-council")
+    tables, seat = edits.replace_seat_holder(tables, "R000-115", pid, "Jane Smith", TODAY)
+    saved = pipeline.save_edit(store, base, tables, author="Jane Smith", note="New NW London JHOSC chair")
+    assert saved.manifest is not None, saved.validation.summary()
+    assert _current_chair(store) == "Cllr Ada Testwell"
+    roles = store.read(store.current_id(), "Roles").set_index("id")
+    assert roles.loc["R000-115", "end_date"] == dt.date(2026, 11, 30)  # the old seat keeps its citation
+    assert roles.loc["R000-115", "source"] == "000 Chart 5"
+    assert roles.loc[seat, "source"] == "Recorded in lasdash by Jane Smith, 01/12/2026"
+    assert store.read(store.current_id(), "People").set_index("id").loc[pid, "name"] == "Ada Testwell"
+    store.rollback(base, author="Jane Smith")
+    assert _current_chair(store) == "Cllr Mel Collins"
+
+
+def test_a_seat_with_no_known_holder_is_filled_in_place(seed_tables):
+    gap = seed_tables["Roles"][seed_tables["Roles"]["person_id"].isna()].iloc[0]["id"]
+    out, seat = edits.replace_seat_holder(seed_tables, gap, "PER-mel-collins", "Jane Smith", TODAY)
+    assert seat == gap and len(out["Roles"]) == len(seed_tables["Roles"])
+    assert "Holder (recorded in lasdash by Jane Smith, 01/12/2026)." in out["Roles"].set_index("id").loc[gap, "note"]
+
+
+@pytest.mark.parametrize("fields", [
+    {"power": "High", "interest": "Medium"},
+    {"target_level": "Co-produce", "las_owner": "Director of Strategy (synthetic)", "contact_every_days": 90},
+])
+def test_assessing_an_organisation_sets_only_those_fields(seed_tables, fields):
+    out = edits.assess_organisation(seed_tables, "ORG-lfb", fields)
+    row = out["Organisations"].set_index("id").loc["ORG-lfb"]
+    assert {k: row[k] for k in fields} == fields
+    assert row["name"] == "London Fire Brigade"
+    with pytest.raises(ValueError):
+        edits.assess_organisation(seed_tables, "ORG-lfb", {"name": "Renamed"})
+
+
+def test_ending_and_adding_seats(seed_tables):
+    out = edits.end_seat(seed_tables, "R000-116", dt.date(2026, 11, 1), "Jane Smith", TODAY)
+    assert out["Roles"].set_index("id").loc["R000-116", "end_date"] == dt.date(2026, 11, 1)
+    out, seat = edits.add_seat(out, {"person_id": "PER-mel-collins", "forum_id": "FOR-jhosc-nwl", "role": "Member"},
+                               "Jane Smith", TODAY)
+    assert seat == "R-20261201-001"

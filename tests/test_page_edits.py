@@ -97,3 +97,38 @@ def test_an_edit_of_a_map_that_moved_on_is_made_again_on_the_new_map(editing_on)
     now = store.read_all(store.current_id())
     assert "ENG-20261115-001" in set(now["Engagements"]["id"])
     assert now["Forums"].loc[0, "cadence"] == "Monthly (synthetic)"
+
+
+def _click(at, label):
+    next(b for b in at.button if b.label == label).click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_an_editor_replaces_the_nw_london_jhosc_chair_with_someone_new(editing_on):
+    store = SnapshotStore(editing_on)
+    at = editor_at("app_pages/jhosc.py")
+    assert "Change a seat" in expander_labels(at)
+    next(s for s in at.selectbox if s.label == "Seat").set_value("R000-115")
+    next(t for t in at.text_input if t.label == "New person's name").input("Ada Testwell")
+    next(t for t in at.text_input if t.label == "Title").input("Cllr")
+    _click(at, "Check")
+    assert "Cllr Ada Testwell" in "\n".join(c.value for c in at.get("code"))
+    _click(at, "Save as a new snapshot")
+    assert any("Saved as snapshot" in shown(s.value) for s in at.success)
+    assert at.dataframe[0].value.set_index("JHOSC").loc["NW London JHOSC", "Chair"] == "Cllr Ada Testwell"
+    assert store.current().author == "Jane Smith (passphrase)"
+
+
+def test_an_editor_assesses_an_organisation_and_priorities_shows_it(editing_on):
+    store = SnapshotStore(editing_on)
+    at = editor_at("app_pages/priorities.py")
+    next(s for s in at.selectbox if s.label == "Organisation").set_value("ORG-lfb").run()
+    next(s for s in at.selectbox if s.label == "Power").set_value("High")
+    next(s for s in at.selectbox if s.label == "Interest").set_value("High")
+    _click(at, "Check")
+    _click(at, "Save as a new snapshot")
+    assert any("Saved as snapshot" in shown(s.value) for s in at.success)
+    org = store.read(store.current_id(), "Organisations").set_index("id").loc["ORG-lfb"]
+    assert (org["power"], org["interest"]) == ("High", "High")
+    assert {m.label: m.value for m in at.metric}["Manage closely"] == "1"

@@ -72,3 +72,18 @@ def test_a_source_naming_only_the_document_is_a_gap(store, tables, write_workboo
     rows = frame(at, "Sheet")
     assert rows[["Sheet", "ID", "Source"]].values.tolist() == [["People", "PER-howard-stoate", "004"]]
     assert kpis(at)["Vague sources"] == "1"
+
+
+def test_first_hand_records_are_listed_apart_from_missing_sources(data_dir, store):
+    import datetime as dt
+
+    from lasdash import edits
+    tables, eid = edits.record_engagement(store.read_all(store.current_id()),
+                                          {"organisation_id": "ORG-lfb", "date": dt.date(2026, 11, 15)},
+                                          "Jane Smith", dt.date(2026, 12, 1))
+    assert pipeline.save_edit(store, store.current_id(), tables, author="Jane Smith").manifest is not None
+    at = apptest.open_page(PAGE)
+    first_hand = frame(at, "Recorded")
+    assert first_hand[["Sheet", "ID", "Recorded"]].values.tolist() == [
+        ["Engagements", eid, "Recorded in lasdash by Jane Smith, 01/12/2026"]]
+    assert kpis(at)["Vague sources"] == "0"  # a first-hand record is not a missing source

@@ -113,3 +113,15 @@ def test_periods_are_read_once_and_stored_and_older_snapshots_still_work(store):
         stored["period_end"].dropna().map(str).tolist()
     after = queries.run(queries.connect(store, sid), "relationships")
     assert after.equals(before)
+
+
+def test_an_edit_stores_only_the_sheets_it_changed(store, tables):
+    before = store.current_id()
+    recs = store.read_all(before)
+    recs["Recommendations"].loc[0, "status"] = "Done"
+    after = store.publish(recs, author="test", expected_current=before).id
+    old_dir, new_dir = store.snapshot_dir / before, store.snapshot_dir / after
+    shared = {f.name for f in new_dir.glob("*.parquet") if f.stat().st_ino == (old_dir / f.name).stat().st_ino}
+    assert "recommendations.parquet" not in shared and "people.parquet" in shared and len(shared) == 8
+    assert store.read(after, "Recommendations").loc[0, "status"] == "Done"
+    assert store.read(before, "Recommendations").isna().loc[0, "status"]  # the old snapshot is untouched

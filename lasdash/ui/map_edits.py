@@ -132,3 +132,115 @@ def engagement_recorder(ctx: Context) -> None:
             note = st.text_input("Note for this snapshot (optional)", key="engagement_note")
             st.button("Save as a new snapshot", type="primary", icon=":material/save:", key="engagement_save",
                       on_click=save, args=(base_id, after, note, f"Recorded engagement {eid}"))
+
+
+def _pending(key: str, base_id: str, after: dict, what: str) -> None:
+    st.session_state[key] = (base_id, after, what)
+
+
+def _save_pending(key: str, tables: dict, ctx: Context) -> None:
+    """The preview of a checked edit and its Save button (the edit was made when the form was checked)."""
+    pending = st.session_state.get(key)
+    if pending and pending[0] == ctx.manifest.id:
+        base_id, after, what = pending
+        st.markdown(f"**What saving changes** ({literal(what)})")
+        _preview(tables, after)
+        note = st.text_input("Note for this snapshot (optional)", key=f"{key}_note")
+        st.button("Save as a new snapshot", type="primary", icon=":material/save:", key=f"{key}_save",
+                  on_click=save, args=(base_id, after, note, what))
+
+
+PENDING_SEAT, PENDING_ASSESSMENT = "_pending_seat", "_pending_assessment"
+REPLACE, END, ADD = "Replace who holds it", "End it", "Add a seat"
+
+
+def seat_editor(ctx: Context, forum_ids: list[str] | None = None) -> None:
+    """Replace who holds a seat (adding the person if they are new), end a seat, or add one."""
+    show_flash()
+    who = auth.editor()
+    if who is None:
+        return
+    with st.expander("Change a seat", icon=":material/event_seat:"):
+        tables = data.store().read_all(ctx.manifest.id)
+        roles = tables["Roles"]
+        if forum_ids is not None:
+            roles = roles[roles["forum_id"].isin(forum_ids)]
+        people = _names(tables["People"], with_title=True)
+        forums, orgs = _names(tables["Forums"]), _names(tables["Organisations"])
+        seats = {r["id"]: f"{forums.get(r['forum_id']) or orgs.get(r['organisation_id']) or r['id']} \u2014 {r['role']}: "
+                          f"{people.get(r['person_id'], 'holder unknown')}"
+                 for r in roles.astype(object).where(roles.notna(), None).to_dict("records")
+                 if r["end_date"] is None}
+        action = st.radio("What to do", [REPLACE, END, ADD], horizontal=True, key="seat_action")
+        with st.form("seat_form"):
+            seat = None
+            if action != ADD:
+                seat = st.selectbox("Seat", list(seats), format_func=seats.get, index=None, placeholder="Type to search")
+            if action == ADD:
+                where = st.selectbox("Forum", list(forums), format_func=forums.get, index=None, placeholder="Type to search")
+                role = st.selectbox("Role", list(S.ROLES), index=None)
+            if action == END:
+                end = st.date_input("Last day", value=dt.date.today(), format=UK)
+            else:
+                person = st.selectbox("Person on the map", list(people), format_func=people.get, index=None,
+                                      placeholder="Type to search, or add someone new below")
+                st.caption("Someone new to the map: give their name (and title and organisation) instead.")
+                new_name, new_title = st.columns([3, 1])
+                name, title = new_name.text_input("New person's name"), new_title.text_input("Title")
+                org = st.selectbox("Their organisation", list(orgs), format_func=orgs.get, index=None)
+            if st.form_submit_button("Check", icon=":material/fact_check:"):
+                today = dt.date.today()
+                after = tables
+                if action != END and name.strip():
+                    after, person = edits.add_person(after, name, who, today, title=title, organisation_id=org)
+                if action == END and seat:
+                    _pending(PENDING_SEAT, ctx.manifest.id, edits.end_seat(after, seat, end, who, today),
+                             f"end {seats[seat]}")
+                elif action == REPLACE and seat and person:
+                    after, _ = edits.replace_seat_holder(after, seat, person, who, today)
+                    _pending(PENDING_SEAT, ctx.manifest.id, after, f"new holder for {seats[seat]}")
+                elif action == ADD and where and role and person:
+                    after, _ = edits.add_seat(after, {"forum_id": where, "role": role, "person_id": person,
+                                                      "start_date": today}, who, today)
+                    _pending(PENDING_SEAT, ctx.manifest.id, after, f"new seat: {forums[where]} \u2014 {role}")
+                else:
+                    st.warning("Choose the seat (or forum and role) and the person first.")
+        _save_pending(PENDING_SEAT, tables, ctx)
+
+
+def assessment_editor(ctx: Context) -> None:
+    """Power, interest, target engagement level, LAS relationship owner and contact interval of an organisation."""
+    show_flash()
+    if auth.editor() is None:
+        return
+    with st.expander("Assess an organisation", icon=":material/edit_note:"):
+        tables = data.store().read_all(ctx.manifest.id)
+        orgs = _names(tables["Organisations"])
+        org = st.selectbox("Organisation", list(orgs), format_func=orgs.get, index=None, placeholder="Type to search",
+                           key="assess_org")
+        if org is None:
+            return
+        known = tables["Organisations"]
+        now = known.astype(object).where(known.notna(), None).set_index("id").loc[org]
+        levels = list(S.POWER_INTEREST)
+
+        def pick(label, options, column, key):
+            value = now[column] if isinstance(now[column], str) else None
+            return st.selectbox(label, options, index=options.index(value) if value in options else None, key=key)
+
+        with st.form(f"assess_{org}"):
+            power, interest, target = st.columns(3)
+            with power:
+                p = pick("Power", levels, "power", f"power_{org}")
+            with interest:
+                i = pick("Interest", levels, "interest", f"interest_{org}")
+            with target:
+                t = pick("Target engagement", list(S.ENGAGEMENT_LEVELS), "target_level", f"target_{org}")
+            owner = st.text_input("LAS relationship owner", value=now["las_owner"] or "", key=f"owner_{org}")
+            days = st.number_input("Contact every (days)", min_value=1, step=1, key=f"days_{org}",
+                                   value=None if now["contact_every_days"] is None else int(now["contact_every_days"]))
+            if st.form_submit_button("Check", icon=":material/fact_check:"):
+                after = edits.assess_organisation(tables, org, {"power": p, "interest": i, "target_level": t,
+                                                                "las_owner": owner, "contact_every_days": days})
+                _pending(PENDING_ASSESSMENT, ctx.manifest.id, after, f"assessment of {orgs[org]}")
+        _save_pending(PENDING_ASSESSMENT, tables, ctx)

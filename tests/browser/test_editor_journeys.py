@@ -168,12 +168,20 @@ def _csv_rows(page, button):
     return list(csv.DictReader(io.StringIO(open(info.value.path(), "rb").read().decode("utf-8-sig"))))
 
 
+def _go(page, title):
+    """Switch page by the menu, keeping the Streamlit session (and so the unlocked editing)."""
+    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=title).click()
+    wait_for_app(page)
+
+
+def _figure(page, label):
+    return int(page.locator("[data-testid=stMetric]", has_text=label).locator("[data-testid=stMetricValue]").inner_text())
+
+
 def test_an_editor_records_an_engagement_by_name_in_the_app(page, server):
     unlock(page, server, "Jane Smith")
-    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name="Engagement coverage").click()
-    wait_for_app(page)
-    recorded = page.locator("[data-testid=stMetric]", has_text="Engagements recorded")
-    before = int(recorded.locator("[data-testid=stMetricValue]").inner_text())
+    _go(page, "Engagement coverage")
+    before = _figure(page, "Engagements recorded")
     page.get_by_text("Record an engagement").click()
     page.get_by_label("Date", exact=True).locator("[role=spinbutton]").first.click()  # day, month, year fields
     page.keyboard.type("15112026")
@@ -187,32 +195,31 @@ def test_an_editor_records_an_engagement_by_name_in_the_app(page, server):
     page.get_by_role("button", name="Save as a new snapshot").click()
     page.wait_for_selector("text=Saved as snapshot")
     wait_for_app(page)
-    assert int(recorded.locator("[data-testid=stMetricValue]").inner_text()) == before + 1
+    assert _figure(page, "Engagements recorded") == before + 1
 
-    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name="Stale relationships").click()
-    wait_for_app(page)
+    _go(page, "Stale relationships")
     lfb = next(r for r in _csv_rows(page, "Download CSV: Stale relationships") if r["Organisation"] == "London Fire Brigade")
     assert lfb["Last contact"] == "15/11/2026"
 
     roll_back(page, server, to_note="Initial map transcribed")
 
 
-def test_an_editor_updates_a_recommendations_status_in_the_grid(page, server):
-    from lasdash.defaults import load_seed_tables
-    row = load_seed_tables()["Recommendations"]["id"].tolist().index("REC-001-HC1")
+def test_an_editor_marks_a_recommendation_in_progress_in_the_grid(page, server):
     unlock(page, server, "Jane Smith")
-    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name="Recommendations").click()
+    # the GLA's sub-group narrows the grid to the Health Committee's six, recommendation 1 first
+    page.locator("[data-testid=stSidebar]").get_by_role("combobox", name="Stakeholder sub-group").click()
+    page.keyboard.type("Mayor of London")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
     wait_for_app(page)
-    not_recorded = page.locator("[data-testid=stMetric]", has_text="Status not recorded")
-    before = int(not_recorded.locator("[data-testid=stMetricValue]").inner_text())
+    _go(page, "Recommendations")
+    before = _figure(page, "Status not recorded")
     page.get_by_text("Update recommendations").click()
     grid = page.locator("[data-testid=stDataFrame]").first
     grid.wait_for()
     page.wait_for_timeout(1000)  # the canvas draws after the element appears
     box = grid.bounding_box()
-    page.mouse.click(box["x"] + 565, box["y"] + 53)  # the Status cell of the first row (the grid is a canvas)
-    for _ in range(row):
-        page.keyboard.press("ArrowDown")
+    page.mouse.click(box["x"] + 565, box["y"] + 53)  # the first row's Status: the grid is a canvas
     page.keyboard.press("Enter")  # open the status list, pick by typing
     page.wait_for_timeout(300)
     page.keyboard.type("In pro")
@@ -226,7 +233,35 @@ def test_an_editor_updates_a_recommendations_status_in_the_grid(page, server):
     page.get_by_role("button", name="Save as a new snapshot").click()
     page.wait_for_selector("text=Saved as snapshot")
     wait_for_app(page)
-    assert int(not_recorded.locator("[data-testid=stMetricValue]").inner_text()) == before - 1
+    assert _figure(page, "Status not recorded") == before - 1
     rows = {r["ID"]: r for r in _csv_rows(page, "Download CSV: Recommendations")}
     assert rows["REC-001-HC1"]["Status"] == "In progress"
+    _go(page, "Overview")
+    assert "Status: (blank) \u2192 In progress" in " ".join(
+        f"{r['Field']}: {r['From']} \u2192 {r['To']}" for r in _csv_rows(page, "Download CSV: What changed"))
     roll_back(page, server, to_note="Initial map transcribed")
+
+
+def test_an_editor_replaces_the_nw_london_jhosc_chair_and_what_changed_shows_it(page, server):
+    unlock(page, server, "Jane Smith")
+    _go(page, "JHOSC chairs")
+    page.get_by_text("Change a seat").click()
+    page.get_by_role("combobox", name="Seat").click()
+    page.keyboard.type("NW London JHOSC \u2014 Chair")
+    page.keyboard.press("Enter")
+    page.get_by_role("textbox", name="New person's name").fill("Ada Testwell")
+    page.get_by_role("textbox", name="Title").fill("Cllr")
+    page.get_by_role("button", name="Check").click()
+    wait_for_app(page)
+    assert "People: added Cllr Ada Testwell" in main_text(page)
+    page.get_by_role("button", name="Save as a new snapshot").click()
+    page.wait_for_selector("text=Saved as snapshot")
+    wait_for_app(page)
+    assert "chair Cllr Ada Testwell" in next(line for line in main_text(page).splitlines()
+                                             if line.startswith("NW London JHOSC"))
+    _go(page, "Overview")
+    changed = _csv_rows(page, "Download CSV: What changed")
+    assert {"Sheet": "Roles", "Row": "NW London JHOSC \u2014 Chair", "To": "added", "By": "Jane Smith (passphrase)"}.items() \
+        <= next(r for r in changed if r["Sheet"] == "Roles" and r["To"] == "added").items()
+    roll_back(page, server, to_note="Initial map transcribed")
+    assert "Cllr Mel Collins" in nwl_chair_line(page, server)

@@ -1,0 +1,36 @@
+"""What changed: each publish, edit and rollback as field-level changes in names, derived from the
+snapshots themselves (nothing is stored twice), and the history of one row across them.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .snapshots import SnapshotStore, _fmt
+
+COLUMNS = ["When", "By", "Sheet", "ID", "Row", "Field", "From", "To", "Snapshot"]
+
+
+def changes(store: SnapshotStore, last: int | None = 20) -> pd.DataFrame:
+    """One row per changed field (or added or removed row) of the last `last` events, newest first."""
+    events = [e for e in store.events() if e.get("previous")]  # the bootstrap replaced nothing
+    rows = []
+    for e in reversed(events[-last:] if last else events):
+        when = pd.Timestamp(e["at"]).strftime("%d %b %Y %H:%M")
+        for d in store.diff(e["previous"], e["snapshot"]):
+            rows += [[when, e["by"], d.sheet, k, label, "", "", "added", e["snapshot"]]
+                     for k, label in zip(d.added_keys, d.added)]
+            rows += [[when, e["by"], d.sheet, k, label, "", "removed", "", e["snapshot"]]
+                     for k, label in zip(d.removed_keys, d.removed)]
+            for rc in d.changed:
+                rows += [[when, e["by"], d.sheet, rc.key, rc.label, fc.column, _fmt(fc.old), _fmt(fc.new), e["snapshot"]]
+                         for fc in rc.changes]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def describe(df: pd.DataFrame) -> list[str]:
+    """'Roles: NW London JHOSC — Chair: Person ID: Cllr Mel Collins → Cllr Ada Testwell · by B · 01 Dec 2026 14:03'."""
+    out = []
+    for r in df.itertuples(index=False):
+        what = f"{r.Field}: {r.From} \u2192 {r.To}" if r.Field else (r.To or r.From)
+        out.append(f"{r.Sheet}: {r.Row}: {what} \u00b7 by {r.By} \u00b7 {r.When}")
+    return out

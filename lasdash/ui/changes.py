@@ -1,0 +1,55 @@
+"""What changed, for everyone: recent changes under the filter, and one row's history across snapshots.
+
+Derived from the snapshots by lasdash.history, cached on the current snapshot id (a publish, edit or
+rollback changes it, so the list is never stale).
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lasdash import config, export, history, queries
+from lasdash.ui import data
+from lasdash.ui.page import Context
+
+SHOWN = ["When", "By", "Sheet", "Row", "Field", "From", "To"]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _all_changes(root: str, current_id: str) -> pd.DataFrame:
+    return history.changes(data.store(), last=None)
+
+
+def all_changes(ctx: Context) -> pd.DataFrame:
+    return _all_changes(str(config.data_dir()), ctx.manifest.id)
+
+
+def recent(ctx: Context, limit: int = 200) -> None:
+    """The latest changes to the map within the filter, newest first."""
+    df = queries.filter_rows_of_map(data.connection(ctx.manifest.id), all_changes(ctx), ctx.flt)
+    if df.empty:
+        st.info("No changes since the map was first published" + (" under the current filter." if ctx.flt.hcps or
+                ctx.flt.sub_groups else "."), icon=":material/history:")
+        return
+    st.caption(f"{len(df)} change(s), newest first{'; the latest ' + str(limit) + ' shown' if len(df) > limit else ''}. "
+               "Each publish, edit and rollback, field by field, in names.")
+    st.dataframe(df[SHOWN].head(limit), hide_index=True, key="recent_changes",
+                 column_config={"Row": st.column_config.TextColumn(width="large")})
+    st.download_button("Download CSV: What changed", data=lambda: export.to_csv_bytes(df[SHOWN]),
+                       file_name="lasdash_what-changed.csv", mime="text/csv", key="dl_recent_changes",
+                       icon=":material/download:", on_click="ignore")
+
+
+def row_history(ctx: Context, sheet: str, rows: dict[str, str], what: str) -> None:
+    """Pick one row (ID -> label) and see every change to it, with who made it and when."""
+    with st.expander(f"History of {what}", icon=":material/history:"):
+        chosen = st.selectbox(what.capitalize(), list(rows), format_func=rows.get, index=None,
+                              placeholder="Type to search", key=f"history_{sheet}")
+        if chosen is None:
+            return
+        df = all_changes(ctx)
+        mine = df[(df["Sheet"] == sheet) & (df["ID"] == chosen)]
+        if mine.empty:
+            st.caption("No change since the map was first published.")
+        else:
+            st.dataframe(mine[["When", "By", "Field", "From", "To"]], hide_index=True, key=f"history_grid_{sheet}")

@@ -1,0 +1,67 @@
+"""What changed: derived from the snapshots, in names, following the filter; one row's history."""
+import datetime as dt
+
+import apptest
+from lasdash import edits, history, pipeline, queries
+
+TODAY = dt.date(2026, 12, 1)
+
+
+def _new_chair(store):
+    tables, pid = edits.add_person(store.read_all(store.current_id()), "Ada Testwell", "Editor B", TODAY, title="Cllr")
+    tables, _ = edits.replace_seat_holder(tables, "R000-115", pid, "Editor B", TODAY)
+    assert pipeline.save_edit(store, store.current_id(), tables, author="Editor B").manifest is not None
+
+
+def test_changes_are_derived_from_the_snapshots_in_names(store):
+    _new_chair(store)
+    assert pipeline.save_edit(store, store.current_id(), edits.update_recommendations(
+        store.read_all(store.current_id()), {"REC-001-HC1": {"status": "In progress"}}, TODAY),
+        author="Editor A").manifest is not None
+    df = history.changes(store)
+    assert df["By"].tolist()[:3] == ["Editor A", "Editor A", "Editor B"]  # newest first
+    lines = history.describe(df)
+    assert "Roles: NW London JHOSC \u2014 Chair: added \u00b7 by Editor B" in " | ".join(lines)  # the new holder's seat
+    assert any(line.startswith("Roles: NW London JHOSC \u2014 Chair: To: (blank) \u2192 30 Nov 2026") for line in lines)
+    assert any("Recommendations: " in line and "Status: (blank) \u2192 In progress \u00b7 by Editor A" in line
+               for line in lines)
+    assert any(line.startswith("People: Cllr Ada Testwell: added \u00b7 by Editor B") for line in lines)
+
+
+def test_the_filter_applies_to_what_changed(store):
+    _new_chair(store)
+    con = queries.connect(store, store.current_id())
+    df = history.changes(store)
+    seat_rows = df[df["Sheet"] == "Roles"]
+    assert len(queries.filter_rows_of_map(con, seat_rows, queries.Filter(("NWL",), include_wider=False))) == len(seat_rows)
+    assert queries.filter_rows_of_map(con, seat_rows, queries.Filter(("SWL",), include_wider=False)).empty
+
+
+def test_overview_shows_what_changed_and_follows_the_hcp_filter(data_dir, store):
+    _new_chair(store)
+    at = apptest.open_page()
+    grid = next(d.value for d in at.dataframe if "Field" in d.value.columns)
+    assert "NW London JHOSC \u2014 Chair" in set(grid["Row"])
+    at = apptest.open_page(hcp="SWL")
+    assert not any("Field" in d.value.columns and "NW London JHOSC \u2014 Chair" in set(d.value["Row"])
+                   for d in at.dataframe)
+
+
+def test_a_recommendations_own_history(data_dir, store):
+    assert pipeline.save_edit(store, store.current_id(), edits.update_recommendations(
+        store.read_all(store.current_id()), {"REC-001-HC1": {"status": "In progress"}}, TODAY),
+        author="Editor A").manifest is not None
+    at = apptest.open_page("app_pages/recommendations.py")
+    assert "History of a recommendation" in [e.label for e in at.expander]
+    next(s for s in at.selectbox if s.label == "A recommendation").set_value("REC-001-HC1").run()
+    grid = next(d.value for d in at.dataframe if "Field" in d.value.columns and "Sheet" not in d.value.columns)
+    assert ("Status", "In progress", "Editor A") in set(zip(grid["Field"], grid["To"], grid["By"]))
+
+
+def test_an_organisations_own_history(data_dir, store):
+    tables = edits.assess_organisation(store.read_all(store.current_id()), "ORG-lfb", {"power": "High"})
+    assert pipeline.save_edit(store, store.current_id(), tables, author="Editor A").manifest is not None
+    at = apptest.open_page("app_pages/priorities.py")
+    next(s for s in at.selectbox if s.label == "An organisation").set_value("ORG-lfb").run()
+    grid = next(d.value for d in at.dataframe if "Field" in d.value.columns and "Sheet" not in d.value.columns)
+    assert ("Power", "High", "Editor A") in set(zip(grid["Field"], grid["To"], grid["By"]))
