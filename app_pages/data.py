@@ -98,9 +98,9 @@ if review is not None:
             st.warning(f"**Your file was made from an older map** (snapshot {merged.base.id} of "
                        f"{merged.base.created_at:%d %b %Y %H:%M} UTC). Others have changed the map since: "
                        f"publishing it as it is would undo their work, so it is merged.", icon=":material/merge:")
-            for title, lines in ((f"Your file's own changes ({len(describe(m.yours))})", describe(m.yours)),
-                                 (f"Changes by others since ({len(describe(m.theirs))})", describe(m.theirs))):
-                with st.expander(title):
+            for title, lines in (("Your file's own changes", describe(m.yours)),
+                                 ("Changes by others since", describe(m.theirs))):
+                with st.expander(f"{title} ({len(lines)})"):
                     st.code("\n".join(lines) or "None", language=None)
             if m.conflicts:
                 st.markdown(f"**Conflicts ({len(m.conflicts)})**: where your file would change or revert what "

@@ -5,6 +5,7 @@ No traceback reaches the user for bad input: a message and an exit code.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -61,7 +62,7 @@ def _print_merge(outcome: pipeline.MergeOutcome) -> None:
 
 def cmd_publish(args) -> int:
     store = pipeline.open_store()
-    author = args.by or os.environ.get("USER") or "cli"
+    author = _author(args)
     validation = pipeline.check(args.file)
     if not validation.ok:
         _print_problems(validation, False)
@@ -145,7 +146,7 @@ def cmd_set_recommendation(args) -> int:
         raise UsageError("give at least one of --status, --owner, --due, --progress")
     try:
         edited = edits.update_recommendations(store.read_all(store.current_id()), {args.id: fields},
-                                              __import__("datetime").date.today())
+                                              dt.date.today())
     except KeyError:
         raise UsageError(f"no recommendation with ID '{args.id}'") from None
     return _save_edit(store, edited, args, f"Recommendation {args.id} updated")
@@ -159,7 +160,7 @@ def cmd_record_engagement(args) -> int:
               "mechanism": args.mechanism, "level": args.level, "theme": args.theme, "summary": args.summary,
               "next_steps": args.next_steps, "next_contact": _uk_date(args.next_contact)}
     edited, eid = edits.record_engagement(store.read_all(store.current_id()), fields, _author(args),
-                                          __import__("datetime").date.today())
+                                          dt.date.today())
     print(f"Engagement {eid}", file=sys.stderr)
     return _save_edit(store, edited, args, f"Recorded engagement {eid}")
 
@@ -180,7 +181,7 @@ def cmd_snapshots(args) -> int:
 
 def cmd_rollback(args) -> int:
     store = pipeline.open_store()
-    m = store.rollback(args.id, author=args.by or os.environ.get("USER") or "cli", note=args.note)
+    m = store.rollback(args.id, author=_author(args), note=args.note)
     print(f"Current snapshot is now {m.id} ({m.created_at:%d %b %Y %H:%M}, {m.note or m.source_file}).")
     return OK
 
@@ -315,6 +316,11 @@ def cmd_bench(args) -> int:
     return OK
 
 
+def _author_options(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--by", default=None, help="author (default: $USER)")
+    s.add_argument("--note", default="", help="note for the snapshot")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m lasdash", description="The LAS stakeholder map: validate, "
                                 "publish and export. The store is LASDASH_DATA_DIR (default data/store).")
@@ -340,8 +346,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--owner")
     s.add_argument("--due", help="dd/mm/yyyy")
     s.add_argument("--progress", help="progress note")
-    s.add_argument("--by", default=None, help="author (default: $USER)")
-    s.add_argument("--note", default="", help="note for the snapshot")
+    _author_options(s)
     s.set_defaults(func=cmd_set_recommendation)
     s = sub.add_parser("record-engagement", help="record an engagement; organisation, person and forum by ID or name")
     s.add_argument("--date", help="dd/mm/yyyy")
@@ -356,8 +361,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--summary")
     s.add_argument("--next-steps")
     s.add_argument("--next-contact", help="dd/mm/yyyy")
-    s.add_argument("--by", default=None, help="author (default: $USER)")
-    s.add_argument("--note", default="", help="note for the snapshot")
+    _author_options(s)
     s.set_defaults(func=cmd_record_engagement)
     s = sub.add_parser("snapshots", help="list snapshots; * marks the current one")
     s.add_argument("--json", action="store_true")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .snapshots import SnapshotStore, _fmt
+from .snapshots import SnapshotStore, _fmt, diff_tables
 
 COLUMNS = ["When", "By", "Sheet", "ID", "Row", "Field", "From", "To", "Snapshot"]
 
@@ -13,10 +13,17 @@ COLUMNS = ["When", "By", "Sheet", "ID", "Row", "Field", "From", "To", "Snapshot"
 def changes(store: SnapshotStore, last: int | None = 20) -> pd.DataFrame:
     """One row per changed field (or added or removed row) of the last `last` events, newest first."""
     events = [e for e in store.events() if e.get("previous")]  # the bootstrap replaced nothing
+    read: dict[str, dict] = {}  # consecutive events share a snapshot: read each one once
+
+    def tables(snapshot_id: str) -> dict:
+        if snapshot_id not in read:
+            read[snapshot_id] = store.read_all(snapshot_id)
+        return read[snapshot_id]
+
     rows = []
     for e in reversed(events[-last:] if last else events):
         when = pd.Timestamp(e["at"]).strftime("%d %b %Y %H:%M")
-        for d in store.diff(e["previous"], e["snapshot"]):
+        for d in diff_tables(tables(e["previous"]), tables(e["snapshot"])):
             rows += [[when, e["by"], d.sheet, k, label, "", "", "added", e["snapshot"]]
                      for k, label in zip(d.added_keys, d.added)]
             rows += [[when, e["by"], d.sheet, k, label, "", "removed", "", e["snapshot"]]

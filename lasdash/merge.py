@@ -147,13 +147,20 @@ def attribute(conflicts: list[Conflict], chain: list[tuple[dict, dict[str, pd.Da
     event is the store's history entry that made it current ({"by", "at", ...}). The latest step that
     changed the conflicting field (or row) is the one reported.
     """
+    records: dict[tuple[int, str], dict[str, dict]] = {}  # (step, sheet) -> rows by key, built once
+
+    def row(step: int, sheet: S.Sheet, key: str) -> dict | None:
+        if (step, sheet.name) not in records:
+            records[step, sheet.name] = _records(chain[step][1][sheet.name], sheet.key)
+        return records[step, sheet.name].get(key)
+
     named = []
     for cf in conflicts:
         sheet = S.sheet(cf.sheet)
         who = chain[-1][0] if chain else {}
-        for (_, before), (event, after) in reversed(list(zip(chain, chain[1:]))):
-            rb = _records(before[cf.sheet], sheet.key).get(cf.key)
-            ra = _records(after[cf.sheet], sheet.key).get(cf.key)
+        for step in range(len(chain) - 1, 0, -1):
+            event = chain[step][0]
+            rb, ra = row(step - 1, sheet, cf.key), row(step, sheet, cf.key)
             columns = [cf.column] if cf.column else [c.name for c in sheet.input_columns]
             if not _same(rb, ra, columns):
                 who = event

@@ -144,10 +144,7 @@ class SnapshotStore:
     def read(self, snapshot_id: str, sheet_name: str) -> pd.DataFrame:
         table = pq.read_table(self.table_path(snapshot_id, sheet_name))
         df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}.get)
-        missing = [c for c in S.sheet(sheet_name).columns if c.derived and c.name not in df.columns]
-        if missing:  # a snapshot from before the column existed
-            df = with_derived(sheet_name, df)[S.sheet(sheet_name).column_names]
-        return df
+        return _complete(sheet_name, df)  # a snapshot from before a derived column existed gets it here
 
     def read_all(self, snapshot_id: str) -> dict[str, pd.DataFrame]:
         return {s.name: self.read(snapshot_id, s.name) for s in S.SHEETS}
@@ -193,7 +190,7 @@ class SnapshotStore:
             parent = self.snapshot_dir / state["current"] if state["current"] else None
             for sheet in S.SHEETS:
                 df = tables.get(sheet.name)
-                df = with_derived(sheet.name, df) if df is not None else pd.DataFrame(columns=sheet.column_names)
+                df = _complete(sheet.name, df) if df is not None else pd.DataFrame(columns=sheet.column_names)
                 df = df[sheet.column_names]
                 table = pa.Table.from_pandas(df, schema=arrow_schema(sheet), preserve_index=False)
                 name = f"{S.table_name(sheet.name)}.parquet"
@@ -246,6 +243,14 @@ class SnapshotStore:
     # --- comparing -----------------------------------------------------------------------
     def diff(self, old_id: str, new_id: str) -> list[SheetDiff]:
         return diff_tables(self.read_all(old_id), self.read_all(new_id))
+
+
+def _complete(sheet_name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The table with its derived columns, worked out only when they are missing (validation already did)."""
+    sheet = S.sheet(sheet_name)
+    if all(c.name in df.columns for c in sheet.columns if c.derived):
+        return df
+    return with_derived(sheet_name, df)[sheet.column_names]
 
 
 def _comparable(value: object) -> object:

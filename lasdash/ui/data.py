@@ -31,5 +31,15 @@ def connection(snapshot_id: str) -> duckdb.DuckDBPyConnection:
     return _connection(str(config.data_dir()), snapshot_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _tables(root: str, snapshot_id: str) -> dict:
+    return _store(root).read_all(snapshot_id)
+
+
+def tables(snapshot_id: str) -> dict:
+    """A snapshot's tables (a copy each call: snapshots never change, and callers may edit theirs)."""
+    return _tables(str(config.data_dir()), snapshot_id)
+
+
 def current() -> Manifest:
     return store().current()

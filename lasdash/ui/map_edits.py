@@ -60,7 +60,7 @@ def recommendation_editor(ctx: Context, shown_ids: list[str]) -> None:
     if auth.editor() is None:
         return
     with st.expander("Update recommendations", icon=":material/edit:"):
-        tables = data.store().read_all(ctx.manifest.id)
+        tables = data.tables(ctx.manifest.id)
         recs = tables["Recommendations"]
         grid = recs[recs["id"].isin(shown_ids)][list(REC_COLUMNS)].rename(columns=REC_COLUMNS)
         edited = st.data_editor(grid, key=f"rec_editor_{ctx.manifest.id}", hide_index=True,
@@ -102,7 +102,7 @@ def engagement_recorder(ctx: Context) -> None:
     if who is None:
         return
     with st.expander("Record an engagement", icon=":material/add_comment:"):
-        tables = data.store().read_all(ctx.manifest.id)
+        tables = data.tables(ctx.manifest.id)
         orgs, people, forums = (_names(tables["Organisations"]), _names(tables["People"], with_title=True),
                                 _names(tables["Forums"]))
         with st.form("record_engagement", clear_on_submit=False):
@@ -161,7 +161,7 @@ def seat_editor(ctx: Context, forum_ids: list[str] | None = None) -> None:
     if who is None:
         return
     with st.expander("Change a seat", icon=":material/event_seat:"):
-        tables = data.store().read_all(ctx.manifest.id)
+        tables = data.tables(ctx.manifest.id)
         roles = tables["Roles"]
         if forum_ids is not None:
             roles = roles[roles["forum_id"].isin(forum_ids)]
@@ -214,7 +214,7 @@ def assessment_editor(ctx: Context) -> None:
     if auth.editor() is None:
         return
     with st.expander("Assess an organisation", icon=":material/edit_note:"):
-        tables = data.store().read_all(ctx.manifest.id)
+        tables = data.tables(ctx.manifest.id)
         orgs = _names(tables["Organisations"])
         org = st.selectbox("Organisation", list(orgs), format_func=orgs.get, index=None, placeholder="Type to search",
                            key="assess_org")

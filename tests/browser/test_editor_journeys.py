@@ -174,6 +174,21 @@ def _go(page, title):
     wait_for_app(page)
 
 
+def _open(page, label):
+    """Open an expander and return it, once its content shows (a rerun can redraw it closed)."""
+    expander = page.locator("[data-testid=stExpander]", has_text=label)
+    wait_for_app(page)
+    for _ in range(3):
+        if expander.locator("details").get_attribute("open") is None:
+            expander.locator("summary").click()
+        try:
+            expander.locator("[data-testid=stExpanderDetails]").wait_for(state="visible", timeout=5_000)
+            return expander
+        except Exception:  # Playwright's TimeoutError: try the click again
+            wait_for_app(page)
+    raise AssertionError(f"the expander {label!r} does not open")
+
+
 def _figure(page, label):
     return int(page.locator("[data-testid=stMetric]", has_text=label).locator("[data-testid=stMetricValue]").inner_text())
 
@@ -182,7 +197,7 @@ def test_an_editor_records_an_engagement_by_name_in_the_app(page, server):
     unlock(page, server, "Jane Smith")
     _go(page, "Engagement coverage")
     before = _figure(page, "Engagements recorded")
-    page.get_by_text("Record an engagement").click()
+    _open(page, "Record an engagement")
     page.get_by_label("Date", exact=True).locator("[role=spinbutton]").first.click()  # day, month, year fields
     page.keyboard.type("15112026")
     page.get_by_role("combobox", name="Organisation").click()
@@ -214,8 +229,7 @@ def test_an_editor_marks_a_recommendation_in_progress_in_the_grid(page, server):
     wait_for_app(page)
     _go(page, "Recommendations")
     before = _figure(page, "Status not recorded")
-    page.get_by_text("Update recommendations").click()
-    grid = page.locator("[data-testid=stDataFrame]").first
+    grid = _open(page, "Update recommendations").locator("[data-testid=stDataFrame]").first
     grid.wait_for()
     page.wait_for_timeout(1000)  # the canvas draws after the element appears
     box = grid.bounding_box()
@@ -245,7 +259,7 @@ def test_an_editor_marks_a_recommendation_in_progress_in_the_grid(page, server):
 def test_an_editor_replaces_the_nw_london_jhosc_chair_and_what_changed_shows_it(page, server):
     unlock(page, server, "Jane Smith")
     _go(page, "JHOSC chairs")
-    page.get_by_text("Change a seat").click()
+    _open(page, "Change a seat")
     page.get_by_role("combobox", name="Seat").click()
     page.keyboard.type("NW London JHOSC \u2014 Chair")
     page.keyboard.press("Enter")
