@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config, export, pipeline, queries, synth
+from . import clock, config, export, pipeline, queries, synth
 from . import schema as S
 from .snapshots import SnapshotStore
 
@@ -145,7 +145,7 @@ def edit_time(store: SnapshotStore, repeats: int) -> dict:
         base = store.current_id()
         status = S.RECOMMENDATION_STATUSES[i % 2]  # alternate, so every save is a real change
         rec = store.read(base, "Recommendations")["id"].iloc[0]
-        edited = edits.update_recommendations(store.read_all(base), {rec: {"status": status}}, dt.date.today())
+        edited = edits.update_recommendations(store.read_all(base), {rec: {"status": status}}, clock.today())
         started = time.perf_counter()
         outcome = pipeline.save_edit(store, base, edited, author="bench")
         times.append(time.perf_counter() - started)

@@ -5,13 +5,12 @@ No traceback reaches the user for bad input: a message and an exit code.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
 from pathlib import Path
 
-from . import export, pipeline, queries
+from . import clock, export, pipeline, queries
 from . import schema as S
 from .reader import ReadError
 from .snapshots import StaleSnapshot, StoreError, describe, diff_tables
@@ -146,7 +145,7 @@ def cmd_set_recommendation(args) -> int:
         raise UsageError("give at least one of --status, --owner, --due, --progress")
     try:
         edited = edits.update_recommendations(store.read_all(store.current_id()), {args.id: fields},
-                                              dt.date.today())
+                                              clock.today())
     except KeyError:
         raise UsageError(f"no recommendation with ID '{args.id}'") from None
     return _save_edit(store, edited, args, f"Recommendation {args.id} updated")
@@ -160,7 +159,7 @@ def cmd_record_engagement(args) -> int:
               "mechanism": args.mechanism, "level": args.level, "theme": args.theme, "summary": args.summary,
               "next_steps": args.next_steps, "next_contact": _uk_date(args.next_contact)}
     edited, eid = edits.record_engagement(store.read_all(store.current_id()), fields, _author(args),
-                                          dt.date.today())
+                                          clock.today())
     print(f"Engagement {eid}", file=sys.stderr)
     return _save_edit(store, edited, args, f"Recorded engagement {eid}")
 

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 
+from . import clock
 from . import schema as S
 from .snapshots import SnapshotStore
 
@@ -113,7 +114,7 @@ LEFT JOIN organisations o ON o.id = r.organisation_id
 LEFT JOIN organisations po ON po.id = p.organisation_id;
 
 -- a seat that has ended is history, not a current seat
-CREATE OR REPLACE VIEW seats AS SELECT * FROM all_seats WHERE end_date IS NULL OR end_date >= current_date;
+CREATE OR REPLACE VIEW seats AS SELECT * FROM all_seats WHERE end_date IS NULL OR end_date >= getvariable('today');
 
 -- every row of every sheet with its source, for the views about provenance
 CREATE OR REPLACE VIEW sourced_rows AS
@@ -239,7 +240,7 @@ VIEWS: dict[str, View] = {v.name: v for v in [
         SELECT r.id AS "ID", d.title AS "Source document", r.reference AS "Reference", r.text AS "Recommendation",
           r.kind AS "Kind", o.name AS "Made by", r.theme AS "Theme", r.owner AS "Owner", r.due AS "Due",
           coalesce(r.status, 'Not recorded') AS "Status", r.last_update AS "Last update",
-          CASE WHEN r.due < current_date AND coalesce(r.status, '') NOT IN ('Done', 'Closed', 'Superseded')
+          CASE WHEN r.due < getvariable('today') AND coalesce(r.status, '') NOT IN ('Done', 'Closed', 'Superseded')
                THEN 'Yes' ELSE 'No' END AS "Overdue",
           r.progress_note AS "Progress note", r.source AS "Source"
         FROM recommendations r
@@ -487,13 +488,13 @@ VIEWS: dict[str, View] = {v.name: v for v in [
           r.las_owner AS "LAS relationship owner", r.contact_every_days AS "Contact every (days)",
           r.last_contact AS "Last contact",
           CASE WHEN r.last_contact IS NOT NULL THEN r.basis END AS "Last contact from",
-          current_date - r.last_contact AS "Days since",
+          getvariable('today') - r.last_contact AS "Days since",
           CASE WHEN r.contact_every_days IS NULL THEN 'No interval set'
                WHEN r.last_contact IS NULL THEN 'No contact recorded'
-               WHEN current_date - r.last_contact >= 2 * r.contact_every_days THEN 'Overdue: twice the interval'
-               WHEN current_date - r.last_contact > r.contact_every_days THEN 'Overdue'
+               WHEN getvariable('today') - r.last_contact >= 2 * r.contact_every_days THEN 'Overdue: twice the interval'
+               WHEN getvariable('today') - r.last_contact > r.contact_every_days THEN 'Overdue'
                ELSE 'Within interval' END AS "Status",
-          CASE WHEN current_date - r.last_contact > r.contact_every_days THEN 'Yes' ELSE 'No' END AS "Overdue",
+          CASE WHEN getvariable('today') - r.last_contact > r.contact_every_days THEN 'Yes' ELSE 'No' END AS "Overdue",
           r.source AS "Source"
         FROM r
         WHERE {where}
@@ -608,21 +609,29 @@ def view_sql(view: View, flt: Filter) -> tuple[str, list]:
     return view.sql.format(where=where), params
 
 
+def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor whose views see London's date as `getvariable('today')` (set per cursor, so a cached connection
+    never keeps yesterday's date)."""
+    cur = con.cursor()
+    cur.execute("SET VARIABLE today = ?", [clock.today()])
+    return cur
+
+
 def run(con: duckdb.DuckDBPyConnection, view_name: str, flt: Filter = NO_FILTER) -> pd.DataFrame:
     """The rows of a named view under a filter, with the headers people see."""
     if view_name not in VIEWS:
         raise KeyError(f"Unknown view '{view_name}'. Known: {', '.join(VIEWS)}")
     sql, params = view_sql(VIEWS[view_name], flt)
-    return con.cursor().execute(sql, params).df()
+    return _cursor(con).execute(sql, params).df()
 
 
 def count(con: duckdb.DuckDBPyConnection, view_name: str, flt: Filter = NO_FILTER) -> int:
     sql, params = view_sql(VIEWS[view_name], flt)
-    return con.cursor().execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    return _cursor(con).execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
 
 
 def sub_group_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.cursor().execute("SELECT id, name FROM sub_groups ORDER BY id").fetchall())
+    return dict(_cursor(con).execute("SELECT id, name FROM sub_groups ORDER BY id").fetchall())
 
 
 def filter_rows_of_map(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, flt: Filter = NO_FILTER) -> pd.DataFrame:
@@ -632,7 +641,7 @@ def filter_rows_of_map(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, flt: Fi
         return df
     fp, fp_params = flt.footprint_clause("x.footprint", null_is_wider=True)
     sg, sg_params = flt.sub_group_clause("x.sub_group_id")
-    cur = con.cursor()
+    cur = _cursor(con)
     cur.register("_rows", df.assign(_order=range(len(df))))
     kept = cur.execute(f"""SELECT c._order FROM _rows c LEFT JOIN sourced_rows x ON x.sheet = c."Sheet" AND x.id = c."ID"
                            WHERE {fp} AND {sg}""", fp_params + sg_params).df()["_order"]

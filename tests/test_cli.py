@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from corpus import edit_cell
-from lasdash import cli, config
+from lasdash import cli, clock, config
 
 ROOT = config.REPO_ROOT
 
@@ -248,7 +248,7 @@ def test_record_engagement_resolves_names_and_sources_the_row(data_dir, capsys):
     import datetime as dt
     assert _current(data_dir, "Engagements", "ENG-20261115-001", "organisation_id") == "ORG-lfb"
     assert _current(data_dir, "Engagements", "ENG-20261115-001", "source") == \
-        f"Recorded in lasdash by Jane Smith, {dt.date.today():%d/%m/%Y}"
+        f"Recorded in lasdash by Jane Smith, {clock.today():%d/%m/%Y}"
 
 
 def test_a_workbook_from_before_app_edits_keeps_them_through_the_merge(data_dir, tmp_path):

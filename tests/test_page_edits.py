@@ -6,7 +6,7 @@ import pytest
 
 import apptest
 from apptest import shown
-from lasdash import editors, pipeline
+from lasdash import clock, editors, pipeline
 from lasdash.snapshots import SnapshotStore
 
 PASSWORD = "correct horse battery staple"
@@ -69,7 +69,7 @@ def test_an_editor_records_an_engagement_by_name_as_one_snapshot(editing_on):
     assert len(store.list()) == before + 1 and store.current().author == "Jane Smith (passphrase)"
     row = store.read(store.current_id(), "Engagements").set_index("id").loc["ENG-20261115-001"]
     assert row["organisation_id"] == "ORG-lfb" and row["date"] == dt.date(2026, 11, 15)
-    assert row["source"] == f"Recorded in lasdash by Jane Smith (passphrase), {dt.date.today():%d/%m/%Y}"
+    assert row["source"] == f"Recorded in lasdash by Jane Smith (passphrase), {clock.today():%d/%m/%Y}"
 
 
 def test_rights_taken_away_after_the_form_was_shown_refuse_the_save(editing_on, monkeypatch):

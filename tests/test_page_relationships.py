@@ -2,7 +2,7 @@
 
 The owners, intervals and engagement dates below are invented for the test and marked so: a Documents row 'SYN'
 whose title says so, owners named 'Synthetic Owner ...', every added engagement citing 'SYN'. Dates are relative
-to today so the statuses do not drift as time passes.
+to a pinned 'today' (the app's clock is patched) so the statuses neither drift nor flip at midnight.
 """
 import datetime as dt
 
@@ -11,11 +11,11 @@ import pytest
 from streamlit import dataframe_util
 
 import apptest
-from lasdash import charts, pipeline, queries
+from lasdash import charts, clock, pipeline, queries
 from lasdash.normalise import parse_period
 
 PAGE = "app_pages/relationships.py"
-TODAY = dt.date.today()
+TODAY = clock.today()
 A, B, AB = "Synthetic Owner A", "Synthetic Owner B", "Synthetic Owner Abbott"  # A's name is part of AB's
 # organisation ID -> (owner, contact every N days, days since a synthetic dated engagement or None)
 CONTACTS = {
@@ -27,6 +27,11 @@ CONTACTS = {
     "ORG-gla": (f"{A}; {B}", 365, None),  # London: seed 001's period 'June 2022 - March 2023' and 24 Jan 2023
     "ORG-ealing-ccg": (AB, 30, None),  # NWL: no contact recorded; not on A's list
 }
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 
 def add_synthetic_document(tables):

@@ -1,6 +1,8 @@
+import datetime as dt
+
 import pytest
 
-from lasdash import queries
+from lasdash import clock, queries
 from lasdash.queries import Filter
 
 
@@ -84,3 +86,19 @@ def test_recommendations_overdue_and_gaps_shown_as_not_recorded(con):
     hc = df[df["ID"].str.startswith("REC-001-HC")]
     assert len(hc) == 6 and set(hc["Overdue"]) == {"Yes"}  # response asked by 31 Mar 2023, no status recorded
     assert set(df["Status"]) == {"Not recorded"}
+
+
+@pytest.mark.parametrize("today, days", [(dt.date(2023, 4, 1), 1), (dt.date(2030, 1, 1), 2468)])
+def test_views_count_days_from_londons_date_on_every_query(con, monkeypatch, today, days):
+    # the same cached connection, asked on different days: 'today' is read per query, not once per connection
+    monkeypatch.setattr(clock, "today", lambda: today)
+    rel = queries.run(con, "relationships").set_index("Organisation")
+    assert rel.loc["Greater London Authority / Mayor of London", "Days since"] == days  # from 31/03/2023
+
+
+@pytest.mark.parametrize("utc, london", [
+    (dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.timezone.utc), dt.date(2026, 7, 2)),  # BST: already tomorrow
+    (dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.timezone.utc), dt.date(2026, 12, 1)),  # GMT: still today
+])
+def test_london_date_not_the_servers(utc, london):
+    assert clock.today(utc) == london

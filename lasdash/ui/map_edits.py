@@ -6,12 +6,11 @@ the editor as author (lasdash.pipeline.save_edit; lasdash.edits does the change 
 """
 from __future__ import annotations
 
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from lasdash import edits, pipeline
+from lasdash import clock, edits, pipeline
 from lasdash import schema as S
 from lasdash.snapshots import describe, diff_tables
 from lasdash.ui import auth, data
@@ -79,7 +78,7 @@ def recommendation_editor(ctx: Context, shown_ids: list[str]) -> None:
                        "appears here before anything is saved. 'Last update' becomes today's date when a status "
                        "or progress note changes.")
             return
-        after = edits.update_recommendations(tables, changes, dt.date.today())
+        after = edits.update_recommendations(tables, changes, clock.today())
         st.markdown(f"**What saving changes ({len(_preview(tables, after))})**")
         note = st.text_input("Note for this snapshot (optional)", key="rec_note")
         st.button("Save as a new snapshot", type="primary", icon=":material/save:", key="rec_save", on_click=save,
@@ -122,7 +121,7 @@ def engagement_recorder(ctx: Context) -> None:
                 "next_contact": st.date_input("Next contact", value=None, format=UK),
             }
             if st.form_submit_button("Check", icon=":material/fact_check:"):
-                after, eid = edits.record_engagement(tables, fields, who, dt.date.today())
+                after, eid = edits.record_engagement(tables, fields, who, clock.today())
                 st.session_state[PENDING_ENGAGEMENT] = (ctx.manifest.id, after, eid)
         pending = st.session_state.get(PENDING_ENGAGEMENT)
         if pending and pending[0] == ctx.manifest.id:
@@ -180,7 +179,7 @@ def seat_editor(ctx: Context, forum_ids: list[str] | None = None) -> None:
                 where = st.selectbox("Forum", list(forums), format_func=forums.get, index=None, placeholder="Type to search")
                 role = st.selectbox("Role", list(S.ROLES), index=None)
             if action == END:
-                end = st.date_input("Last day", value=dt.date.today(), format=UK)
+                end = st.date_input("Last day", value=clock.today(), format=UK)
             else:
                 person = st.selectbox("Person on the map", list(people), format_func=people.get, index=None,
                                       placeholder="Type to search, or add someone new below")
@@ -189,7 +188,7 @@ def seat_editor(ctx: Context, forum_ids: list[str] | None = None) -> None:
                 name, title = new_name.text_input("New person's name"), new_title.text_input("Title")
                 org = st.selectbox("Their organisation", list(orgs), format_func=orgs.get, index=None)
             if st.form_submit_button("Check", icon=":material/fact_check:"):
-                today = dt.date.today()
+                today = clock.today()
                 after = tables
                 if action != END and name.strip():
                     after, person = edits.add_person(after, name, who, today, title=title, organisation_id=org)
