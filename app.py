@@ -5,18 +5,30 @@ The entrypoint draws the shared sidebar filters, then runs the chosen page (app_
 import streamlit as st
 
 from lasdash import queries
+from lasdash.snapshots import StoreError
 from lasdash.ui import data, filters
 from lasdash.ui.nav import PAGES
 from lasdash.ui.page import Context
+from lasdash.ui.text import literal
 
 # A local icon: a ":material/...:" favicon is fetched from fonts.gstatic.com by every viewer's browser.
 st.set_page_config(page_title="lasdash · LAS stakeholder map", page_icon="app_assets/favicon.png", layout="wide")
 
-manifest = data.current()
-con = data.connection(manifest.id)
+try:
+    manifest = data.current()
+    con = data.connection(manifest.id)
+except StoreError as exc:  # no snapshot this server can show: say why, and try again on the next visit
+    st.title("lasdash · LAS stakeholder map")
+    st.error(f"The map cannot be shown: {literal(str(exc))}")
+    st.stop()
 sub_group_names = queries.sub_group_names(con)
 navigation = st.navigation(PAGES)
 flt = filters.sidebar(sub_group_names)
 st.session_state["_context"] = Context(manifest, con, flt, sub_group_names)
 st.sidebar.caption(f"Snapshot {manifest.id} · as of {manifest.created_at:%d %b %Y}")
-navigation.run()
+if note := data.update_check_note():
+    st.warning(literal(note), icon=":material/cloud_off:")
+try:
+    navigation.run()
+except StoreError as exc:  # an older snapshot this server has not cached, while the store is unreachable
+    st.error(literal(str(exc)))

@@ -10,10 +10,10 @@ import os
 import sys
 from pathlib import Path
 
-from . import clock, export, pipeline, queries
+from . import clock, config, export, pipeline, queries
 from . import schema as S
 from .reader import ReadError
-from .snapshots import StaleSnapshot, StoreError, describe, diff_tables
+from .snapshots import StaleSnapshot, StoreError, describe, diff_tables, open_location
 from .workbook import snapshot_workbook_bytes, workbook_bytes
 
 OK, INVALID, UNREADABLE = 0, 1, 2
@@ -176,6 +176,39 @@ def cmd_snapshots(args) -> int:
         rows = sum(m.row_counts.values())
         print(f"{mark} {m.id}  {m.created_at:%d %b %Y %H:%M}  {m.author}  {m.source_file}  {rows} rows  {m.note}")
     return OK
+
+
+def cmd_doctor(args) -> int:
+    """Check the configured store as the app will use it; print each finding. Exit 0 all well, 2 otherwise."""
+    location = config.data_dir()
+    print(f"Store: {location}")
+    try:
+        store = open_location(location)
+        for line in store.settings():
+            print(f"  {line}")
+        current = store.current_id()
+        print(f"ok    reachable: {len(store.events())} events, {len(store.list())} snapshots")
+    except StoreError as exc:
+        print(f"FAIL  reachable: {exc}")
+        return UNREADABLE
+    failed = False
+    try:
+        if current is None:
+            print("ok    current snapshot: none yet (an empty store: the first run publishes the bundled map)")
+        else:
+            m = store.current()
+            rows = sum(len(df) for df in store.read_all(current).values())
+            print(f"ok    current snapshot: {m.id} of {m.created_at:%d %b %Y %H:%M} UTC, {rows} rows, every table read")
+    except (StoreError, OSError) as exc:
+        print(f"FAIL  current snapshot {current}: {exc}")
+        failed = True
+    try:
+        store.probe_write()
+        print("ok    write permission: wrote and deleted a probe")
+    except (StoreError, OSError) as exc:
+        print(f"FAIL  write permission: {exc}")
+        failed = True
+    return UNREADABLE if failed else OK
 
 
 def cmd_rollback(args) -> int:
@@ -397,6 +430,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--scale", type=int, required=True, help="how many times the default map (1 = the map itself)")
     s.add_argument("-o", "--output", required=True)
     s.set_defaults(func=cmd_synth)
+    s = sub.add_parser("doctor", help="check the store LASDASH_DATA_DIR names: reachable, readable, writable")
+    s.set_defaults(func=cmd_doctor)
     s = sub.add_parser("bench", help="the benchmark: ingest, pages, queries, CSV and memory as ratios")
     s.add_argument("--scales", type=_scales, default=None, help="comma-separated, default 1,10,100 (smoke: 1)")
     s.add_argument("--json", default=None, metavar="FILE", help="also write the results as JSON")

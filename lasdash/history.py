@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .snapshots import SnapshotStore, _fmt, diff_tables
+from .snapshots import Store, _fmt, diff_tables
 
 COLUMNS = ["When", "By", "Sheet", "ID", "Row", "Field", "From", "To", "Snapshot"]
 
 
-def changes(store: SnapshotStore, last: int | None = 20) -> pd.DataFrame:
+def changes(store: Store, last: int | None = 20) -> pd.DataFrame:
     """One row per changed field (or added or removed row) of the last `last` events, newest first."""
     events = [e for e in store.events() if e.get("previous")]  # the bootstrap replaced nothing
     read: dict[str, dict] = {}  # consecutive events share a snapshot: read each one once

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import config
 from .merge import BOTH_CHANGED, DELETED_BY_OTHERS, DELETED_BY_YOU, Conflict, Merge, attribute, three_way
 from .reader import DEFAULT_LIMITS, Limits, read_workbook
-from .snapshots import Manifest, SnapshotStore, StaleSnapshot, StoreError
+from .snapshots import Manifest, StaleSnapshot, Store, StoreError, open_location
 from .validate import Validation, validate, validate_tables
 
 BOOTSTRAP_AUTHOR = "lasdash (bootstrap from the bundled default map)"
@@ -27,7 +27,7 @@ def check(path: Path | str, display_name: str | None = None, limits: Limits = DE
     return validate(read_workbook(path, limits, display_name))
 
 
-def publish(store: SnapshotStore, path: Path | str, *, author: str, note: str = "",
+def publish(store: Store, path: Path | str, *, author: str, note: str = "",
             display_name: str | None = None, expected_current: str | None | object = ...,
             limits: Limits = DEFAULT_LIMITS) -> Outcome:
     """Validate, then publish if there are no errors. The current snapshot is untouched otherwise."""
@@ -40,9 +40,10 @@ def publish(store: SnapshotStore, path: Path | str, *, author: str, note: str = 
     return Outcome(validation, manifest)
 
 
-def open_store(root: Path | str | None = None) -> SnapshotStore:
-    """The store, bootstrapped from the default workbook on first use."""
-    store = SnapshotStore(root or config.data_dir())
+def open_store(root: Path | str | None = None) -> Store:
+    """The store at `root` (default LASDASH_DATA_DIR), bootstrapped from the default workbook on first use.
+    Concurrent bootstraps publish one snapshot: the others lose the conditional publish and use it."""
+    store = open_location(root or config.data_dir())
     if store.current_id() is None:
         try:
             outcome = publish(store, config.default_workbook(), author=BOOTSTRAP_AUTHOR,
@@ -63,7 +64,7 @@ UNKNOWN_BASE = ("This workbook was made from snapshot {base}, which this store d
                 "cannot tell other editors' changes from its own: check the changes below for any you did not make.")
 
 
-def base_note(store: SnapshotStore, validation: Validation) -> str:
+def base_note(store: Store, validation: Validation) -> str:
     """Why an upload gets only a two-way comparison ('' when its base is known)."""
     if validation.base_snapshot is None:
         return NO_BASE
@@ -82,7 +83,7 @@ class MergeOutcome:
     current_id: str
 
 
-def merge_upload(store: SnapshotStore, validation: Validation, take_yours: frozenset[str] = frozenset()
+def merge_upload(store: Store, validation: Validation, take_yours: frozenset[str] = frozenset()
                  ) -> MergeOutcome | None:
     """The three-way merge of a valid upload with the current map; None when its base is unknown or current."""
     current_id = store.current_id()
@@ -95,7 +96,7 @@ def merge_upload(store: SnapshotStore, validation: Validation, take_yours: froze
     return MergeOutcome(merge, validate_tables(merge.tables), base, current_id)
 
 
-def history_since(store: SnapshotStore, base: Manifest) -> list[tuple[dict, dict]]:
+def history_since(store: Store, base: Manifest) -> list[tuple[dict, dict]]:
     """(event, tables) for each snapshot that has been current since `base` last was, ending with the current one."""
     events = store.events()
     last = max((i for i, e in enumerate(events) if e["snapshot"] == base.id), default=None)
@@ -118,7 +119,7 @@ class EditOutcome:
     reapplied: bool = False  # the map had moved on; the edit was made again on the new map
 
 
-def save_edit(store: SnapshotStore, base_id: str, edited: dict, *, author: str, note: str = "") -> EditOutcome:
+def save_edit(store: Store, base_id: str, edited: dict, *, author: str, note: str = "") -> EditOutcome:
     """Publish an edit of snapshot `base_id`, validated as an upload would be. If someone published meanwhile,
     the edit is made again on the new map unless it touches what they changed (then nothing is published)."""
     validation = validate_tables(edited, "the map with your edit")

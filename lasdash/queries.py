@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from . import clock
 from . import schema as S
-from .snapshots import SnapshotStore
+from .snapshots import Store
 
 WIDER = ("London", "National")
 
@@ -572,7 +572,7 @@ VIEWS: dict[str, View] = {v.name: v for v in [
 ]}
 
 
-def connect(store: SnapshotStore, snapshot_id: str) -> duckdb.DuckDBPyConnection:
+def connect(store: Store, snapshot_id: str) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with views over one snapshot's Parquet files.
 
     Callers share it across threads only through `con.cursor()` (a connection is not thread-safe).

@@ -1,6 +1,9 @@
 """The snapshot store: immutable Parquet snapshots of the map, and which one is current.
 
-Layout under the store root:
+`open_store(location)` picks the backend: a folder (below), or object storage (lasdash/object_store.py,
+for s3:// and az:// locations). Both keep the same interface.
+
+Layout of a folder store:
     snapshots/<id>/<table>.parquet + manifest.json   (never changed once written)
     state.json   {"current": id, "events": [...]}    (replaced atomically: write, fsync, rename)
     .lock        serialises writers (publish, rollback)
@@ -100,9 +103,55 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-class SnapshotStore:
+def sheet_parquet(sheet: S.Sheet, df: pd.DataFrame | None) -> tuple[bytes, int]:
+    """One sheet of a snapshot as Parquet bytes, with its row count (a missing sheet is stored empty)."""
+    df = _complete(sheet.name, df) if df is not None else pd.DataFrame(columns=sheet.column_names)
+    table = pa.Table.from_pandas(df[sheet.column_names], schema=arrow_schema(sheet), preserve_index=False)
+    buf = pa.BufferOutputStream()
+    pq.write_table(table, buf)
+    return buf.getvalue().to_pybytes(), table.num_rows
+
+
+def new_snapshot_id() -> tuple[str, str]:
+    """(id, created): ids sort by time and are unique; microseconds keep two publishes in one second in order."""
+    now = dt.datetime.now(dt.timezone.utc)
+    return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}", now.isoformat(timespec="microseconds")
+
+
+class Store:
+    """What every backend shares. Backends give manifest, current_id, list, events, table_path, publish, rollback
+    and clean_partial."""
+
+    def current(self) -> Manifest | None:
+        cid = self.current_id()
+        return self.manifest(cid) if cid else None
+
+    def read(self, snapshot_id: str, sheet_name: str) -> pd.DataFrame:
+        table = pq.read_table(self.table_path(snapshot_id, sheet_name))
+        df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}.get)
+        return _complete(sheet_name, df)  # a snapshot from before a derived column existed gets it here
+
+    def read_all(self, snapshot_id: str) -> dict[str, pd.DataFrame]:
+        return {s.name: self.read(snapshot_id, s.name) for s in S.SHEETS}
+
+    def diff(self, old_id: str, new_id: str) -> list[SheetDiff]:
+        return diff_tables(self.read_all(old_id), self.read_all(new_id))
+
+    def update_check_failed_since(self) -> dt.datetime | None:
+        """When a replica last reached the store, if its latest check for a newer snapshot failed."""
+        return None
+
+    def settings(self) -> list[str]:
+        """How this store is set up, in words (for `doctor`)."""
+        return ["a folder on this machine: use object storage when hosted (see the README)"]
+
+
+class SnapshotStore(Store):
+    """The folder store: one machine, writers serialised by an fcntl lock."""
+
     def __init__(self, root: Path | str):
         self.root = Path(root)
+        self.location = str(root)
         self.snapshot_dir = self.root / "snapshots"
         self.state_file = self.root / "state.json"
 
@@ -115,10 +164,6 @@ class SnapshotStore:
 
     def current_id(self) -> str | None:
         return self._state()["current"]
-
-    def current(self) -> Manifest | None:
-        cid = self.current_id()
-        return self.manifest(cid) if cid else None
 
     def manifest(self, snapshot_id: str) -> Manifest:
         path = self.snapshot_dir / snapshot_id / "manifest.json"
@@ -140,14 +185,6 @@ class SnapshotStore:
     def table_path(self, snapshot_id: str, sheet_name: str) -> Path:
         self.manifest(snapshot_id)  # validates the id
         return self.snapshot_dir / snapshot_id / f"{S.table_name(sheet_name)}.parquet"
-
-    def read(self, snapshot_id: str, sheet_name: str) -> pd.DataFrame:
-        table = pq.read_table(self.table_path(snapshot_id, sheet_name))
-        df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}.get)
-        return _complete(sheet_name, df)  # a snapshot from before a derived column existed gets it here
-
-    def read_all(self, snapshot_id: str) -> dict[str, pd.DataFrame]:
-        return {s.name: self.read(snapshot_id, s.name) for s in S.SHEETS}
 
     # --- writing -------------------------------------------------------------------------
     @contextmanager
@@ -180,23 +217,15 @@ class SnapshotStore:
             state = self._state()
             if expected_current is not ... and state["current"] != expected_current:
                 raise StaleSnapshot("The map was changed by someone else while you were reviewing.")
-            now = dt.datetime.now(dt.timezone.utc)
-            created = now.isoformat(timespec="microseconds")  # two publishes in one second still list in order
-            snapshot_id = f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"  # sorts by time; unique
+            snapshot_id, created = new_snapshot_id()
             self.snapshot_dir.mkdir(parents=True, exist_ok=True)
             tmp_dir = self.snapshot_dir / f".tmp-{snapshot_id}"
             tmp_dir.mkdir()
             counts = {}
             parent = self.snapshot_dir / state["current"] if state["current"] else None
             for sheet in S.SHEETS:
-                df = tables.get(sheet.name)
-                df = _complete(sheet.name, df) if df is not None else pd.DataFrame(columns=sheet.column_names)
-                df = df[sheet.column_names]
-                table = pa.Table.from_pandas(df, schema=arrow_schema(sheet), preserve_index=False)
+                data, counts[sheet.name] = sheet_parquet(sheet, tables.get(sheet.name))
                 name = f"{S.table_name(sheet.name)}.parquet"
-                buf = pa.BufferOutputStream()
-                pq.write_table(table, buf)
-                data = buf.getvalue().to_pybytes()
                 same = parent is not None and (parent / name).is_file() and (parent / name).read_bytes() == data
                 try:  # an unchanged sheet shares the parent's (immutable) file: an edit costs the sheets it changed
                     if not same:
@@ -204,7 +233,6 @@ class SnapshotStore:
                     os.link(parent / name, tmp_dir / name)
                 except OSError:  # changed, or a file system without hard links
                     (tmp_dir / name).write_bytes(data)
-                counts[sheet.name] = table.num_rows
             manifest = Manifest(snapshot_id, created, author, note, source_file,
                                 hashlib.sha256(workbook_bytes).hexdigest(), counts)
             (tmp_dir / "manifest.json").write_text(json.dumps(manifest.__dict__, indent=1))
@@ -232,6 +260,13 @@ class SnapshotStore:
             self._write_state(state)
         return manifest
 
+    def probe_write(self) -> None:
+        """Create and remove a file in the store's folder: proves this process may write there."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        probe = self.root / f".probe-{uuid.uuid4().hex}"
+        probe.write_bytes(b"lasdash doctor")
+        probe.unlink()
+
     def clean_partial(self) -> int:
         """Remove half-written snapshot folders left by a crash. Returns how many."""
         with self._locked():
@@ -239,10 +274,6 @@ class SnapshotStore:
             for p in stale:
                 shutil.rmtree(p, ignore_errors=True)
         return len(stale)
-
-    # --- comparing -----------------------------------------------------------------------
-    def diff(self, old_id: str, new_id: str) -> list[SheetDiff]:
-        return diff_tables(self.read_all(old_id), self.read_all(new_id))
 
 
 def _complete(sheet_name: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -340,3 +371,12 @@ def _fmt(value: object) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%d %b %Y")
     return str(value)
+
+
+def open_location(location: str | Path) -> Store:
+    """The store at a location: a folder, or object storage for s3:// and az:// (lasdash/object_store.py)."""
+    location = str(location)
+    if "://" in location:
+        from .object_store import ObjectSnapshotStore  # only hosted installs need the storage client loaded
+        return ObjectSnapshotStore(location)
+    return SnapshotStore(location)

@@ -46,3 +46,52 @@ def data_dir(tmp_path, monkeypatch):
 def store(data_dir):
     """A store bootstrapped from the bundled default workbook."""
     return pipeline.open_store(data_dir)
+
+
+# --- object storage: real servers, started once per session ------------------------------------------------------
+BACKENDS = ["local", "s3", "az"]
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory):
+    from storage_servers import Moto
+    server = Moto(tmp_path_factory.mktemp("moto")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def azurite_server(tmp_path_factory):
+    from storage_servers import Azurite
+    server = Azurite(tmp_path_factory.mktemp("azurite")).start()
+    yield server
+    server.stop()
+
+
+def object_server(request, backend: str):
+    return request.getfixturevalue({"s3": "moto_server", "az": "azurite_server"}[backend])
+
+
+def store_location(request, backend: str, tmp_path: Path, monkeypatch) -> str:
+    """A fresh, empty store of one backend; its server's settings are in this process's environment."""
+    monkeypatch.setenv("LASDASH_CACHE_DIR", str(tmp_path / "replica-cache"))
+    if backend == "local":
+        return str(tmp_path / "store")
+    server = object_server(request, backend)
+    for key, value in server.env().items():
+        monkeypatch.setenv(key, value)
+    return server.new_location()
+
+
+@pytest.fixture(params=BACKENDS)
+def location(request, tmp_path, monkeypatch):
+    """An empty store's LASDASH_DATA_DIR, once per backend (folder, S3, Azure Blob)."""
+    loc = store_location(request, request.param, tmp_path, monkeypatch)
+    monkeypatch.setenv("LASDASH_DATA_DIR", loc)
+    return loc
+
+
+@pytest.fixture
+def any_store(location):
+    """A bootstrapped store, once per backend."""
+    return pipeline.open_store(location)

@@ -6,31 +6,31 @@ from lasdash import pipeline
 from lasdash.snapshots import StaleSnapshot, StoreError, describe
 
 
-def test_bootstrap_publishes_the_default_map_once(data_dir):
-    s1 = pipeline.open_store(data_dir)
-    s2 = pipeline.open_store(data_dir)
+def test_bootstrap_publishes_the_default_map_once(location):
+    s1 = pipeline.open_store(location)
+    s2 = pipeline.open_store(location)
     assert len(s2.list()) == 1 and s1.current_id() == s2.current_id()
     m = s2.current()
     assert m.author == pipeline.BOOTSTRAP_AUTHOR
     assert m.row_counts["Sub-groups"] == 11 and len(m.sha256) == 64
 
 
-def test_publish_rollback_and_undo(store, tables, write_workbook):
-    first = store.current_id()
+def test_publish_rollback_and_undo(any_store, tables, write_workbook):
+    first = any_store.current_id()
     tables["Documents"].loc[0, "note"] = "edited"
-    out = pipeline.publish(store, write_workbook(tables), author="ed", note="second")
+    out = pipeline.publish(any_store, write_workbook(tables), author="ed", note="second")
     second = out.manifest.id
-    assert store.current_id() == second and len(store.list()) == 2
-    store.rollback(first, author="ed")
-    assert store.current_id() == first
-    store.rollback(second, author="ed")  # undo the rollback
-    assert store.current_id() == second
-    actions = [e["action"] for e in store.events()]
+    assert any_store.current_id() == second and len(any_store.list()) == 2
+    any_store.rollback(first, author="ed")
+    assert any_store.current_id() == first
+    any_store.rollback(second, author="ed")  # undo the rollback
+    assert any_store.current_id() == second
+    actions = [e["action"] for e in any_store.events()]
     assert actions == ["publish", "publish", "rollback", "rollback"]
     with pytest.raises(StoreError):
-        store.rollback(second, author="ed")
+        any_store.rollback(second, author="ed")
     with pytest.raises(StoreError):
-        store.rollback("../../etc", author="ed")
+        any_store.rollback("../../etc", author="ed")
 
 
 def test_failed_publish_changes_nothing(store, tables, write_workbook):
@@ -43,11 +43,29 @@ def test_failed_publish_changes_nothing(store, tables, write_workbook):
     assert sorted(p.name for p in store.root.rglob("*")) == files
 
 
-def test_stale_publish_is_refused(store, tables, write_workbook):
-    reviewed = store.current_id()
-    pipeline.publish(store, write_workbook(tables), author="other editor")
+def test_stale_publish_is_refused(any_store, tables, write_workbook):
+    reviewed = any_store.current_id()
+    pipeline.publish(any_store, write_workbook(tables), author="other editor")
     with pytest.raises(StaleSnapshot):
-        pipeline.publish(store, write_workbook(tables), author="me", expected_current=reviewed)
+        pipeline.publish(any_store, write_workbook(tables), author="me", expected_current=reviewed)
+
+
+def test_failed_publish_changes_no_backend(any_store, tables, write_workbook):
+    before = (any_store.current_id(), any_store.events(), [m.id for m in any_store.list()])
+    tables["Organisations"].loc[0, "footprint"] = "Atlantis"
+    out = pipeline.publish(any_store, write_workbook(tables), author="ed")
+    assert out.manifest is None and not out.validation.ok
+    assert (any_store.current_id(), any_store.events(), [m.id for m in any_store.list()]) == before
+
+
+def test_every_backend_reads_back_what_it_stored(any_store, tables):
+    sid = any_store.current_id()
+    tables["Recommendations"].loc[0, "status"] = "Done"
+    new = any_store.publish(tables, author="ed", expected_current=sid)
+    assert any_store.read(new.id, "Recommendations").loc[0, "status"] == "Done"
+    assert str(any_store.read(new.id, "Forums")["budget_gbp"].dtype) == "Int64"
+    assert any_store.manifest(new.id).row_counts == {k: len(v) for k, v in any_store.read_all(new.id).items()}
+    assert [m.id for m in any_store.list()] == [sid, new.id]
 
 
 def test_snapshots_are_immutable_and_typed(store):
@@ -62,33 +80,33 @@ def test_snapshots_are_immutable_and_typed(store):
     ("Forums", "name", "Renamed board", "Forums: Renamed board: Name:"),
     ("Organisations", "borough", "Barnet", "Organisations:"),
 ])
-def test_diff_reports_field_level_changes(store, tables, write_workbook, sheet, column, new_value, expected_line):
+def test_diff_reports_field_level_changes(any_store, tables, write_workbook, sheet, column, new_value, expected_line):
     tables[sheet].loc[0, column] = new_value
-    out = pipeline.publish(store, write_workbook(tables), author="ed")
-    lines = describe(store.diff(store.events()[-1]["previous"], out.manifest.id))
+    out = pipeline.publish(any_store, write_workbook(tables), author="ed")
+    lines = describe(any_store.diff(any_store.events()[-1]["previous"], out.manifest.id))
     assert len(lines) == 1 and lines[0].startswith(expected_line) and new_value in lines[0]
 
 
-def test_diff_names_a_changed_jhosc_chair_in_words(store, tables, write_workbook):
+def test_diff_names_a_changed_jhosc_chair_in_words(any_store, tables, write_workbook):
     people, roles = tables["People"], tables["Roles"]
     chair = roles[(roles["forum_id"] == "FOR-jhosc-nwl") & (roles["role"] == "Chair")].index[0]
     new = people.iloc[[0]].copy()
     new["id"], new["name"], new["title"] = "PER-a-n-other", "A. N. Other", "Cllr"
     tables["People"] = __import__("pandas").concat([people, new], ignore_index=True)
     roles.loc[chair, "person_id"] = "PER-a-n-other"
-    out = pipeline.publish(store, write_workbook(tables), author="ed")
-    lines = describe(store.diff(store.events()[-1]["previous"], out.manifest.id))
+    out = pipeline.publish(any_store, write_workbook(tables), author="ed")
+    lines = describe(any_store.diff(any_store.events()[-1]["previous"], out.manifest.id))
     assert "Roles: NW London JHOSC \u2014 Chair: Person ID: Cllr Mel Collins \u2192 Cllr A. N. Other" in lines
     assert "People: added Cllr A. N. Other" in lines
     assert len(lines) == 2
 
 
-def test_workbook_round_trip_gives_an_empty_diff(store, tmp_path):
+def test_workbook_round_trip_gives_an_empty_diff(any_store, tmp_path):
     from lasdash.workbook import save_workbook
     path = tmp_path / "current.xlsx"
-    save_workbook(path, store.read_all(store.current_id()))
-    out = pipeline.publish(store, path, author="ed")
-    assert describe(store.diff(store.events()[-1]["previous"], out.manifest.id)) == []
+    save_workbook(path, any_store.read_all(any_store.current_id()))
+    out = pipeline.publish(any_store, path, author="ed")
+    assert describe(any_store.diff(any_store.events()[-1]["previous"], out.manifest.id)) == []
 
 
 def test_half_written_snapshot_is_not_listed(store):

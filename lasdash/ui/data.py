@@ -8,16 +8,16 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from lasdash import config, pipeline, queries
-from lasdash.snapshots import Manifest, SnapshotStore
+from lasdash import clock, config, pipeline, queries
+from lasdash.snapshots import Manifest, Store
 
 
 @st.cache_resource(show_spinner=False)
-def _store(root: str) -> SnapshotStore:
+def _store(root: str) -> Store:
     return pipeline.open_store(root)
 
 
-def store() -> SnapshotStore:
+def store() -> Store:
     return _store(str(config.data_dir()))
 
 
@@ -43,3 +43,12 @@ def tables(snapshot_id: str) -> dict:
 
 def current() -> Manifest:
     return store().current()
+
+
+def update_check_note() -> str | None:
+    """What a replica says while it cannot reach the store: it is showing the last snapshot it has."""
+    since = store().update_check_failed_since()
+    if since is None:
+        return None
+    return (f"Could not check for updates since {since.astimezone(clock.LONDON):%H:%M} (the snapshot store cannot be "
+            "reached). Showing the last snapshot this server has; it will check again by itself.")

@@ -16,7 +16,7 @@ import streamlit as st
 
 from lasdash import pipeline
 from lasdash.reader import ReadError, read_workbook
-from lasdash.snapshots import SheetDiff, SnapshotStore, StaleSnapshot, StoreError, diff_tables
+from lasdash.snapshots import SheetDiff, StaleSnapshot, Store, StoreError, diff_tables
 from lasdash.ui import auth
 from lasdash.ui.text import literal
 from lasdash.validate import Validation, validate
@@ -45,7 +45,7 @@ class Review:
     def publishable(self) -> bool:
         return not self.read_error and self.validation is not None and self.validation.ok
 
-    def merge(self, store: SnapshotStore, take_yours: frozenset = frozenset()) -> pipeline.MergeOutcome | None:
+    def merge(self, store: Store, take_yours: frozenset = frozenset()) -> pipeline.MergeOutcome | None:
         """The three-way merge with these conflicts settled for the file; None when there is nothing to merge."""
         if take_yours not in self.merges:
             self.merges[take_yours] = pipeline.merge_upload(store, self.validation, take_yours)
@@ -56,7 +56,7 @@ def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def review(store: SnapshotStore, file_name: str, content: bytes) -> Review:
+def review(store: Store, file_name: str, content: bytes) -> Review:
     """Read, validate and compare, showing each step in st.status."""
     r = Review(sha256(content), file_name, content)
     with st.status(f"Checking {literal(file_name)}", expanded=True) as status:
@@ -81,7 +81,7 @@ def review(store: SnapshotStore, file_name: str, content: bytes) -> Review:
     return r
 
 
-def compare(store: SnapshotStore, r: Review) -> None:
+def compare(store: Store, r: Review) -> None:
     r.against_id = store.current_id()
     r.diffs = diff_tables(store.read_all(r.against_id), r.validation.tables)
     r.base_note = pipeline.base_note(store, r.validation)
@@ -89,7 +89,7 @@ def compare(store: SnapshotStore, r: Review) -> None:
     r.merge(store)
 
 
-def publish(store: SnapshotStore, note: str) -> None:
+def publish(store: Store, note: str) -> None:
     """on_click handler: publish the reviewed workbook (merged unless the editor chose to overwrite), if the user
     is an editor and the map has not moved since the review."""
     r: Review | None = st.session_state.get(REVIEW)
@@ -125,7 +125,7 @@ def publish(store: SnapshotStore, note: str) -> None:
     st.session_state[FLASH] = ("success", f"Published snapshot {manifest.id}. Every page now shows it.")
 
 
-def rollback(store: SnapshotStore, snapshot_id: str) -> None:
+def rollback(store: Store, snapshot_id: str) -> None:
     """on_click handler for the confirmed rollback."""
     st.session_state.pop(CONFIRM_ROLLBACK, None)
     who = auth.editor()

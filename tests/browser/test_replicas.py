@@ -1,0 +1,155 @@
+"""Two app replicas sharing one s3:// location (moto's real S3 server), in a real browser.
+
+A changed NW London JHOSC chair published through the CLI, and then through replica A's seat editor, shows on
+replica B's JHOSC page within B's poll interval (plus a margin for the page loads).
+"""
+import contextlib
+import os
+import re
+import subprocess
+import sys
+import time
+
+import openpyxl
+import pytest
+
+import corpus
+from corpus import edit_cell
+
+from .conftest import ARTIFACTS, EDITOR_PASSWORD, unlock
+from .server import ROOT, Server, main_text, open_path, wait_for_app
+from .test_editor_journeys import _go, _open
+
+POLL_SECONDS = 2
+MARGIN_SECONDS = 10  # page loads and the CLI's own start; the poll interval is the bound being tested
+NWL_CHAIR_ROLE = "R000-115"  # the Roles row of the NW London JHOSC chair (as test_editor_journeys uses it)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _report(request):
+    corpus.install_report(request.config)
+
+
+@pytest.fixture(scope="module")
+def replicas(moto_server, tmp_path_factory):
+    """(env, tmp, A, B): two servers on one fresh bucket, each with its own cache."""
+    tmp = tmp_path_factory.mktemp("replicas")
+    env = {"LASDASH_DATA_DIR": moto_server.new_location(), **moto_server.env(),
+           "LASDASH_POLL_SECONDS": str(POLL_SECONDS), "LASDASH_EDITOR_PASSWORD": EDITOR_PASSWORD}
+    servers = []
+    try:
+        for name in ("a", "b"):  # one after the other: A's first page bootstraps the bucket (see below)
+            servers.append(Server(tmp / f"store-{name}", {**env, "LASDASH_CACHE_DIR": str(tmp / f"cache-{name}")}).start())
+        yield env, tmp, *servers
+    finally:
+        for s in servers:
+            s.stop()
+
+
+@pytest.fixture(scope="module")
+def pages(browser, replicas):
+    """A browser context per replica; A's page is opened first so that A bootstraps the empty bucket."""
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB") for _ in range(2)]
+    out = []
+    for context, server in zip(contexts, replicas[2:]):
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        open_path(page, server, "jhosc")
+        out.append(page)
+    yield out
+    for context in contexts:
+        context.close()
+
+
+@contextlib.contextmanager
+def evidence_on_failure(name, page, *servers):
+    """On failure: B's page in test-artifacts/ and both servers' logs in the report."""
+    try:
+        yield
+    except BaseException:
+        ARTIFACTS.mkdir(exist_ok=True)
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(ARTIFACTS / f"replicas-{name}.png"), full_page=True)
+        for label, server in zip("AB", servers):
+            print(f"--- replica {label} ({server.url}) log ---\n{server.log_text()}")
+        raise
+
+
+def nwl_line(page) -> str:
+    return next(line for line in main_text(page).splitlines() if line.startswith("NW London JHOSC"))
+
+
+def wait_until_shown(page, server, name: str, since: float) -> float:
+    """Reload B's JHOSC page until the NW London chair is `name`; the seconds since `since`."""
+    deadline = since + POLL_SECONDS + MARGIN_SECONDS
+    while True:
+        open_path(page, server, "jhosc")  # a fresh session each time, as a reader arriving later has
+        if f"chair Cllr {name}" in nwl_line(page):
+            return time.monotonic() - since
+        if time.monotonic() > deadline:
+            raise AssertionError(f"replica B still shows {nwl_line(page)!r} {time.monotonic() - since:.1f} s after "
+                                 f"the publish (bound {POLL_SECONDS} s poll + {MARGIN_SECONDS} s margin)")
+        page.wait_for_timeout(250)
+
+
+def lasdash_cli(env, tmp, *args) -> str:
+    run = subprocess.run([sys.executable, "-m", "lasdash", *args], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60, env={**os.environ, **env, "LASDASH_CACHE_DIR": str(tmp / "cache-cli")})
+    assert run.returncode == 0, f"lasdash {' '.join(args)} exited {run.returncode}:\n{run.stdout}\n{run.stderr}"
+    return run.stdout
+
+
+def add_chair(path, person_id: str, name: str) -> None:
+    """A new person in People, made the NW London JHOSC chair (as an editor would do it in Excel)."""
+    wb = openpyxl.load_workbook(path)
+    people = wb["People"]
+    people.append([None] * people.max_column)
+    for header, value in {"ID": person_id, "Name": name, "Title": "Cllr", "Source": "000 Chart 5"}.items():
+        corpus.put(people, people.max_row, header, value)
+    wb.save(path)
+    edit_cell(path, "Roles", NWL_CHAIR_ROLE, "Person ID", person_id)
+
+
+def test_a_chair_published_through_the_cli_shows_on_replica_b(replicas, pages):
+    env, tmp, a, b = replicas
+    page = pages[1]
+    with evidence_on_failure("cli", page, a, b):
+        open_path(page, b, "jhosc")
+        assert "chair Cllr Mel Collins" in nwl_line(page)
+
+        path = tmp / "cli.xlsx"
+        lasdash_cli(env, tmp, "workbook", "-o", str(path))
+        add_chair(path, "PER-ada-testwell", "Ada Testwell")  # invented: test data
+        lasdash_cli(env, tmp, "publish", str(path), "--by", "CLI test", "--note", "New NWL JHOSC chair (replica test)")
+        seconds = wait_until_shown(page, b, "Ada Testwell", since=time.monotonic())
+
+        assert "Mel Collins" not in nwl_line(page)
+    corpus.FIGURES["replicas in a browser: seconds until B shows a CLI publish (poll 2 s)"] = seconds
+    print(f"replica B showed the CLI's publish after {seconds:.1f} s")
+
+
+def test_a_chair_changed_in_replica_a_shows_on_replica_b(replicas, pages):
+    env, tmp, a, b = replicas
+    page_a, page_b = pages
+    with evidence_on_failure("browser", page_b, a, b):
+        open_path(page_b, b, "jhosc")
+        before = re.search(r"chair (Cllr [^(]+?) \(", nwl_line(page_b))[1]
+
+        # the in-app seat editor, as test_an_editor_replaces_the_nw_london_jhosc_chair... does it
+        unlock(page_a, a, "Replica A Editor")
+        _go(page_a, "JHOSC chairs")
+        _open(page_a, "Change a seat")
+        page_a.get_by_role("combobox", name="Seat").click()
+        page_a.keyboard.type("NW London JHOSC \u2014 Chair")
+        page_a.keyboard.press("Enter")
+        page_a.get_by_role("textbox", name="New person's name").fill("Ben Testwell")  # invented: test data
+        page_a.get_by_role("textbox", name="Title").fill("Cllr")
+        page_a.get_by_role("button", name="Check").click()
+        wait_for_app(page_a)
+        page_a.get_by_role("button", name="Save as a new snapshot").click()
+        page_a.wait_for_selector("text=Saved as snapshot")
+        seconds = wait_until_shown(page_b, b, "Ben Testwell", since=time.monotonic())
+
+        assert before not in nwl_line(page_b)
+    corpus.FIGURES["replicas in a browser: seconds until B shows A's publish (poll 2 s)"] = seconds
+    print(f"replica B showed replica A's publish after {seconds:.1f} s (the chair was {before})")
