@@ -6,26 +6,29 @@ import streamlit as st
 
 from lasdash import queries
 from lasdash.snapshots import StoreError
-from lasdash.ui import data, filters
+from lasdash.ui import auth, data, filters
 from lasdash.ui.nav import PAGES
 from lasdash.ui.page import Context
 from lasdash.ui.text import literal
 
 # A local icon: a ":material/...:" favicon is fetched from fonts.gstatic.com by every viewer's browser.
-st.set_page_config(page_title="lasdash · LAS stakeholder map", page_icon="app_assets/favicon.png", layout="wide")
+st.set_page_config(page_title=auth.TITLE, page_icon="app_assets/favicon.png", layout="wide")
+auth.require_viewer()  # before anything of the map is read: with viewers restricted, only a sign-in page
 
 try:
     manifest = data.current()
     con = data.connection(manifest.id)
 except StoreError as exc:  # no snapshot this server can show: say why, and try again on the next visit
-    st.title("lasdash · LAS stakeholder map")
+    st.title(auth.TITLE)
     st.error(f"The map cannot be shown: {literal(str(exc))}")
     st.stop()
 sub_group_names = queries.sub_group_names(con)
 navigation = st.navigation(PAGES)
+auth.return_to_deep_link(PAGES)
 flt = filters.sidebar(sub_group_names)
 st.session_state["_context"] = Context(manifest, con, flt, sub_group_names)
 st.sidebar.caption(f"Snapshot {manifest.id} · as of {manifest.created_at:%d %b %Y}")
+auth.account_box()
 if note := data.update_check_note():
     st.warning(literal(note), icon=":material/cloud_off:")
 try:

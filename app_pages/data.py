@@ -18,10 +18,10 @@ if flash := st.session_state.pop(editing.FLASH, None):
 
 st.subheader("Download")
 left, right = st.columns(2)
-left.download_button("Current map as a workbook (.xlsx)", data=lambda: snapshot_workbook_bytes(store, current.id),
+left.download_button("Current map as a workbook (.xlsx)", data=auth.guarded(lambda: snapshot_workbook_bytes(store, current.id)),
                      file_name=f"lasdash-map_{current.created_at:%Y-%m-%d}.xlsx", icon=":material/download:",
                      on_click="ignore", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-right.download_button("Blank template (.xlsx)", data=lambda: workbook_bytes(None), file_name="lasdash-template.xlsx",
+right.download_button("Blank template (.xlsx)", data=auth.guarded(lambda: workbook_bytes(None)), file_name="lasdash-template.xlsx",
                       icon=":material/description:", on_click="ignore",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -39,7 +39,7 @@ st.dataframe(pd.DataFrame({
 label = {s.id: f"{s.created_at:%d %b %Y %H:%M} · {s.author} · {s.note or s.source_file}" for s in snapshots}
 chosen = st.selectbox("Download any snapshot's workbook", [s.id for s in snapshots], format_func=label.get,
                       key="snapshot_download")
-st.download_button("Download that snapshot (.xlsx)", data=lambda: snapshot_workbook_bytes(store, chosen),
+st.download_button("Download that snapshot (.xlsx)", data=auth.guarded(lambda: snapshot_workbook_bytes(store, chosen)),
                    file_name=f"lasdash-map_{chosen}.xlsx", key="dl_snapshot", on_click="ignore",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -79,7 +79,7 @@ if review is not None:
         problems = problems_frame(review.validation.problems)
         st.error(f"Not published: {literal(review.validation.summary())}. The current map is unchanged.")
         st.dataframe(problems, hide_index=True, key="problems")
-        st.download_button("Download the validation report (CSV)", data=lambda: export.to_csv_bytes(problems),
+        st.download_button("Download the validation report (CSV)", data=auth.guarded(lambda: export.to_csv_bytes(problems)),
                            file_name=f"lasdash_validation_{review.file_name.rsplit('.', 1)[0]}.csv", mime="text/csv",
                            key="dl_problems", on_click="ignore")
     else:

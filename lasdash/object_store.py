@@ -178,8 +178,11 @@ class ObjectSnapshotStore(Store):
             bisect.insort(self._keys, key)
 
     def _refresh(self, force: bool = False) -> None:
-        """Read events newer than the last one known, at most every poll_seconds unless forced."""
-        with self._lock:
+        """Read events newer than the last one known, at most every poll_seconds unless forced. A reader never
+        waits for another session's check (a store that does not answer takes seconds to time out)."""
+        if not self._lock.acquire(blocking=force or self._reached is None):
+            return
+        try:
             if not force and time.monotonic() - self._checked < self.poll_seconds:
                 return
             self._checked = time.monotonic()
@@ -193,6 +196,8 @@ class ObjectSnapshotStore(Store):
                 self._failed = True
                 raise
             self._failed, self._reached = False, dt.datetime.now(dt.timezone.utc)
+        finally:
+            self._lock.release()
 
     def _look(self) -> None:
         """A reader's check: on failure keep what is known, unless nothing ever was."""
@@ -225,7 +230,7 @@ class ObjectSnapshotStore(Store):
                     raise StaleSnapshot("The map was changed by someone else while you were reviewing.") from None
                 continue
             break
-        with self._lock:
+        with self._lock:  # a reader's refresh may have listed it already: _add keeps one
             self._add(key, event)
 
     # --- reading -------------------------------------------------------------------------

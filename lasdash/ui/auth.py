@@ -1,19 +1,25 @@
-"""Editor access in the app. The rules live in lasdash/editors.py; this is the Streamlit side.
+"""Access in the app. The rules live in lasdash/editors.py; this is the Streamlit side.
 
-`editor()` is the server-side check: every handler that changes the map calls it again, so a
+`require_viewer()` runs first on every rerun of every page (app.py) and inside every download callback:
+with viewers restricted, nobody sees anything of the map before signing in as someone on the list.
+`editor()` is the server-side check for changes: every handler that changes the map calls it again, so a
 crafted request from a viewer cannot publish or roll back.
 """
 from __future__ import annotations
 
+import binascii
+import threading
 import time
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lasdash.editors import OFF, OIDC, PASSPHRASE, THROTTLE, Policy, policy_from
+from lasdash.editors import OFF, OIDC, PASSPHRASE, THROTTLE, AccessConfigError, Policy, policy_from
 from lasdash.ui.text import literal
 
 _SESSION_EDITOR = "_editor_name"
+TITLE = "lasdash · LAS stakeholder map"
 
 
 def _secrets() -> dict:
@@ -25,6 +31,116 @@ def _secrets() -> dict:
 
 def policy() -> Policy:
     return policy_from(_secrets())
+
+
+def _email() -> str | None:
+    return st.user.get("email") if getattr(st.user, "is_logged_in", False) else None
+
+
+def _allowed(email: str | None) -> bool:
+    try:
+        p = policy()
+    except AccessConfigError:
+        return False
+    return not p.restricted or (email is not None and p.allows_viewer(email))
+
+
+def may_view() -> bool:
+    return _allowed(_email())
+
+
+def guarded(build):
+    """A download's data callable that builds nothing unless the policy, read again when it runs, lets this
+    session's identity see the map. Streamlit runs it outside the script, where st.user is not available, so the
+    identity is taken now: it is fixed for the session's life (signing out ends the session)."""
+    email = _email()
+
+    def data() -> bytes:
+        if not _allowed(email):
+            raise PermissionError("This session may not view the map.")
+        return build()
+    return data
+
+
+def require_viewer() -> None:
+    """Stop the run with the sign-in (or refusal) page unless this session may see the map."""
+    try:
+        p = policy()
+    except AccessConfigError as exc:  # never fail open
+        st.title(TITLE)
+        st.error(f"This server's access settings are not usable: {literal(str(exc))}", icon=":material/block:")
+        st.stop()
+    if not p.restricted:
+        return
+    email = _email()
+    if email is None:
+        _remember_deep_link()
+        st.title(TITLE)
+        st.markdown("The London Ambulance Service's map of its stakeholders: who chairs what across London's "
+                    "health and care partnerships and councils, whom LAS has engaged, and where each "
+                    "recommendation stands. It is for the people it is shared with: sign in with your "
+                    "organisation account.")
+        st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:")
+        st.stop()
+    if not p.allows_viewer(email):
+        st.title(TITLE)
+        st.error(f"Your account ({literal(email)}) is not allowed to view this map.", icon=":material/block:")
+        st.button("Sign out", on_click=st.logout)
+        st.stop()
+
+
+def account_box() -> None:
+    """In the sidebar, with viewers restricted: who is signed in, and Sign out."""
+    email = _email()
+    if email and policy().restricted:
+        st.sidebar.caption(f"Signed in as {literal(email)}")
+        st.sidebar.button("Sign out", on_click=st.logout, key="sign_out_sidebar", icon=":material/logout:")
+
+
+# A deep link (/jhosc?hcp=SWL) survives sign-in: the provider sends everyone back to '/', so the page and
+# query asked for are kept here, per browser, for a few minutes. The browser is known by Streamlit's XSRF
+# cookie, which the sign-in round trip keeps (its token, under a fresh mask each time).
+_DEEP_LINKS: dict[str, tuple[float, str, dict]] = {}
+_DEEP_LINKS_LOCK = threading.Lock()
+DEEP_LINK_SECONDS = 600
+
+
+def _browser() -> str | None:
+    parts = (st.context.cookies.get("_streamlit_xsrf") or "").strip("\"'").split("|")
+    if len(parts) != 4 or parts[0] != "2":
+        return None
+    try:
+        mask, masked = binascii.a2b_hex(parts[1]), binascii.a2b_hex(parts[2])
+    except binascii.Error:
+        return None
+    return bytes(b ^ mask[i % 4] for i, b in enumerate(masked)).hex() if len(mask) == 4 else None
+
+
+def _remember_deep_link() -> None:
+    """The session's first run knows the page the URL asked for; a button's rerun does not, so keep that one."""
+    if "_asked_for" not in st.session_state:
+        ctx = get_script_run_ctx()
+        page = getattr(ctx.pages_manager, "intended_page_name", None) if ctx else None
+        st.session_state["_asked_for"] = (page or "", st.query_params.to_dict())
+    browser = _browser()
+    page, query = st.session_state["_asked_for"]
+    if browser and (page or query):
+        with _DEEP_LINKS_LOCK:
+            _DEEP_LINKS[browser] = (time.monotonic(), page, query)
+
+
+def return_to_deep_link(pages: list) -> None:
+    """After sign-in, go to the page and filters first asked for (only pages of this app)."""
+    browser = _browser()
+    with _DEEP_LINKS_LOCK:
+        now = time.monotonic()
+        for key in [k for k, (t, _, _) in _DEEP_LINKS.items() if now - t > DEEP_LINK_SECONDS]:
+            del _DEEP_LINKS[key]
+        saved = _DEEP_LINKS.pop(browser, None) if browser else None
+    if saved:
+        target = next((p for p in pages if p.url_path == saved[1]), None)
+        if target is not None:
+            st.switch_page(target, query_params=saved[2])
 
 
 def editor() -> str | None:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lasdash import config, export, history, queries
-from lasdash.ui import data
+from lasdash.ui import auth, data
 from lasdash.ui.page import Context
 
 SHOWN = ["When", "By", "Sheet", "Row", "Field", "From", "To"]
@@ -35,7 +35,7 @@ def recent(ctx: Context, limit: int = 200) -> None:
                "Each publish, edit and rollback, field by field, in names.")
     st.dataframe(df[SHOWN].head(limit), hide_index=True, key="recent_changes",
                  column_config={"Row": st.column_config.TextColumn(width="large")})
-    st.download_button("Download CSV: What changed", data=lambda: export.to_csv_bytes(df[SHOWN]),
+    st.download_button("Download CSV: What changed", data=auth.guarded(lambda: export.to_csv_bytes(df[SHOWN])),
                        file_name="lasdash_what-changed.csv", mime="text/csv", key="dl_recent_changes",
                        icon=":material/download:", on_click="ignore")
 

@@ -14,7 +14,7 @@ import streamlit as st
 from lasdash import config, export, queries
 from lasdash.queries import Filter
 from lasdash.snapshots import Manifest
-from lasdash.ui import data
+from lasdash.ui import auth, data
 from lasdash.ui.text import literal
 
 MAX_ROWS = 5_000  # never send more rows than this to the browser
@@ -90,7 +90,7 @@ def download(ctx: Context, view: str, flt: Filter, *, key: str) -> None:
     snapshot_id = ctx.manifest.id
     st.download_button(
         f"Download CSV: {queries.VIEWS[view].title}",
-        data=lambda: csv_bytes(snapshot_id, view, flt),  # built only when clicked
+        data=auth.guarded(lambda: csv_bytes(snapshot_id, view, flt)),  # built only when clicked
         file_name=export.file_name(view, flt.slug(), ctx.manifest.created_at),
         mime="text/csv", key=f"dl_{key}", icon=":material/download:", on_click="ignore",
     )

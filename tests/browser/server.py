@@ -25,8 +25,9 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None):
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, args: list[str] | None = None):
         self.port = free_port()
+        self.args = list(args or [])  # more `streamlit run` options, e.g. --secrets.files
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = data_dir.parent / f"streamlit-{self.port}.log"
         self.env = {**os.environ, "LASDASH_DATA_DIR": str(data_dir), **(env or {})}
@@ -35,7 +36,7 @@ class Server:
     def start(self, timeout: float = 90) -> "Server":
         cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.port", str(self.port), "--server.address", "127.0.0.1",
-               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *self.args]
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
