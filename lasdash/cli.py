@@ -211,6 +211,13 @@ def cmd_doctor(args) -> int:
     return UNREADABLE if failed else OK
 
 
+def cmd_sweep(args) -> int:
+    """Remove what interrupted publishes left (never anything a snapshot or the history names)."""
+    swept = open_location(config.data_dir()).clean_partial()
+    print(f"Removed the files of {swept} interrupted publish(es).")
+    return OK
+
+
 def cmd_rollback(args) -> int:
     store = pipeline.open_store()
     m = store.rollback(args.id, author=_author(args), note=args.note)
@@ -432,6 +439,8 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_synth)
     s = sub.add_parser("doctor", help="check the store LASDASH_DATA_DIR names: reachable, readable, writable")
     s.set_defaults(func=cmd_doctor)
+    s = sub.add_parser("sweep", help="remove files left by interrupted publishes (object storage: older than an hour)")
+    s.set_defaults(func=cmd_sweep)
     s = sub.add_parser("bench", help="the benchmark: ingest, pages, queries, CSV and memory as ratios")
     s.add_argument("--scales", type=_scales, default=None, help="comma-separated, default 1,10,100 (smoke: 1)")
     s.add_argument("--json", default=None, metavar="FILE", help="also write the results as JSON")

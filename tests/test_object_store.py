@@ -130,3 +130,11 @@ def test_orphaned_files_are_invisible_and_swept(moto_server, tmp_path, monkeypat
         store.manifest("20990101T000000Z-abcdef")
     assert store.list() == [] and store.clean_partial() == 0  # too young: it may be a publish under way
     assert store.clean_partial(older_than=dt.timedelta(0)) == 1
+
+
+def test_sweep_from_the_cli_leaves_snapshots_alone(moto_server, tmp_path):
+    env = {**moto_server.env(), "LASDASH_DATA_DIR": moto_server.new_location(), "LASDASH_CACHE_DIR": str(tmp_path)}
+    before = cli(env, "snapshots").stdout
+    swept = cli(env, "sweep")
+    assert swept.returncode == 0 and "Removed the files of 0 interrupted publish(es)." in swept.stdout
+    assert cli(env, "snapshots").stdout == before
