@@ -69,29 +69,33 @@ st.caption("A diamond is an engagement on a known date; a bar is one known only 
            "whole months the period names (no day is assumed).")
 
 
-def _span(row) -> tuple[pd.Timestamp, pd.Timestamp, str] | None:
-    """(start, end, as written) for one engagement; None when it has no date and its period cannot be read."""
-    if pd.notna(row["Date"]):
-        return row["Date"], row["Date"], f"{row['Date']:%d %b %Y}"
-    if pd.isna(row["Period from"]):  # read once at validation (lasdash.normalise.parse_period)
-        return None
-    return pd.Timestamp(row["Period from"]), pd.Timestamp(row["Period to"]), row["Period"]
+def timeline_of(engagements: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The timeline's rows, in the engagements' order, and a line for each engagement it cannot draw.
+
+    A row is drawn on its date, else over its period as read once at validation (lasdash.normalise.parse_period).
+    Whole columns at a time: row by row (iterrows) took 0.2-0.5 s at 100 times the default map.
+    """
+    dated = engagements["Date"].notna()
+    drawn = dated | engagements["Period from"].notna()
+    sep = " · "
+    who = pd.Series("", index=engagements.index, dtype="str")
+    for col in ("Organisation", "Person", "Forum"):  # astype: a column blank throughout arrives as object Nones
+        who += (sep + engagements[col].astype("str")).fillna("")
+    who = who.str.removeprefix(sep)
+    who = who.where(who != "", engagements["ID"])
+    timeline = pd.DataFrame({
+        "Engagement": who,
+        "Start": engagements["Date"].where(dated, engagements["Period from"]),
+        "End": engagements["Date"].where(dated, engagements["Period to"]),
+        "When": engagements["Date"].dt.strftime("%d %b %Y").where(dated, engagements["Period"]),
+        "ID": engagements["ID"], "Mechanism": engagements["Mechanism"], "LAS lead": engagements["LAS lead"],
+    })[drawn].reset_index(drop=True)
+    why = ("period '" + engagements["Period"].astype("str") + "' could not be read").fillna("no date or period")
+    undrawn = (engagements["ID"] + " (" + who + ": " + why + ")")[~drawn].tolist()
+    return timeline, undrawn
 
 
-def _who(row) -> str:
-    return " · ".join(str(row[c]) for c in ("Organisation", "Person", "Forum") if pd.notna(row[c])) or row["ID"]
-
-
-spans, undrawn = [], []
-for _, row in engagements.iterrows():
-    span = _span(row)
-    if span is None:
-        why = f"period '{row['Period']}' could not be read" if pd.notna(row["Period"]) else "no date or period"
-        undrawn.append(f"{row['ID']} ({_who(row)}: {why})")
-    else:
-        spans.append({"Engagement": _who(row), "Start": span[0], "End": span[1], "When": span[2], "ID": row["ID"],
-                      "Mechanism": row["Mechanism"], "LAS lead": row["LAS lead"]})
-timeline = pd.DataFrame(spans, columns=["Engagement", "Start", "End", "When", "ID", "Mechanism", "LAS lead"])
+timeline, undrawn = timeline_of(engagements)
 if timeline["Engagement"].duplicated(keep=False).any():  # one row per engagement, never two drawn on one line
     dup = timeline["Engagement"].duplicated(keep=False)
     timeline.loc[dup, "Engagement"] += " (" + timeline.loc[dup, "ID"] + ")"

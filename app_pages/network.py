@@ -20,7 +20,8 @@ page.kpis([
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _picture(snapshot_id: str, flt: Filter, max_people: int) -> network.Picture:
-    # the same snapshot and filter always give the same picture, so it is laid out once
+    # the same snapshot and filter always give the same picture, so it is laid out once; components that
+    # several filters share are laid out once between them (network.component_layout)
     ranked = page.rows(snapshot_id, "boundary_spanners", flt)["ID"].tolist()
     links = page.rows(snapshot_id, "network_links", flt)
     graph = network.bipartite_graph(links[links["Person ID"].isin(ranked[:max_people])])  # only who is drawn

@@ -8,13 +8,13 @@ from lasdash.ui import page
 from lasdash.ui.text import literal
 
 ctx = page.header("Sub-groups", "Which kinds of stakeholder does LAS deal with, and where?")
-sub_groups = ctx.run("sub_groups")
+sub_groups = ctx.run("sub_groups")  # both small (a row per sub-group, or per sub-group and footprint) and shown whole
 spread = ctx.run("sub_group_footprints")
 page.kpis([
     ("Sub-groups", len(sub_groups), "The stakeholder sub-groups of the mapping report (000 §3.1)"),
-    ("Organisations", len(ctx.run("organisations")), "Under the current filter"),
-    ("Forums", len(ctx.run("forums")), "Under the current filter"),
-    ("People", len(ctx.run("people")), "People holding a seat under the current filter"),
+    ("Organisations", ctx.count("organisations"), "Under the current filter"),  # counted in SQL, not fetched
+    ("Forums", ctx.count("forums"), "Under the current filter"),
+    ("People", ctx.count("people"), "People holding a seat under the current filter"),
 ])
 
 st.subheader("The sub-groups and their categories")
@@ -48,6 +48,6 @@ if not sub_groups.empty:
     categories = sub_groups.set_index("ID").loc[chosen, "Categories"]
     st.caption(f"Categories: {literal(categories) or 'none recorded'}")
     drill_flt = dataclasses.replace(ctx.flt, sub_groups=(chosen,))
-    orgs = ctx.run("organisations", drill_flt)
+    orgs, _, _ = page.shown(ctx, "organisations", drill_flt)  # cached: the table below costs nothing more
     if not page.empty_note(orgs, f"organisations in {literal(names[chosen])}"):
-        page.table(ctx, "organisations", orgs, key="drill", flt=drill_flt)
+        page.table(ctx, "organisations", key="drill", flt=drill_flt)

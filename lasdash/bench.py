@@ -41,12 +41,16 @@ FLOOR, BARE_FLOOR, NAIVE = "Empty page (in the app)", "Empty page (bare script)"
 PACKAGES = ("streamlit", "pandas", "duckdb", "pyarrow", "openpyxl", "python-calamine", "altair", "numpy", "playwright")
 
 TARGETS = {  # what, comparison, threshold
-    "ingest": ("ingest: openpyxl read / publish", ">=", 4.0),
+    "ingest": ("ingest: openpyxl read / publish", ">=", 6.0),
+    "parser": ("ingest: publish / raw calamine parse", "<=", 2.0),
     "scaling": ("every page: S{top} / S1", "<=", 2.0),
+    "load": ("every page in chromium, full load: S{top} / S1", "<=", 2.0),
+    "filter": ("every page in chromium, HCP filter change: S{top} / S1", "<=", 2.0),
     "floor": ("every page at S1 / empty page", "<=", 3.0),
     "naive": ("every page vs naive at S{top} (naive / page)", ">=", 10.0),
     "csv": ("CSV of the largest view at S{top} (s)", "<", 1.0),
-    "rss": ("server peak RSS at S{top} (MB)", "<", 500.0),
+    "rss": ("server peak RSS at S{top} (MB)", "<", 400.0),
+    "viewers": ("20 viewers at once at S10: errors", "<=", 0.0),
     "edit": ("a one-field edit saved: S{top} / S1", "<=", 3.0),
 }
 
@@ -59,7 +63,9 @@ class Settings:
     naive_repeats: int = 3
     query_repeats: int = 7
     csv_repeats: int = 5
-    browser: bool = True  # the server-memory part (needs Playwright and chromium)
+    browser: bool = True  # the chromium part: page loads, filter changes, memory, many viewers
+    browser_repeats: int = 3
+    viewers: int = 20
 
 
 SMOKE = Settings(scales=(1,), ingest_repeats=1, page_repeats=1, naive_repeats=1, query_repeats=1, csv_repeats=1,
@@ -107,9 +113,17 @@ def workbook_for(scale: int, folder: Path) -> Path:
     return path
 
 
+def calamine_parse(path: Path) -> int:
+    """The parser's floor: python-calamine reading every sheet's cells into Python lists (no checks, no output)."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    return sum(len(wb.get_sheet_by_name(name).to_python()) for name in wb.sheet_names)
+
+
 def ingest(path: Path, folder: Path, scale: int, repeats: int) -> tuple[dict, Path]:
-    """publish (read + validate + write) against pandas' openpyxl read of the same file, interleaved."""
-    publish_times, openpyxl_times, kept = [], [], None
+    """publish (read + validate + write) against pandas' openpyxl read and a raw calamine parse, interleaved."""
+    publish_times, openpyxl_times, calamine_times, kept = [], [], [], None
     note = synth.marker_note(scale) if scale > 1 else "Bundled default map (benchmark)"
     for i in range(repeats):
         root = folder / f"store-s{scale}-{i}"
@@ -121,14 +135,19 @@ def ingest(path: Path, folder: Path, scale: int, repeats: int) -> tuple[dict, Pa
         start = time.perf_counter()
         pd.read_excel(path, sheet_name=None, engine="openpyxl")
         openpyxl_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        calamine_parse(path)
+        calamine_times.append(time.perf_counter() - start)
         if kept is not None:
             shutil.rmtree(kept, ignore_errors=True)
         kept = root
     publish, openpyxl = statistics.median(publish_times), statistics.median(openpyxl_times)
+    calamine = statistics.median(calamine_times)
     rows = SnapshotStore(kept).current().row_counts
     return {"file_bytes": path.stat().st_size, "rows": rows, "total_rows": sum(rows.values()),
-            "publish_s": publish, "openpyxl_s": openpyxl, "ratio": openpyxl / publish,
-            "publish_runs": publish_times, "openpyxl_runs": openpyxl_times}, kept
+            "publish_s": publish, "openpyxl_s": openpyxl, "calamine_s": calamine, "ratio": openpyxl / publish,
+            "over_parser": publish / calamine, "publish_runs": publish_times, "openpyxl_runs": openpyxl_times,
+            "calamine_runs": calamine_times}, kept
 
 
 # --- queries and CSV ---------------------------------------------------------------------
@@ -201,32 +220,26 @@ def _environment(**values: str):
                 os.environ[k] = v
 
 
-def app_pages(timeout: float) -> list[dict]:
-    """The pages of lasdash/ui/nav.py, as the app registers them (title, script, URL path)."""
-    from streamlit.testing.v1 import AppTest
+def app_pages() -> list[dict]:
+    """The pages of the app's menu (lasdash/ui/menu.py): title, script, URL path."""
+    from .ui.menu import MENU, url_path
 
-    AppTest.from_file(str(APP), default_timeout=timeout).run()  # imports nav inside a script context
-    from .ui import nav
-
-    return [{"title": p.title, "script": str(p._page), "url_path": p.url_path}
-            for p in nav.PAGES if p.url_path != FLOOR_URL]
+    return [{"title": title, "script": str(config.REPO_ROOT / script), "url_path": url_path(script)}
+            for script, title, _ in MENU]
 
 
-def _register_floor(path: str) -> None:
-    """Runs as an AppTest script: adds the empty page to the app's navigation, for this process only."""
-    import streamlit as st
-
-    from lasdash.bench import FLOOR_URL
-    from lasdash.ui import nav
-
-    if not any(p.url_path == FLOOR_URL for p in nav.PAGES):
-        nav.PAGES.append(st.Page(path, title="Empty page (benchmark floor)", url_path=FLOOR_URL))
-
-
-def _unregister_floor() -> None:
-    from .ui import nav
-
-    nav.PAGES[:] = [p for p in nav.PAGES if p.url_path != FLOOR_URL]
+# The floor: app.py itself (sidebar, filters, navigation) with the empty page added to its navigation, in the
+# benchmark's AppTest only; the app's menu is not touched.
+FLOOR_APP = f"""
+import streamlit as st
+_navigation = st.navigation
+st.navigation = lambda pages, **kw: _navigation(
+    [*pages, st.Page({str(EMPTY_PAGE)!r}, title="Empty page (benchmark floor)", url_path={FLOOR_URL!r})], **kw)
+try:
+    exec(compile(open({str(APP)!r}).read(), {str(APP)!r}, "exec"))
+finally:  # only for this run of this script
+    st.navigation = _navigation
+"""
 
 
 def _no_context_warning(record: logging.LogRecord) -> bool:
@@ -252,9 +265,10 @@ def page_times(store_root: Path, workbook: Path, settings: Settings, timeout: fl
     filters = _filters()
     out: dict[str, dict] = {}
 
-    def opened(script: str, in_app: bool = True):
+    def opened(script: str, in_app: bool = True, floor: bool = False):
         """A session on the page, warmed under the default filter; (None, error) if it fails."""
-        at = AppTest.from_file(str(APP if in_app else script), default_timeout=timeout)
+        at = (AppTest.from_string(FLOOR_APP, default_timeout=timeout) if floor
+              else AppTest.from_file(str(APP if in_app else script), default_timeout=timeout))
         at.run()
         if in_app:
             at.switch_page(script).run()
@@ -273,16 +287,11 @@ def page_times(store_root: Path, workbook: Path, settings: Settings, timeout: fl
                 out[title]["error"] = error
 
     with _environment(LASDASH_DATA_DIR=str(store_root), LASDASH_BENCH_WORKBOOK=str(workbook)):
-        pages = app_pages(timeout)
+        pages = app_pages()
         measure({p["title"]: opened(p["script"]) for p in pages}, settings.page_repeats)
         for p in pages:
             out[p["title"]] |= {"script": p["script"], "url_path": p["url_path"]}
-        # The floor joins the navigation only now, so the real pages' own links were unchanged while timed.
-        AppTest.from_function(_register_floor, args=(str(EMPTY_PAGE),), default_timeout=timeout).run()
-        try:
-            measure({FLOOR: opened(str(EMPTY_PAGE))}, settings.page_repeats)
-        finally:
-            _unregister_floor()
+        measure({FLOOR: opened(str(EMPTY_PAGE), floor=True)}, settings.page_repeats)
         measure({BARE_FLOOR: opened(str(EMPTY_PAGE), in_app=False)}, settings.page_repeats)
         measure({NAIVE: opened(str(NAIVE_PAGE), in_app=False)}, settings.naive_repeats)
     for title, script in ((FLOOR, EMPTY_PAGE), (BARE_FLOOR, EMPTY_PAGE), (NAIVE, NAIVE_PAGE)):
@@ -310,8 +319,16 @@ def rss_kb(pid: int, field: str = "VmHWM") -> int:
     raise RuntimeError(f"no {field} for process {pid}")
 
 
-def server_memory(store_root: Path, url_paths: list[str], timeout_ms: int = 300_000) -> dict:
-    """Start `streamlit run app.py` on the store, open every page once in chromium, read the server's peak RSS."""
+def _cpu_seconds(pid: int) -> float:
+    fields = _read_lines(f"/proc/{pid}/stat")[0].rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def in_browser(store_root: Path, url_paths: list[str], repeats: int, viewers: int = 0,
+               timeout_ms: int = 300_000) -> dict:
+    """A real `streamlit run app.py` on the store, in chromium: each page's full load and an HCP filter change
+    (click the NWL pill, wait until the script has finished), medians of `repeats`; the server's peak RSS with
+    every page opened; and, if `viewers`, that many sessions opening the overview at once."""
     helpers = _server_helpers()
     try:
         from playwright.sync_api import sync_playwright
@@ -320,25 +337,67 @@ def server_memory(store_root: Path, url_paths: list[str], timeout_ms: int = 300_
     if not helpers.chromium_available():
         return {"skipped": f"chromium not found at {helpers.CHROMIUM}"}
     srv = helpers.Server(store_root).start()
-    opened, errors, after = [], [], []
+    pages: dict[str, dict] = {}
+    errors, after = [], []
+    crowd: dict = {}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=helpers.CHROMIUM, headless=True, args=helpers.CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(timeout_ms)
-            for url_path in url_paths:
-                page.goto(f"{srv.url}/{url_path}")
-                helpers.wait_for_app(page, timeout_ms)
-                if page.locator("[data-testid=stException]").count():
-                    errors.append(url_path or "/")
-                opened.append(url_path or "/")
-                after.append({"page": url_path or "/", "peak_mb": rss_kb(srv.proc.pid) / 1024,
-                              "rss_mb": rss_kb(srv.proc.pid, "VmRSS") / 1024})
+            for round_ in range(repeats):  # rounds across pages, so drift on the machine hits them alike
+                for url_path in url_paths:
+                    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                    page = context.new_page()
+                    page.set_default_timeout(timeout_ms)
+                    start = time.perf_counter()
+                    page.goto(f"{srv.url}/{url_path}")
+                    helpers.wait_for_app(page, timeout_ms)
+                    load = time.perf_counter() - start
+                    start = time.perf_counter()
+                    page.locator("[data-testid=stSidebar]").get_by_role("button", name="NWL", exact=True).click()
+                    page.wait_for_url("**hcp=NWL**", timeout=timeout_ms)  # the rerun has started: it sets the link
+                    helpers.wait_for_app(page, timeout_ms)
+                    change = time.perf_counter() - start
+                    if page.locator("[data-testid=stException]").count():
+                        errors.append(url_path or "/")
+                    item = pages.setdefault(url_path or "/", {"load_runs": [], "filter_runs": []})
+                    item["load_runs"].append(load)
+                    item["filter_runs"].append(change)
+                    if round_ == 0:
+                        after.append({"page": url_path or "/", "peak_mb": rss_kb(srv.proc.pid) / 1024,
+                                      "rss_mb": rss_kb(srv.proc.pid, "VmRSS") / 1024})
+                    context.close()
+            for item in pages.values():
+                item["load_s"] = statistics.median(item["load_runs"])
+                item["filter_s"] = statistics.median(item["filter_runs"])
+            peak = rss_kb(srv.proc.pid)
+            if viewers:
+                crowd = _many_viewers(browser, srv, helpers, viewers, timeout_ms)
             browser.close()
-        peak = rss_kb(srv.proc.pid)
     finally:
         srv.stop()
-    return {"peak_rss_mb": peak / 1024, "pages_opened": opened, "page_errors": errors, "after_each_page": after}
+    return {"peak_rss_mb": peak / 1024, "pages": pages, "page_errors": errors, "after_each_page": after,
+            "viewers": crowd}
+
+
+def _many_viewers(browser, srv, helpers, n: int, timeout_ms: int) -> dict:
+    """n sessions open the overview at once: time until every one has rendered, errors, server CPU per view."""
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(n)]
+    tabs = [c.new_page() for c in contexts]
+    cpu_before, start = _cpu_seconds(srv.proc.pid), time.perf_counter()
+    for tab in tabs:  # all requests go out before any is waited for
+        tab.goto(srv.url, wait_until="commit")
+    failed = 0
+    for tab in tabs:
+        try:
+            helpers.wait_for_app(tab, timeout_ms)
+            failed += tab.locator("[data-testid=stException]").count() > 0
+        except Exception:  # a session that never rendered is an error, not a crash of the benchmark
+            failed += 1
+    elapsed, cpu = time.perf_counter() - start, _cpu_seconds(srv.proc.pid) - cpu_before
+    for c in contexts:
+        c.close()
+    return {"sessions": n, "all_rendered_s": elapsed, "errors": failed, "server_cpu_s": cpu,
+            "cpu_s_per_view": cpu / n}
 
 
 # --- the run -----------------------------------------------------------------------------
@@ -365,8 +424,10 @@ def run(settings: Settings = Settings(), log: Callable[[str], None] = lambda s: 
             pages = page_times(root, path, settings)
             memory = {"skipped": "not asked for (smoke mode)"}
             if settings.browser:
-                log(f"S{scale}: server memory (streamlit run + chromium)")
-                memory = server_memory(root, [p["url_path"] for t, p in pages.items() if "url_path" in p])
+                log(f"S{scale}: chromium (page loads, filter changes, memory" +
+                    (f", {settings.viewers} viewers at once)" if scale == 10 else ")"))
+                memory = in_browser(root, [p["url_path"] for t, p in pages.items() if "url_path" in p],
+                                    settings.browser_repeats, settings.viewers if scale == 10 else 0)
             result["scales"][str(scale)] = {"ingest": ingest_result, "queries": views, "csv": csv, "pages": pages,
                                             "memory": memory, "edit": edit}
             shutil.rmtree(root, ignore_errors=True)
@@ -401,7 +462,16 @@ def summarise(result: dict) -> tuple[dict, list[dict]]:
         return None if not values or None in values else fn(values)
 
     memory = scales[top]["memory"].get("peak_rss_mb")
-    values = {"ingest": scales[top]["ingest"]["ratio"], "scaling": worst("top_over_s1", max),
+    browser_low, browser_top = scales[low]["memory"].get("pages", {}), scales[top]["memory"].get("pages", {})
+
+    def worst_browser(key):
+        values = [_ratio(browser_top[u][key], browser_low[u][key]) for u in browser_low if u in browser_top]
+        return max(values) if values and top != low else None
+
+    crowd = scales.get("10", {}).get("memory", {}).get("viewers") or {}
+    values = {"ingest": scales[top]["ingest"]["ratio"], "parser": scales[top]["ingest"].get("over_parser"),
+              "load": worst_browser("load_s"), "filter": worst_browser("filter_s"),
+              "viewers": crowd.get("errors"), "scaling": worst("top_over_s1", max),
               "floor": worst("page_over_floor", max), "naive": worst("naive_over_page", min),
               "csv": scales[top]["csv"]["median_s"], "rss": memory,
               "edit": _ratio(scales[top]["edit"]["median_s"], scales[low]["edit"]["median_s"]) if top != low else None}
@@ -442,10 +512,12 @@ def report(result: dict) -> str:
                  [[t["what"], t["target"], _fmt(t["value"]), {True: "yes", False: "NO", None: "–"}[t["met"]]]
                   for t in result["targets"]])
     out += ["", "Ingest (median seconds)"]
-    out += _grid(["scale", "rows", "file MB", "publish", "openpyxl read", "openpyxl / publish"],
+    out += _grid(["scale", "rows", "file MB", "publish", "openpyxl read", "calamine parse", "openpyxl / publish",
+                  "publish / calamine"],
                  [[f"S{k}", f"{scales[k]['ingest']['total_rows']:,}", _fmt(scales[k]["ingest"]["file_bytes"] / 1e6, ".1f"),
                    _fmt(scales[k]["ingest"]["publish_s"]), _fmt(scales[k]["ingest"]["openpyxl_s"]),
-                   _fmt(scales[k]["ingest"]["ratio"], ".1f", "x")] for k in keys])
+                   _fmt(scales[k]["ingest"].get("calamine_s")), _fmt(scales[k]["ingest"]["ratio"], ".1f", "x"),
+                   _fmt(scales[k]["ingest"].get("over_parser"), ".1f", "x")] for k in keys])
     out += ["", "Pages: AppTest run after a filter change (median seconds)"]
     titles = list(scales[keys[0]]["pages"])
     rows = []
@@ -472,6 +544,22 @@ def report(result: dict) -> str:
     out += _grid(["scale", "seconds", "store MB per edit"],
                  [[f"S{k}", _fmt(scales[k]["edit"]["median_s"], ".3f"),
                    _fmt(scales[k]["edit"]["store_bytes_per_edit"] / 1e6, ".2f")] for k in keys])
+    if any(scales[k]["memory"].get("pages") for k in keys):
+        out += ["", "Pages in chromium: full load and an HCP filter change (median seconds)"]
+        urls = list(scales[keys[0]]["memory"].get("pages", {}))
+        out += _grid(["page", *[f"load S{k}" for k in keys], *[f"filter S{k}" for k in keys], f"load S{top}/S1",
+                      f"filter S{top}/S1"],
+                     [[u, *[_fmt(scales[k]["memory"].get("pages", {}).get(u, {}).get("load_s"), ".3f") for k in keys],
+                       *[_fmt(scales[k]["memory"].get("pages", {}).get(u, {}).get("filter_s"), ".3f") for k in keys],
+                       _fmt(_ratio(scales[top]["memory"]["pages"].get(u, {}).get("load_s"),
+                                   scales[keys[0]]["memory"]["pages"][u]["load_s"]), ".2f"),
+                       _fmt(_ratio(scales[top]["memory"]["pages"].get(u, {}).get("filter_s"),
+                                   scales[keys[0]]["memory"]["pages"][u]["filter_s"]), ".2f")] for u in urls])
+    crowd = scales.get("10", {}).get("memory", {}).get("viewers")
+    if crowd:
+        out += ["", f"{crowd['sessions']} viewers opening the overview at once at S10: all rendered in "
+                    f"{crowd['all_rendered_s']:.1f} s, {crowd['errors']} errors, server CPU "
+                    f"{crowd['cpu_s_per_view']:.2f} s per page view"]
     out += ["", "Server peak RSS (MB) after opening every page once, and after each page in menu order"]
     out += _grid(["scale", "peak", "after each page (peak so far)"],
                  [[f"S{k}", _fmt(scales[k]["memory"].get("peak_rss_mb"), ".0f"),

@@ -6,6 +6,7 @@ Pure graph logic (networkx, no streamlit). The rankings themselves are SQL views
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import networkx as nx
 import pandas as pd
@@ -66,6 +67,23 @@ NODE_COLUMNS = ["x", "y", "Name", "Type", "Connections", "Footprints", "Label"]
 EDGE_COLUMNS = ["x", "y", "x2", "y2", "Person", "Forum or organisation", "Roles"]
 
 
+@lru_cache(maxsize=512)
+def component_layout(size: int, edges: tuple[tuple[int, int], ...]) -> tuple[tuple[float, float], ...]:
+    """Spring layout of a connected component, centred on (0, 0): its nodes numbered 0 to size - 1, a position each.
+
+    spring_layout sees only the adjacency in node order, so this is a pure function of the component's shape, and
+    cached: components of one shape, in one picture or across filters and snapshots, share one layout.
+    """
+    if size == 1:
+        return ((0.0, 0.0),)
+    h = nx.Graph()
+    h.add_nodes_from(range(size))
+    h.add_edges_from(edges)
+    radius = size ** 0.5  # area grows with the number of nodes
+    part = nx.spring_layout(h, k=SPREAD / radius, seed=LAYOUT_SEED, scale=radius, iterations=300)
+    return tuple((float(part[i][0]), float(part[i][1])) for i in range(size))
+
+
 def layout(g: nx.Graph) -> dict[str, tuple[float, float]]:
     """Spring layout per connected component, the largest first, small ones shelved beneath it.
 
@@ -73,13 +91,16 @@ def layout(g: nx.Graph) -> dict[str, tuple[float, float]]:
     """
     pos: dict[str, tuple[float, float]] = {}
     components = sorted(nx.connected_components(g), key=lambda c: (-len(c), min(c)))
+    # each component's nodes in the graph's own order, never a set's: set order follows the per-process string hash
+    order = {n: i for i, n in enumerate(g)}
     gap, half_width = 1.0, None
     x = top = row_height = 0.0
     for comp in components:
-        radius = len(comp) ** 0.5  # area grows with the number of nodes
-        part = (nx.spring_layout(g.subgraph(comp), k=SPREAD / len(comp) ** 0.5, seed=LAYOUT_SEED, scale=radius,
-                                 iterations=300)
-                if len(comp) > 1 else {next(iter(comp)): (0.0, 0.0)})
+        radius = len(comp) ** 0.5
+        nodes = sorted(comp, key=order.__getitem__)
+        index = {n: i for i, n in enumerate(nodes)}
+        shape = tuple(sorted(tuple(sorted((index[a], index[b]))) for a, b in g.edges(nodes)))
+        part = component_layout(len(nodes), shape)
         if half_width is None:  # the largest component, centred; the shelves start below it
             centre, half_width = (0.0, 0.0), radius
             x, top = -radius, -radius - gap
@@ -88,7 +109,7 @@ def layout(g: nx.Graph) -> dict[str, tuple[float, float]]:
                 x, top, row_height = -half_width, top - row_height - gap, 0.0
             centre = (x + radius, top - radius)
             x, row_height = x + 2 * radius + gap, max(row_height, 2 * radius)
-        pos.update({n: (float(px) + centre[0], float(py) + centre[1]) for n, (px, py) in part.items()})
+        pos.update({n: (px + centre[0], py + centre[1]) for n, (px, py) in zip(nodes, part)})
     return pos
 
 

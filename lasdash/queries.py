@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -617,17 +618,83 @@ def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return cur
 
 
-def run(con: duckdb.DuckDBPyConnection, view_name: str, flt: Filter = NO_FILTER) -> pd.DataFrame:
-    """The rows of a named view under a filter, with the headers people see."""
+def _view_sql(view_name: str, flt: Filter) -> tuple[str, list]:
     if view_name not in VIEWS:
         raise KeyError(f"Unknown view '{view_name}'. Known: {', '.join(VIEWS)}")
-    sql, params = view_sql(VIEWS[view_name], flt)
+    return view_sql(VIEWS[view_name], flt)
+
+
+def _ident(name: str) -> str:
+    """A quoted identifier for one of our own column or measure names."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def run(con: duckdb.DuckDBPyConnection, view_name: str, flt: Filter = NO_FILTER,
+        limit: int | None = None) -> pd.DataFrame:
+    """The rows of a named view under a filter, with the headers people see; with `limit`, only its first rows."""
+    if limit is not None:
+        return first_rows(con, view_name, flt, limit)[0]
+    sql, params = _view_sql(view_name, flt)
     return _cursor(con).execute(sql, params).df()
 
 
+def first_rows(con: duckdb.DuckDBPyConnection, view_name: str, flt: Filter, limit: int,
+               measures: dict[str, str] | None = None) -> tuple[pd.DataFrame, dict[str, object]]:
+    """A view's first `limit` rows in its order, and figures over all its rows: "rows" (how many) and `measures`
+    (our SQL, as in `aggregate`, with no placeholders), from one evaluation of the view. The rows have the dtypes
+    `run` gives the whole view, so a page shows the same table whether it fetched all rows or these."""
+    sql, params = _view_sql(view_name, flt)
+    cur = _cursor(con)
+    try:
+        # Evaluated once into a table private to this cursor; a table keeps the order its rows were inserted in.
+        cur.execute(f"CREATE TEMP TABLE _view_rows AS {sql}", params)
+        rows = cur.execute("SELECT * FROM _view_rows LIMIT ?", [int(limit)])
+        types = [str(d[1]) for d in rows.description]
+        df = rows.df()
+        probes, casts = _dtype_probes(df, types)
+        wanted = {"rows": "count(*)", **(measures or {}), **probes}
+        found = dict(zip(wanted, cur.execute(f"SELECT {_select_list(wanted)} FROM _view_rows").fetchone()))
+    finally:
+        cur.close()  # and with it the table
+    df = df.astype({column: dtype for probe, (column, dtype) in casts.items() if found[probe]})
+    return df, {name: value for name, value in found.items() if name not in probes}
+
+
+def _dtype_probes(df: pd.DataFrame, types: list[str]) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """What to ask of the whole view so its first rows get the dtypes it gets whole. DuckDB picks them from the
+    values: an integer or boolean column is nullable (Int64, boolean) only if a NULL occurs, and text is object only
+    if every value is NULL. Returns measures (nonzero: cast) and, per measure, the column and the dtype to cast to."""
+    probes, casts = {}, {}
+    for i, (column, sql_type) in enumerate(zip(df.columns, types)):
+        dtype, key = df[column].dtype, f"_dtype_{i}"
+        if sql_type == "VARCHAR" and dtype == object and df[column].isna().all():
+            probes[key], casts[key] = f"count({_ident(column)})", (column, "str")  # a value further on
+        elif isinstance(dtype, np.dtype) and dtype.kind in "iub":
+            nullable = "boolean" if dtype.kind == "b" else dtype.name.replace("uint", "UInt").replace("int", "Int")
+            probes[key], casts[key] = f"count(*) - count({_ident(column)})", (column, nullable)  # a NULL further on
+    return probes, casts
+
+
 def count(con: duckdb.DuckDBPyConnection, view_name: str, flt: Filter = NO_FILTER) -> int:
-    sql, params = view_sql(VIEWS[view_name], flt)
+    sql, params = _view_sql(view_name, flt)
     return _cursor(con).execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+
+
+def aggregate(con: duckdb.DuckDBPyConnection, view_name: str, flt: Filter, measures: dict[str, str],
+              params: tuple = ()) -> dict[str, object]:
+    """Several figures over one view's rows in one query: {name: value}.
+
+    `measures` maps a name to an SQL aggregate over the view's output columns, e.g.
+    `'count(*) FILTER (WHERE "Engaged" = \'Yes\')'`. They are written in our code and pasted into the SQL, so they
+    must never contain a user's value: any value goes in `params`, bound to the measures' `?` placeholders in order.
+    """
+    sql, view_params = _view_sql(view_name, flt)
+    row = _cursor(con).execute(f"SELECT {_select_list(measures)} FROM ({sql}) v", [*params, *view_params]).fetchone()
+    return dict(zip(measures, row))
+
+
+def _select_list(measures: dict[str, str]) -> str:
+    return ", ".join(f"{expr} AS {_ident(name)}" for name, expr in measures.items())
 
 
 def sub_group_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -5,11 +5,13 @@ Other pages have their own test_page_*.py. test_every_page_opens runs every page
 import csv
 import io
 
+import pandas as pd
 import pytest
 
 import apptest
 from apptest import shown
 from lasdash import cli, queries
+from lasdash.ui import page
 from lasdash.ui.page import csv_bytes
 
 PAGE_FILES = ["app_pages/overview.py", "app_pages/sub_groups.py", "app_pages/hcp_governance.py", "app_pages/jhosc.py",
@@ -97,6 +99,25 @@ def test_overview_kpis_come_from_the_map(data_dir, store):
     assert kpi["Data gaps"] == str(int((roles["Person"] == "Unknown").sum())) != "0"
     assert kpi["Overdue"] == "6"  # the Health Committee's six, response asked by 31 Mar 2023
     assert [p.label for p in at.get("page_link")][:2] == ["Sub-groups", "HCP governance"]
+
+
+def test_overview_counts_in_sql_and_fetches_only_the_organisations_shown(data_dir, store, monkeypatch):
+    con = queries.connect(store, store.current_id())
+    everything = {m.label: (m.value, m.proto.help) for m in open_app().metric}
+    monkeypatch.setattr(page, "MAX_ROWS", 50)  # the default map's 121 organisations, as a long list
+    at = open_app()
+    assert {m.label: (m.value, m.proto.help) for m in at.metric} == everything  # not from the rows shown
+    organisations = queries.run(con, "organisations")
+    pd.testing.assert_frame_equal(at.dataframe[-1].value, organisations.head(50))
+    assert f"Showing 50 of {len(organisations)} rows. The download has them all." in [c.value for c in at.caption]
+    roles = queries.run(con, "roles")
+    by_fp = roles["Footprint"].fillna("Not stated").value_counts()
+    assert any(c.value.startswith("Seats: ") and all(f"{fp} {n}" in c.value for fp, n in by_fp.items())
+               for c in at.caption)
+    engaged = int((organisations["Engaged"] == "Yes").sum())
+    assert everything["Engagement coverage"] == (f"{100 * engaged / len(organisations):.0f}%",
+                                                 f"{engaged} of {len(organisations)} mapped organisations have an "
+                                                 "engagement recorded")
 
 
 def _cli_export(*args):

@@ -115,7 +115,9 @@ def test_bench_smoke_runs_from_the_command_line_and_reports_numbers(tmp_path):
     from lasdash import queries
     assert set(s1["queries"]) == set(queries.VIEWS) and all(q["median_s"] > 0 for q in s1["queries"].values())
     assert s1["csv"]["view"] in queries.VIEWS and s1["csv"]["bytes"] > 0
-    assert {t["key"] for t in result["targets"]} == {"ingest", "scaling", "floor", "naive", "csv", "rss", "edit"}
+    assert {t["key"] for t in result["targets"]} == {"ingest", "parser", "scaling", "load", "filter", "floor", "naive",
+                                                    "csv", "rss", "viewers", "edit"}
+    assert s1["ingest"]["calamine_s"] > 0 and s1["ingest"]["over_parser"] > 0
     assert s1["edit"]["median_s"] > 0 and s1["edit"]["store_bytes_per_edit"] > 0
 
 

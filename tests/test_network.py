@@ -4,6 +4,10 @@ The rankings are SQL views; the graph is built independently with networkx, so t
 real test of both.
 """
 import itertools
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -80,6 +84,51 @@ def test_components_are_laid_out_apart():
         boxes.append((min(xs), max(xs), min(ys), max(ys)))
     for (ax0, ax1, ay0, ay1), (bx0, bx1, by0, by1) in itertools.combinations(boxes, 2):
         assert ax1 < bx0 or bx1 < ax0 or ay1 < by0 or by1 < ay0, "two components overlap"
+
+
+def test_each_shape_of_component_is_laid_out_once_then_reused(monkeypatch):
+    """The spring layout is cached per component shape: the same graph again, another filter sharing a component,
+    or a component of the same shape with other people in it, reuses it."""
+    spring, calls = network.nx.spring_layout, []
+    monkeypatch.setattr(network.nx, "spring_layout", lambda g, **kw: calls.append(len(g)) or spring(g, **kw))
+    network.component_layout.cache_clear()
+    main = [("a", "f1", "Forum", "Member", None), ("a", "f2", "Forum", "Member", None),
+            ("b", "f2", "Forum", "Member", None), ("c", "f2", "Forum", "Member", None)]
+    pair = [("d", "g1", "Forum", "Member", None)]
+    first = network.layout(network.bipartite_graph(links(*main, *pair)))
+    assert calls == [5, 2] and network.component_layout.cache_info().misses == 2  # one per component
+    again = network.layout(network.bipartite_graph(links(*main, *pair)))  # a new graph of the same map
+    assert again == first and calls == [5, 2] and network.component_layout.cache_info().hits == 2
+    # as under another filter: the main component again, a pair of other people (the same shape) and a new shape
+    other = network.layout(network.bipartite_graph(links(*main, ("e", "h1", "Forum", "Member", None),
+                                                         ("x", "k1", "Forum", "Member", None),
+                                                         ("x", "k2", "Forum", "Member", None))))
+    assert calls == [5, 2, 3]  # only the three-node component is laid out
+    shared = set(first) & set(other)
+    assert len(shared) == 5 and all(other[n] == first[n] for n in shared)  # the largest: centred both times
+    pair_then = [first["person:d"][i] - first["place:g1"][i] for i in (0, 1)]
+    pair_now = [other["person:e"][i] - other["place:h1"][i] for i in (0, 1)]
+    assert pair_now == pytest.approx(pair_then)  # the same shape, drawn the same way wherever it is shelved
+
+
+LAYOUT_IN_A_FRESH_PROCESS = """
+import json
+import pandas as pd
+from lasdash import network
+seats = [(f"p{i}", f"f{j}") for i in range(6) for j in range(i, i + 2 + i % 2)]  # one chain of forums
+seats += [("x", "y1"), ("x", "y2"), ("z", "y2")]  # and a small one: g.subgraph(it) iterates a set
+rows = [{"Person ID": p, "Person": p, "Place ID": f, "Forum or organisation": f, "Place type": "Forum",
+         "Role": "Member", "Footprint": None} for p, f in seats]
+print(json.dumps(sorted(network.layout(network.bipartite_graph(pd.DataFrame(rows))).items())))
+"""
+
+
+def test_layout_is_the_same_in_every_process():
+    """The same map draws the same picture on every replica: set order, which the string hash decides, never counts."""
+    runs = {subprocess.run([sys.executable, "-c", LAYOUT_IN_A_FRESH_PROCESS], capture_output=True, text=True,
+                           check=True, cwd=Path(network.__file__).parent.parent,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (0, 1, 2, 3)}
+    assert len(runs) == 1
 
 
 def test_network_chart_has_nodes_edges_labels_and_zoom():

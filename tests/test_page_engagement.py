@@ -1,10 +1,13 @@
 """AppTest: the engagement coverage page (heatmap, levels, engaged and not-engaged lists, timeline)."""
+import ast
+
 import pandas as pd
+import pytest
 from streamlit import dataframe_util
 
 import apptest
 from apptest import shown
-from lasdash import pipeline, queries
+from lasdash import config, pipeline, queries
 
 PAGE = "app_pages/engagement.py"
 # each table is known by a column only its view has (an empty view shows a note instead of a table)
@@ -121,3 +124,69 @@ def test_filtered_to_ncl_with_london_wide_keeps_the_gla(data_dir):
     assert set(grid(at, "coverage")["Footprint"]) <= {"NCL", "London", "National"}
     assert "Greater London Authority / Mayor of London" in set(grid(at, "engaged")["Organisation"])
     assert "Brent CCG" not in set(grid(at, "not_engaged")["Organisation"])  # NWL
+
+
+# --- the timeline's rows, unit by unit (timeline_of, a pure function in the page) ---
+
+def page_function(name):
+    """A function defined in the page, compiled alone: importing a page would run the whole script."""
+    tree = ast.parse((config.REPO_ROOT / PAGE).read_text(encoding="utf-8"))
+    defs = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name]
+    namespace = {"pd": pd}
+    exec(compile(ast.Module(defs, type_ignores=[]), PAGE, "exec"), namespace)
+    return namespace[name]
+
+
+timeline_of = page_function("timeline_of")
+TIMELINE = ["Engagement", "Start", "End", "When", "ID", "Mechanism", "LAS lead"]
+GLA, COFFEY, FORUM = "Greater London Authority", "Dr Tom Coffey", "Health Committee"
+JAN_24, JUNE, MARCH = pd.Timestamp("2023-01-24"), pd.Timestamp("2022-06-01"), pd.Timestamp("2023-03-31")
+
+
+def engagements(*rows) -> pd.DataFrame:
+    """An `engagements`-shaped frame; a column missing from every row is blank throughout, as the view gives it."""
+    blank = {"Date": None, "Period": None, "Period from": None, "Period to": None, "Organisation": None,
+             "Person": None, "Forum": None, "LAS lead": None, "Mechanism": None}
+    frame = pd.DataFrame([{**blank, "ID": f"E{i}", **row} for i, row in enumerate(rows, 1)])
+    for col in ("Date", "Period from", "Period to"):
+        frame[col] = pd.to_datetime(frame[col]).astype("datetime64[us]")
+    return frame
+
+
+@pytest.mark.parametrize("row, drawn, undrawn", [
+    pytest.param({"Date": JAN_24, "Organisation": GLA, "Person": COFFEY, "Mechanism": "Meeting", "LAS lead": "DE"},
+                 (f"{GLA} · {COFFEY}", JAN_24, JAN_24, "24 Jan 2023", "Meeting", "DE"), None, id="dated"),
+    pytest.param({"Date": JAN_24, "Period": "June 2022 - March 2023", "Period from": JUNE, "Period to": MARCH,
+                  "Forum": FORUM}, (FORUM, JAN_24, JAN_24, "24 Jan 2023", None, None), None,
+                 id="a date beats a period"),
+    pytest.param({"Period": "June 2022 - March 2023", "Period from": JUNE, "Period to": MARCH, "Organisation": GLA,
+                  "Forum": FORUM}, (f"{GLA} · {FORUM}", JUNE, MARCH, "June 2022 - March 2023", None, None), None,
+                 id="period, as written"),
+    pytest.param({"Period": "Spring 2023", "Organisation": GLA, "Person": COFFEY}, None,
+                 f"E1 ({GLA} · {COFFEY}: period 'Spring 2023' could not be read)", id="unreadable period"),
+    pytest.param({"Person": COFFEY}, None, f"E1 ({COFFEY}: no date or period)", id="no date or period"),
+    pytest.param({"Date": JAN_24}, ("E1", JAN_24, JAN_24, "24 Jan 2023", None, None), None, id="who: the ID, drawn"),
+    pytest.param({}, None, "E1 (E1: no date or period)", id="who: the ID, not drawn"),
+])
+def test_timeline_of_one_engagement(row, drawn, undrawn):
+    timeline, not_drawn = timeline_of(engagements(row))
+    assert list(timeline.columns) == TIMELINE
+    if drawn is None:
+        assert timeline.empty and not_drawn == [undrawn]
+    else:
+        engagement, start, end, when, mechanism, lead = drawn
+        assert not_drawn == []
+        assert timeline.iloc[0].to_dict() == {"Engagement": engagement, "Start": start, "End": end, "When": when,
+                                              "ID": "E1", "Mechanism": mechanism, "LAS lead": lead}
+        assert isinstance(timeline["Start"].iloc[0], pd.Timestamp) and isinstance(timeline["End"].iloc[0], pd.Timestamp)
+
+
+def test_timeline_of_keeps_the_order_and_lists_what_it_cannot_draw_in_order():
+    timeline, undrawn = timeline_of(engagements(
+        {"Date": JAN_24, "Forum": FORUM}, {"Period": "Spring 2023"}, {"Period": "June 2022 - March 2023",
+                                                                      "Period from": JUNE, "Period to": MARCH},
+        {}, {"Date": JUNE, "Organisation": GLA, "Mechanism": "Forum"}))
+    assert timeline["ID"].tolist() == ["E1", "E3", "E5"] and timeline.index.tolist() == [0, 1, 2]
+    assert timeline["Engagement"].tolist() == [FORUM, "E3", GLA]
+    assert timeline["When"].tolist() == ["24 Jan 2023", "June 2022 - March 2023", "01 Jun 2022"]
+    assert undrawn == ["E2 (E2: period 'Spring 2023' could not be read)", "E4 (E4: no date or period)"]

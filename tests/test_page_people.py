@@ -1,7 +1,10 @@
 """AppTest: the people page (search by name or alias, every seat a person holds, who holds the most seats)."""
+import pandas as pd
 from streamlit import dataframe_util
 
 import apptest
+from lasdash import queries
+from lasdash.ui import page
 
 PAGE = "app_pages/people.py"
 HEAVERSEDGE = "Dr Jonty Heaversedge"
@@ -85,3 +88,18 @@ def test_filtered_search_shows_only_seats_in_the_filter_and_says_so(data_dir):
     _, seats, _ = tables(at)
     assert set(seats["Footprint"]) == {"SEL"} and len(seats) == 3
     assert any("Seats outside the current filter are not listed" in c.value for c in at.caption)
+
+
+def test_long_lists_fetch_only_the_rows_shown_and_count_the_rest(data_dir, store, monkeypatch):
+    monkeypatch.setattr(page, "MAX_ROWS", 50)  # the default map's 198 people, as a long list
+    at = open_page()
+    everyone = tables(at)[2]
+    whole = queries.run(queries.connect(store, store.current_id()), "people")
+    pd.testing.assert_frame_equal(everyone, whole.head(50))
+    assert "Showing 50 of 198 rows. The download has them all." in [c.value for c in at.caption]
+    assert {m.label: m.value for m in at.metric}["People"] == "198"  # counted in SQL, not from the rows shown
+    top = top_chart(at)
+    assert len(top) == 15 and (top["Name"].iloc[0], top["Seats"].iloc[0]) == ("Andrew Eyres", 10)
+    least = top["Seats"].min()
+    tied_out = int((whole["Seats"].iloc[15:] == least).sum())
+    assert tied_out and any(f"{tied_out} more people also hold {least} seats" in c.value for c in at.caption)

@@ -1,6 +1,9 @@
 """AppTest: the sub-groups page (the 11 sub-groups, their spread by footprint, and the drill-down)."""
+import pandas as pd
 
 import apptest
+from lasdash import queries
+from lasdash.ui import page
 
 PAGE = "app_pages/sub_groups.py"
 
@@ -55,3 +58,14 @@ def test_sub_group_filter_narrows_the_list_and_the_drill_down(data_dir):
     assert grid(at, "sub_groups")["ID"].tolist() == ["SG06"]
     assert at.selectbox(key="drill_sub_group").options == ["SG06 · Mayor of London/Greater London Assembly"]
     assert set(grid(at, "drill")["Sub-group"]) == {"Mayor of London/Greater London Assembly"}
+
+
+def test_drill_down_fetches_only_the_rows_shown_and_counts_the_rest(data_dir, store, monkeypatch):
+    monkeypatch.setattr(page, "MAX_ROWS", 3)
+    at = open_page()
+    at.selectbox(key="drill_sub_group").set_value("SG03").run()
+    whole = queries.run(queries.connect(store, store.current_id()), "organisations", queries.Filter((), ("SG03",)))
+    pd.testing.assert_frame_equal(grid(at, "drill"), whole.head(3))
+    assert f"Showing 3 of {len(whole)} rows. The download has them all." in [c.value for c in at.caption]
+    kpi = {m.label: m.value for m in at.metric}
+    assert kpi["Organisations"] == "121" and kpi["People"] == "198" and kpi["Forums"] == "102"

@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from lasdash import clock, queries
@@ -102,3 +103,83 @@ def test_views_count_days_from_londons_date_on_every_query(con, monkeypatch, tod
 ])
 def test_london_date_not_the_servers(utc, london):
     assert clock.today(utc) == london
+
+
+# --- counts, figures and first rows in SQL (issue 16): each equals pandas over the whole view ---------------------
+FILTERS = [Filter(), Filter(("SWL",)), Filter(("NCL",), include_wider=False), Filter((), ("SG03",)),
+           Filter(("SEL",), ("SG01", "SG03")), Filter(search="heaversedge")]
+FILTER_IDS = ["all", "SWL", "NCL-only", "SG03", "SEL+SG01,SG03", "search"]
+
+
+@pytest.mark.parametrize("flt", FILTERS, ids=FILTER_IDS)
+def test_count_and_first_rows_equal_the_whole_view(con, flt):
+    for view in queries.VIEWS:  # in one test: each test bootstraps a store
+        whole = queries.run(con, view, flt)
+        assert queries.count(con, view, flt) == len(whole), view
+        for limit in (1, len(whole) + 1):
+            first = queries.run(con, view, flt, limit=limit)
+            pd.testing.assert_frame_equal(first, whole.head(limit), obj=f"{view}, limit {limit}")  # and dtypes
+        rows, figures = queries.first_rows(con, view, flt, 5)
+        pd.testing.assert_frame_equal(rows, whole.head(5), obj=view)
+        assert figures == {"rows": len(whole)}, view
+
+
+@pytest.mark.parametrize("view, column, dtype", [
+    ("people", "Also spelled", "str"),  # the first person has no alias: alone, DuckDB gives object Nones
+    ("relationships", "Days since", "Int64"),  # the first organisations were contacted: alone, plain int64
+])
+def test_first_rows_take_the_whole_views_dtypes(con, view, column, dtype):
+    sql, params = queries.view_sql(queries.VIEWS[view], Filter())
+    alone = queries._cursor(con).execute(f"{sql} LIMIT 1", params).df()
+    assert str(alone[column].dtype) != dtype  # what would have been shown, but for the probe
+    assert str(queries.run(con, view, limit=1)[column].dtype) == dtype == str(queries.run(con, view)[column].dtype)
+
+
+OPEN = "(\"Status\" IS NULL OR \"Status\" NOT IN ('Done', 'Closed', 'Superseded'))"
+MEASURES = {  # view: (measures, the same figures in pandas over the whole view)
+    "organisations": ({"n": "count(*)", "engaged": "count(*) FILTER (WHERE \"Engaged\" = 'Yes')"},
+                      lambda df: {"n": len(df), "engaged": int((df["Engaged"] == "Yes").sum())}),
+    "roles": ({"n": "count(*)", "gaps": "count(*) FILTER (WHERE \"Person\" = 'Unknown')",
+               "by_footprint": "histogram(coalesce(\"Footprint\", 'Not stated'))"},
+              lambda df: {"n": len(df), "gaps": int((df["Person"] == "Unknown").sum()),
+                          "by_footprint": df["Footprint"].fillna("Not stated").value_counts().to_dict()}),
+    "recommendations": ({"open": f"count(*) FILTER (WHERE {OPEN})",
+                         "overdue": f"count(*) FILTER (WHERE {OPEN} AND \"Overdue\" = 'Yes')"},
+                        lambda df: (lambda o: {"open": len(o), "overdue": int((o["Overdue"] == "Yes").sum())})(
+                            df[~df["Status"].isin(["Done", "Closed", "Superseded"])])),
+    "relationships": ({"overdue": "count(*) FILTER (WHERE \"Overdue\" = 'Yes')",
+                       "no_interval": "count(*) FILTER (WHERE \"Status\" = 'No interval set')"},
+                      lambda df: {"overdue": int((df["Overdue"] == "Yes").sum()),
+                                  "no_interval": int((df["Status"] == "No interval set").sum())}),
+    "people": ({"multi": 'count(*) FILTER (WHERE "Seats" >= 2)', "most": 'coalesce(max("Seats"), 0)',
+                "by_seats": 'histogram("Seats")'},
+               lambda df: {"multi": int((df["Seats"] >= 2).sum()), "most": int(df["Seats"].max()) if len(df) else 0,
+                           "by_seats": df["Seats"].value_counts().to_dict() or None}),
+}
+
+
+@pytest.mark.parametrize("flt", FILTERS, ids=FILTER_IDS)
+def test_aggregate_and_first_rows_measures_equal_pandas(con, flt):
+    for view, (measures, in_pandas) in MEASURES.items():
+        whole = queries.run(con, view, flt)
+        expected = in_pandas(whole)
+        assert queries.aggregate(con, view, flt, measures) == expected, view
+        rows, figures = queries.first_rows(con, view, flt, 10, measures)
+        assert figures == {"rows": len(whole), **expected}, view
+        pd.testing.assert_frame_equal(rows, whole.head(10), obj=view)
+
+
+@pytest.mark.parametrize("flt", FILTERS[:3], ids=FILTER_IDS[:3])
+def test_aggregate_binds_values_for_its_placeholders(con, flt):
+    people = queries.run(con, "people", flt)
+    for seats in (1, 4, 99):
+        got = queries.aggregate(con, "people", flt, {"n": 'count(*) FILTER (WHERE "Seats" = ?)'}, params=(seats,))
+        assert got == {"n": int((people["Seats"] == seats).sum())}
+
+
+def test_user_values_never_reach_sql_text_of_counts_and_first_rows(con):
+    evil = Filter(("SWL'); DROP VIEW people; --",), search="x' OR 1=1 --")
+    assert queries.count(con, "people", evil) == 0
+    assert queries.aggregate(con, "people", evil, {"n": "count(*)"}) == {"n": 0}
+    assert queries.first_rows(con, "people", evil, 5)[1] == {"rows": 0}
+    assert queries.count(con, "people") == len(queries.run(con, "people")) > 0

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from lasdash import config, export, queries
+from lasdash import clock, config, export, queries
 from lasdash.queries import Filter
 from lasdash.snapshots import Manifest
 from lasdash.ui import auth, data
@@ -34,15 +34,59 @@ class Context:
     def run(self, view: str, flt: Filter | None = None) -> pd.DataFrame:
         return rows(self.manifest.id, view, flt or self.flt)
 
+    def count(self, view: str, flt: Filter | None = None) -> int:
+        return count(self.manifest.id, view, flt or self.flt)
+
+    def aggregate(self, view: str, measures: dict[str, str], flt: Filter | None = None) -> dict[str, object]:
+        return aggregate(self.manifest.id, view, flt or self.flt, measures)
+
+
+def _scope() -> str:
+    """Cache scope: the store and London's date (views count days from today, so an answer is kept a day at most)."""
+    return f"{config.data_dir()} {clock.today():%Y-%m-%d}"
+
 
 def rows(snapshot_id: str, view: str, flt: Filter) -> pd.DataFrame:
     """A named view's rows, cached per snapshot and filter: a publish changes the id, so no stale data."""
-    return _rows(str(config.data_dir()), snapshot_id, view, flt)
+    return _rows(_scope(), snapshot_id, view, flt)
+
+
+def first_rows(snapshot_id: str, view: str, flt: Filter, n: int,
+               measures: dict[str, str] | None = None) -> tuple[pd.DataFrame, dict]:
+    """A view's first `n` rows in its own order, its row count and `measures` (our SQL) over all its rows, from one
+    evaluation of the view (queries.first_rows): a page that shows a few rows need not fetch them all."""
+    return _first_rows(_scope(), snapshot_id, view, flt, n, tuple((measures or {}).items()))
+
+
+def count(snapshot_id: str, view: str, flt: Filter) -> int:
+    """A view's rows counted in SQL, cached like `rows`."""
+    return _count(_scope(), snapshot_id, view, flt)
+
+
+def aggregate(snapshot_id: str, view: str, flt: Filter, measures: dict[str, str]) -> dict:
+    """queries.aggregate, cached: `measures` are our SQL over the view's columns, never a user's text."""
+    return _aggregate(_scope(), snapshot_id, view, flt, tuple(measures.items()))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _rows(root: str, snapshot_id: str, view: str, flt: Filter) -> pd.DataFrame:
     return queries.run(data.connection(snapshot_id), view, flt)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _first_rows(root: str, snapshot_id: str, view: str, flt: Filter, n: int,
+                measures: tuple) -> tuple[pd.DataFrame, dict]:
+    return queries.first_rows(data.connection(snapshot_id), view, flt, n, dict(measures))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _count(root: str, snapshot_id: str, view: str, flt: Filter) -> int:
+    return queries.count(data.connection(snapshot_id), view, flt)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _aggregate(root: str, snapshot_id: str, view: str, flt: Filter, measures: tuple) -> dict:
+    return queries.aggregate(data.connection(snapshot_id), view, flt, dict(measures))
 
 
 def context() -> Context:
@@ -73,17 +117,31 @@ def chart(c: alt.Chart) -> None:
 
 
 def table(ctx: Context, view: str, df: pd.DataFrame | None = None, *, key: str, flt: Filter | None = None,
-          column_config: dict | None = None, height: int | str = "auto") -> pd.DataFrame:
-    """Show a named view (capped at MAX_ROWS) with a lazy download of all its rows: the CLI's export, byte for byte."""
+          total: int | None = None, column_config: dict | None = None, height: int | str = "auto") -> pd.DataFrame:
+    """Show a named view (capped at MAX_ROWS) with a lazy download of all its rows: the CLI's export, byte for byte.
+
+    Without `df`, only the rows shown are fetched (see `shown`); `total` is the view's row count when `df` is only
+    its first rows. Returns the rows given or fetched."""
     flt = flt or ctx.flt
-    df = ctx.run(view, flt) if df is None else df
-    total = len(df)
+    if df is None:
+        df, total, _ = shown(ctx, view, flt)
+    total = len(df) if total is None else total
     if total > MAX_ROWS:
         st.caption(f"Showing {MAX_ROWS:,} of {total:,} rows. The download has them all.")
     st.dataframe(df.head(MAX_ROWS), hide_index=True, column_config=column_config, height=height, key=f"grid_{key}",
                  placeholder="–")
     download(ctx, view, flt, key=key)
     return df
+
+
+def shown(ctx: Context, view: str, flt: Filter | None = None,
+          measures: dict[str, str] | None = None) -> tuple[pd.DataFrame, int, dict]:
+    """The rows `table` shows of a view (at most MAX_ROWS), how many the view has, and `measures` over all its rows
+    (our SQL, as in queries.aggregate), from one evaluation of the view: its other rows never leave DuckDB.
+
+    Cached, so a page that asks first (for a count or an empty note) costs `table(ctx, view)` nothing more."""
+    df, figures = first_rows(ctx.manifest.id, view, flt or ctx.flt, MAX_ROWS, measures)
+    return df, figures["rows"], {name: value for name, value in figures.items() if name != "rows"}
 
 
 def download(ctx: Context, view: str, flt: Filter, *, key: str) -> None:
