@@ -6,8 +6,7 @@ import streamlit as st
 
 from lasdash import queries
 from lasdash.snapshots import StoreError
-from lasdash.ui import auth, data, filters
-from lasdash.ui.nav import PAGES
+from lasdash.ui import auth, data, filters, nav
 from lasdash.ui.page import Context
 from lasdash.ui.text import literal
 
@@ -23,8 +22,9 @@ except StoreError as exc:  # no snapshot this server can show: say why, and try 
     st.error(f"The map cannot be shown: {literal(str(exc))}")
     st.stop()
 sub_group_names = queries.sub_group_names(con)
-navigation = st.navigation(PAGES)
-auth.return_to_deep_link(PAGES)
+pages = nav.pages()
+navigation = st.navigation(pages)
+auth.return_to_deep_link(pages)
 flt = filters.sidebar(sub_group_names)
 st.session_state["_context"] = Context(manifest, con, flt, sub_group_names)
 st.sidebar.caption(f"Snapshot {manifest.id} · as of {manifest.created_at:%d %b %Y}")

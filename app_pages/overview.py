@@ -4,7 +4,7 @@ import streamlit as st
 
 from lasdash import charts
 from lasdash.ui import changes, filters, page
-from lasdash.ui.nav import PAGES
+from lasdash.ui.menu import MENU
 from lasdash.ui.text import literal
 
 ctx = page.header("LAS stakeholder map", "Where does London Ambulance Service stand with the organisations "
@@ -51,8 +51,8 @@ with left:
 with right:
     st.subheader("Go to")
     params = filters.link_params(ctx.flt, ctx.sub_group_names)
-    for p in PAGES[1:]:
-        st.page_link(p, label=p.title, icon=p.icon, query_params=params)
+    for script, title, icon in MENU[1:]:
+        st.page_link(script, label=title, icon=icon, query_params=params)
 
 st.subheader("What changed")
 changes.recent(ctx)

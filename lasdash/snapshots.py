@@ -297,12 +297,17 @@ def _display_name(record: dict) -> str:
     return f"{title} {record['name']}".strip() if title else str(record["name"])
 
 
-def _labels(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, str]]:
-    """For each sheet, key -> what people call that row (a person's title and name, a forum's name)."""
-    out = {}
-    for sheet in S.SHEETS:
-        labels = {}
-        for r in tables[sheet.name].to_dict("records"):
+class _Labels(dict):
+    """For each sheet, key -> what people call that row (a person's title and name, a forum's name); worked out
+    only for the sheets a diff asks about, so an edit of one sheet does not turn every sheet into records."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame]):
+        super().__init__()
+        self.tables = tables
+
+    def __missing__(self, sheet_name: str) -> dict[str, str]:
+        sheet, labels = S.sheet(sheet_name), {}
+        for r in self.tables[sheet_name].to_dict("records"):
             if "name" in r and r["name"]:
                 labels[r[sheet.key]] = _display_name(r)
             elif "text" in r and r["text"]:
@@ -310,8 +315,12 @@ def _labels(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, str]]:
                 labels[r[sheet.key]] = text if len(text) <= 80 else text[:77] + "..."
             else:
                 labels[r[sheet.key]] = str(r[sheet.key])
-        out[sheet.name] = labels
-    return out
+        self[sheet_name] = labels
+        return labels
+
+
+def _labels(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, str]]:
+    return _Labels(tables)
 
 
 def _row_label(sheet: S.Sheet, record: dict, labels: dict[str, dict[str, str]]) -> str:
@@ -333,6 +342,9 @@ def diff_tables(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> l
     old_labels, new_labels = _labels(old), _labels(new)
     out = []
     for sheet in S.SHEETS:
+        if old[sheet.name].equals(new[sheet.name]):  # most sheets of an edit: nothing to compare row by row
+            out.append(SheetDiff(sheet.name))
+            continue
         before = {r[sheet.key]: r for r in old[sheet.name].to_dict("records")}
         after = {r[sheet.key]: r for r in new[sheet.name].to_dict("records")}
         d = SheetDiff(sheet.name)

@@ -1,6 +1,12 @@
-"""The pages, in menu order. One list (lasdash/ui/menu.py), used by app.py's navigation and the overview's links."""
+"""The pages, in menu order (lasdash/ui/menu.py), as st.Page objects for app.py's navigation.
+
+Built anew on every run: a Page records whether this run may call it, so one list shared by every session lets
+concurrent sessions trip over each other ("This page cannot be called directly"), as 20 viewers at once showed.
+"""
 import streamlit as st
 
 from lasdash.ui.menu import DEFAULT, MENU
 
-PAGES = [st.Page(script, title=title, icon=icon, default=script == DEFAULT) for script, title, icon in MENU]
+
+def pages() -> list[st.Page]:
+    return [st.Page(script, title=title, icon=icon, default=script == DEFAULT) for script, title, icon in MENU]
