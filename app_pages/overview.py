@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from lasdash import charts
+from lasdash.config import REPO_ROOT
 from lasdash.ui import changes, filters, page
 from lasdash.ui.menu import MENU
 from lasdash.ui.text import literal
@@ -52,7 +53,7 @@ with right:
     st.subheader("Go to")
     params = filters.link_params(ctx.flt, ctx.sub_group_names)
     for script, title, icon in MENU[1:]:
-        st.page_link(script, label=title, icon=icon, query_params=params)
+        st.page_link(REPO_ROOT / script, label=title, icon=icon, query_params=params)
 
 st.subheader("What changed")
 changes.recent(ctx)

@@ -53,7 +53,9 @@ def test_a_recommendations_own_history(data_dir, store):
         author="Editor A").manifest is not None
     at = apptest.open_page("app_pages/recommendations.py")
     assert "History of a recommendation" in [e.label for e in at.expander]
-    next(s for s in at.selectbox if s.label == "A recommendation").set_value("REC-001-HC1").run()
+    picker = next(s for s in at.selectbox if s.label == "A recommendation")
+    assert picker.options[0].startswith("REC-001-HC1") and len(picker.options) == 1  # only what has changed
+    picker.set_value("REC-001-HC1").run()
     grid = next(d.value for d in at.dataframe if "Field" in d.value.columns and "Sheet" not in d.value.columns)
     assert ("Status", "In progress", "Editor A") in set(zip(grid["Field"], grid["To"], grid["By"]))
 
@@ -65,3 +67,9 @@ def test_an_organisations_own_history(data_dir, store):
     next(s for s in at.selectbox if s.label == "An organisation").set_value("ORG-lfb").run()
     grid = next(d.value for d in at.dataframe if "Field" in d.value.columns and "Sheet" not in d.value.columns)
     assert ("Power", "High", "Editor A") in set(zip(grid["Field"], grid["To"], grid["By"]))
+
+
+def test_no_row_history_to_pick_before_anything_changed(data_dir, store):
+    at = apptest.open_page("app_pages/jhosc.py")
+    assert not [s for s in at.selectbox if s.label == "A seat"]
+    assert any("No seat shown here has changed since the map was first published" in c.value for c in at.caption)

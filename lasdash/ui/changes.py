@@ -41,15 +41,20 @@ def recent(ctx: Context, limit: int = 200) -> None:
 
 
 def row_history(ctx: Context, sheet: str, rows: dict[str, str], what: str) -> None:
-    """Pick one row (ID -> label) and see every change to it, with who made it and when."""
+    """Pick one row (ID -> label) and see every change to it, with who made it and when. Only rows that have
+    changed are offered: at 100x the map a list of every seat was 31,000 options sent on every rerun."""
     with st.expander(f"History of {what}", icon=":material/history:"):
-        chosen = st.selectbox(what.capitalize(), list(rows), format_func=rows.get, index=None,
+        df = all_changes(ctx)
+        df = df[df["Sheet"] == sheet]
+        changed = set(df["ID"])
+        options = [rid for rid in rows if rid in changed]
+        if not options:
+            st.caption(f"No {what.split(' ', 1)[-1]} shown here has changed since the map was first published.")
+            return
+        st.caption(f"{len(options)} of the {len(rows)} shown here have changed since the map was first published.")
+        chosen = st.selectbox(what.capitalize(), options, format_func=rows.get, index=None,
                               placeholder="Type to search", key=f"history_{sheet}")
         if chosen is None:
             return
-        df = all_changes(ctx)
-        mine = df[(df["Sheet"] == sheet) & (df["ID"] == chosen)]
-        if mine.empty:
-            st.caption("No change since the map was first published.")
-        else:
-            st.dataframe(mine[["When", "By", "Field", "From", "To"]], hide_index=True, key=f"history_grid_{sheet}")
+        mine = df[df["ID"] == chosen]
+        st.dataframe(mine[["When", "By", "Field", "From", "To"]], hide_index=True, key=f"history_grid_{sheet}")

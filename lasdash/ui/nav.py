@@ -5,8 +5,10 @@ concurrent sessions trip over each other ("This page cannot be called directly")
 """
 import streamlit as st
 
+from lasdash.config import REPO_ROOT
 from lasdash.ui.menu import DEFAULT, MENU
 
 
 def pages() -> list[st.Page]:
-    return [st.Page(script, title=title, icon=icon, default=script == DEFAULT) for script, title, icon in MENU]
+    # absolute paths: a script run from elsewhere (the benchmark's floor) finds the same pages
+    return [st.Page(REPO_ROOT / script, title=title, icon=icon, default=script == DEFAULT) for script, title, icon in MENU]
