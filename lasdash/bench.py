@@ -325,10 +325,11 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def in_browser(store_root: Path, url_paths: list[str], repeats: int, viewers: int = 0,
-               timeout_ms: int = 300_000) -> dict:
+               timeout_ms: int = 300_000, browser=None) -> dict:
     """A real `streamlit run app.py` on the store, in chromium: each page's full load and an HCP filter change
     (click the NWL pill, wait until the script has finished), medians of `repeats`; the server's peak RSS with
-    every page opened; and, if `viewers`, that many sessions opening the overview at once."""
+    every page opened; and, if `viewers`, that many sessions opening the overview at once. `browser`: a
+    Playwright browser already running (a test's), else chromium is launched here."""
     helpers = _server_helpers()
     try:
         from playwright.sync_api import sync_playwright
@@ -341,8 +342,10 @@ def in_browser(store_root: Path, url_paths: list[str], repeats: int, viewers: in
     errors, after = [], []
     crowd: dict = {}
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=helpers.CHROMIUM, headless=True, args=helpers.CHROMIUM_ARGS)
+        with contextlib.nullcontext() if browser else sync_playwright() as p:
+            own = browser is None
+            if own:
+                browser = p.chromium.launch(executable_path=helpers.CHROMIUM, headless=True, args=helpers.CHROMIUM_ARGS)
             for round_ in range(repeats):  # rounds across pages, so drift on the machine hits them alike
                 for url_path in url_paths:
                     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -372,7 +375,8 @@ def in_browser(store_root: Path, url_paths: list[str], repeats: int, viewers: in
             peak = rss_kb(srv.proc.pid)
             if viewers:
                 crowd = _many_viewers(browser, srv, helpers, viewers, timeout_ms)
-            browser.close()
+            if own:
+                browser.close()
     finally:
         srv.stop()
     return {"peak_rss_mb": peak / 1024, "pages": pages, "page_errors": errors, "after_each_page": after,

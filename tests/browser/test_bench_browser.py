@@ -2,10 +2,10 @@
 from lasdash import bench, pipeline
 
 
-def test_the_benchmarks_browser_part_measures_what_it_reports(tmp_path):
+def test_the_benchmarks_browser_part_measures_what_it_reports(browser, tmp_path):
     store = tmp_path / "store"
     pipeline.open_store(store)
-    result = bench.in_browser(store, ["", "jhosc"], repeats=1, viewers=3)
+    result = bench.in_browser(store, ["", "jhosc"], repeats=1, viewers=3, browser=browser)
     assert set(result["pages"]) == {"/", "jhosc"} and not result["page_errors"]
     for item in result["pages"].values():
         assert item["load_s"] > 0 and item["filter_s"] > 0
