@@ -118,6 +118,7 @@ def test_an_editor_replaces_the_nw_london_jhosc_chair_with_someone_new(editing_o
     assert any("Saved as snapshot" in shown(s.value) for s in at.success)
     assert at.dataframe[0].value.set_index("JHOSC").loc["NW London JHOSC", "Chair"] == "Cllr Ada Testwell"
     assert store.current().author == "Jane Smith (passphrase)"
+    assert store.current().note == "new holder for NW London JHOSC \u2014 Chair: Cllr Ada Testwell (was Cllr Mel Collins)"
 
 
 def test_an_editor_assesses_an_organisation_and_priorities_shows_it(editing_on):

@@ -166,10 +166,11 @@ def seat_editor(ctx: Context, forum_ids: list[str] | None = None) -> None:
             roles = roles[roles["forum_id"].isin(forum_ids)]
         people = _names(tables["People"], with_title=True)
         forums, orgs = _names(tables["Forums"]), _names(tables["Organisations"])
-        seats = {r["id"]: f"{forums.get(r['forum_id']) or orgs.get(r['organisation_id']) or r['id']} \u2014 {r['role']}: "
-                          f"{people.get(r['person_id'], 'holder unknown')}"
-                 for r in roles.astype(object).where(roles.notna(), None).to_dict("records")
-                 if r["end_date"] is None}
+        open_seats = [r for r in roles.astype(object).where(roles.notna(), None).to_dict("records") if r["end_date"] is None]
+        places = {r["id"]: f"{forums.get(r['forum_id']) or orgs.get(r['organisation_id']) or r['id']} \u2014 {r['role']}"
+                  for r in open_seats}
+        holders = {r["id"]: people.get(r["person_id"], "holder unknown") for r in open_seats}
+        seats = {rid: f"{place}: {holders[rid]}" for rid, place in places.items()}
         action = st.radio("What to do", [REPLACE, END, ADD], horizontal=True, key="seat_action")
         with st.form("seat_form"):
             seat = None
@@ -192,12 +193,14 @@ def seat_editor(ctx: Context, forum_ids: list[str] | None = None) -> None:
                 after = tables
                 if action != END and name.strip():
                     after, person = edits.add_person(after, name, who, today, title=title, organisation_id=org)
+                    people[person] = " ".join(f"{title} {name}".split())
                 if action == END and seat:
                     _pending(PENDING_SEAT, ctx.manifest.id, edits.end_seat(after, seat, end, who, today),
                              f"end {seats[seat]}")
                 elif action == REPLACE and seat and person:
                     after, _ = edits.replace_seat_holder(after, seat, person, who, today)
-                    _pending(PENDING_SEAT, ctx.manifest.id, after, f"new holder for {seats[seat]}")
+                    _pending(PENDING_SEAT, ctx.manifest.id, after,
+                             f"new holder for {places[seat]}: {people[person]} (was {holders[seat]})")
                 elif action == ADD and where and role and person:
                     after, _ = edits.add_seat(after, {"forum_id": where, "role": role, "person_id": person,
                                                       "start_date": today}, who, today)
