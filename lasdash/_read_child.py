@@ -1,14 +1,17 @@
 """Child process entry: parse one workbook with calamine under resource limits.
 
 Usage: python -m lasdash._read_child PATH MEMORY_BYTES CPU_SECONDS
-Writes a pickled {"sheets": [sheet dicts], "properties": {name: text}} to stdout (the workbook's custom
-document properties); exit 3 with a message on stderr for a clean refusal.
+Writes lasdash.cells frames to stdout: one per sheet as soon as it is read (name, visibility, size, merged and
+uncalculated cells, and its cells as Arrow IPC), then one with the workbook's custom document properties, which
+ends the answer. Exit 3 with a message on stderr for a clean refusal.
 """
-import pickle
+import os
 import re
 import resource
 import sys
+import threading
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from xml.etree.ElementTree import ParseError
 
 
@@ -19,21 +22,29 @@ def main() -> int:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     import python_calamine as pc
 
+    sys.meta_path.insert(0, _WithoutPandas())
+    from lasdash.cells import encode_sheet, frame
+
     try:
         wb = pc.CalamineWorkbook.from_path(path)
-        uncalculated = _uncalculated_formulas(path)
+        zf = zipfile.ZipFile(path)
+        parts = _sheet_parts(zf)
+        parsed = _parse_ahead(path, [meta.name for meta in wb.sheets_metadata],
+                              {name: zf.getinfo(part).file_size for name, part in parts.items()})
         properties = _custom_properties(path)
-        sheets = []
-        for meta in wb.sheets_metadata:
-            sheet = wb.get_sheet_by_name(meta.name)
-            merged = sheet.merged_cell_ranges or []
-            sheets.append({
+        out = sys.stdout.buffer
+        for meta, future in zip(wb.sheets_metadata, parsed):
+            uncalculated = _uncalculated_formulas(zf, parts.get(meta.name))
+            merged, rows = future.result()
+            out.write(frame({
                 "name": meta.name,
                 "visible": meta.visible == pc.SheetVisibleEnum.Visible,
-                "rows": sheet.to_python(skip_empty_area=False),
+                "n_rows": len(rows),
                 "merged": [_a1(r) for r in merged],
-                "uncalculated": uncalculated.get(meta.name, []),
-            })
+                "uncalculated": uncalculated,
+            }, encode_sheet(rows)))
+            out.flush()
+            del rows
     except pc.PasswordError:
         print("The workbook is password-protected. Remove the password and save it as .xlsx.", file=sys.stderr)
         return 3
@@ -43,9 +54,36 @@ def main() -> int:
     except MemoryError:
         print("The workbook needs more memory to read than allowed; it is too large.", file=sys.stderr)
         return 3
-    sys.stdout.buffer.write(pickle.dumps({"sheets": sheets, "properties": properties},
-                                         protocol=pickle.HIGHEST_PROTOCOL))
+    out.write(frame({"properties": properties}))  # the last frame: the reader knows the answer is whole
     return 0
+
+
+def _parse_ahead(path: str, names: list[str], sizes: dict[str, int]) -> list[Future]:
+    """Each sheet's (merged ranges, rows), parsed by two threads, largest sheets first, each with its own workbook
+    (one cannot be shared). calamine parses without the GIL, so the two parse while this thread encodes."""
+    import python_calamine as pc
+
+    local = threading.local()
+
+    def parse(name: str):
+        if not hasattr(local, "wb"):
+            local.wb = pc.CalamineWorkbook.from_path(path)
+        sheet = local.wb.get_sheet_by_name(name)
+        return sheet.merged_cell_ranges or [], sheet.to_python(skip_empty_area=False)
+
+    pool = ThreadPoolExecutor(2)
+    futures = {name: pool.submit(parse, name) for name in sorted(names, key=lambda n: -sizes.get(n, 0))}
+    pool.shutdown(wait=False)
+    return [futures[name] for name in names]
+
+
+class _WithoutPandas:
+    """pyarrow imports pandas (0.3 s) to ask whether a list is a Series; this process never has one."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "pandas":
+            raise ImportError("the reading process does not use pandas")
+        return None
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -55,42 +93,51 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _uncalculated_formulas(path: str) -> dict[str, list[str]]:
-    """Sheet name -> cells with a formula but no saved result, e.g. {'Forums': ['K2']}.
+def _uncalculated_formulas(zf: zipfile.ZipFile, part: str | None) -> list[str]:
+    """The cells of a sheet's part with a formula but no saved result, e.g. ['K2'].
 
     Excel always saves a formula's result, and calamine reads that; files written by programs that do
     not calculate (openpyxl, some exports) have none, and calamine reads those cells as blank.
-    Only sheets whose XML contains a formula tag are parsed a second time.
+    Only a sheet whose XML contains a formula tag is parsed a second time.
     """
-    from defusedxml.ElementTree import fromstring, iterparse
+    from defusedxml.ElementTree import iterparse
 
-    found: dict[str, list[str]] = {}
-    with zipfile.ZipFile(path) as zf:
-        targets = {r.get("Id"): r.get("Target", "") for r in fromstring(zf.read("xl/_rels/workbook.xml.rels"))}
-        for el in fromstring(zf.read("xl/workbook.xml")).iter():
-            if _local(el.tag) != "sheet":
+    if part is None:
+        return []
+    with zf.open(part) as fh:
+        xml = fh.read()
+    # a byte search first: the pattern scans every '<', and most sheets have no formula at all
+    if (b"<f" not in xml and b":f" not in xml) or not _FORMULA_TAG.search(xml):
+        return []
+    cells = []
+    with zf.open(part) as fh:
+        for _, cell in iterparse(fh, forbid_dtd=True):
+            if _local(cell.tag) != "c":
                 continue
-            rel = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
-            target = targets.get(rel, "")
-            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            if part not in zf.namelist():
-                continue
-            with zf.open(part) as fh:
-                if not _FORMULA_TAG.search(fh.read()):
-                    continue
-            cells = []
-            with zf.open(part) as fh:
-                for _, cell in iterparse(fh, forbid_dtd=True):
-                    if _local(cell.tag) != "c":
-                        continue
-                    kids = {_local(k.tag): k for k in cell}
-                    value = kids.get("v")
-                    # an empty <v/> is a saved result only for text formulas (t="str"); openpyxl writes <v/>
-                    if "f" in kids and (value is None or (not value.text and cell.get("t") != "str")) and cell.get("r"):
-                        cells.append(cell.get("r"))
-                    cell.clear()
-            found[el.get("name")] = cells
-    return found
+            kids = {_local(k.tag): k for k in cell}
+            value = kids.get("v")
+            # an empty <v/> is a saved result only for text formulas (t="str"); openpyxl writes <v/>
+            if "f" in kids and (value is None or (not value.text and cell.get("t") != "str")) and cell.get("r"):
+                cells.append(cell.get("r"))
+            cell.clear()
+    return cells
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its part in the zip, e.g. {'Roles': 'xl/worksheets/sheet8.xml'}, for the parts present."""
+    from defusedxml.ElementTree import fromstring
+
+    targets = {r.get("Id"): r.get("Target", "") for r in fromstring(zf.read("xl/_rels/workbook.xml.rels"))}
+    names, parts = set(zf.namelist()), {}
+    for el in fromstring(zf.read("xl/workbook.xml")).iter():
+        if _local(el.tag) != "sheet":
+            continue
+        rel = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+        target = targets.get(rel, "")
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        if part in names:
+            parts[el.get("name")] = part
+    return parts
 
 
 def _custom_properties(path: str) -> dict[str, str]:
@@ -119,4 +166,7 @@ def _letters(col: int) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # now: after a refusal, sheets still being parsed by the pool are not waited for

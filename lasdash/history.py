@@ -22,6 +22,9 @@ def changes(store: Store, last: int | None = 20) -> pd.DataFrame:
 
     rows = []
     for e in reversed(events[-last:] if last else events):
+        # only this event's two snapshots stay in memory: keeping all twenty was the server's peak at S100
+        for stale in [k for k in read if k not in (e["previous"], e["snapshot"])]:
+            del read[stale]
         when = pd.Timestamp(e["at"]).strftime("%d %b %Y %H:%M")
         for d in diff_tables(tables(e["previous"]), tables(e["snapshot"])):
             rows += [[when, e["by"], d.sheet, k, label, "", "", "added", e["snapshot"]]

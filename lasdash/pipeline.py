@@ -11,7 +11,7 @@ from . import config
 from .merge import BOTH_CHANGED, DELETED_BY_OTHERS, DELETED_BY_YOU, Conflict, Merge, attribute, three_way
 from .reader import DEFAULT_LIMITS, Limits, read_workbook
 from .snapshots import Manifest, StaleSnapshot, Store, StoreError, open_location
-from .validate import Validation, validate, validate_tables
+from .validate import SheetsAhead, Validation, validate, validate_tables
 
 BOOTSTRAP_AUTHOR = "lasdash (bootstrap from the bundled default map)"
 
@@ -24,7 +24,8 @@ class Outcome:
 
 def check(path: Path | str, display_name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Validation:
     """Read and validate. Raises ReadError when the file cannot be read at all."""
-    return validate(read_workbook(path, limits, display_name))
+    ahead = SheetsAhead()
+    return validate(read_workbook(path, limits, display_name, on_sheet=ahead), ahead)
 
 
 def publish(store: Store, path: Path | str, *, author: str, note: str = "",

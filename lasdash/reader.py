@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import codecs
 import os
-import pickle
 import re
 import subprocess
 import sys
+import threading
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+from .cells import CellColumn, columns_of, decode_sheet, read_frames
 
 
 class ReadError(Exception):
@@ -37,14 +40,43 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-@dataclass
 class RawSheet:
-    name: str
-    visible: bool
-    rows: list[list[object]]  # rows[0] is Excel row 1; cells as calamine gives them
-    merged: list[str] = field(default_factory=list)  # e.g. ['A2:B2']
-    # Cells holding a formula with no saved result (calamine reads them as blank), e.g. ['K2']
-    uncalculated: list[str] = field(default_factory=list)
+    """One sheet's cells, as rows (rows[0] is Excel row 1; cells as calamine gives them) or as columns.
+
+    The reader gives columns (lasdash.cells); tests and merges may give rows. Each form is made from the other
+    when first asked for.
+    """
+
+    def __init__(self, name: str, visible: bool, rows: list[list[object]] | None = None,
+                 merged: list[str] | None = None, uncalculated: list[str] | None = None,
+                 columns: list[CellColumn] | None = None, n_rows: int | None = None):
+        self.name, self.visible = name, visible
+        self.merged = merged or []  # e.g. ['A2:B2']
+        # Cells holding a formula with no saved result (calamine reads them as blank), e.g. ['K2']
+        self.uncalculated = uncalculated or []
+        self._rows, self._columns = rows, columns
+        self._n_rows = n_rows
+
+    @property
+    def rows(self) -> list[list[object]]:
+        if self._rows is None:
+            values = [c.values() for c in self._columns]
+            self._rows = [list(r) for r in zip(*values)] if values else [[] for _ in range(self._n_rows or 0)]
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: list[list[object]]) -> None:
+        self._rows, self._columns = rows, None
+
+    def columns(self) -> list[CellColumn]:
+        """The cells column by column; from rows, made again each time (tests edit rows in place)."""
+        return self._columns if self._columns is not None else columns_of(self._rows)
+
+    @property
+    def n_rows(self) -> int:
+        if self._columns is None:
+            return len(self._rows)
+        return len(self._columns[0]) if self._columns else (self._n_rows or 0)
 
 
 @dataclass
@@ -155,8 +187,13 @@ def _check_xml(zf: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: Limits) -> N
                                 "columns and save again.")
 
 
-def read_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS, display_name: str | None = None) -> RawWorkbook:
-    """Inspect, then parse in a limited child process. Raises ReadError with a user-facing message."""
+def read_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS, display_name: str | None = None,
+                  on_sheet: Callable[[RawSheet], None] | None = None) -> RawWorkbook:
+    """Inspect, then parse in a limited child process. Raises ReadError with a user-facing message.
+
+    `on_sheet` is given each sheet as soon as the child has read it (validation can start while the child parses
+    the next); if the read then fails, the ReadError still comes, and what was given must be dropped.
+    """
     path = Path(path)
     if not path.is_file():
         raise ReadError(f"No such file: {path}")
@@ -165,18 +202,51 @@ def read_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS, display_nam
            str(limits.memory_bytes), str(limits.cpu_seconds)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent.parent),
                                                                         os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
+    timed_out = threading.Event()
+
+    def stop() -> None:
+        timed_out.set()
+        proc.kill()
+
+    timer = threading.Timer(limits.timeout_seconds, stop)
+    stderr: list[bytes] = []
+    drain = threading.Thread(target=lambda: stderr.append(proc.stderr.read()), daemon=True)
+    timer.start()
+    drain.start()
+    sheets: list[RawSheet] = []
+    properties: dict[str, str] | None = None
+    ended = False  # the child closed its output: it is exiting, and its exit code says how it went
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=limits.timeout_seconds, env=env, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise ReadError(f"Reading the workbook took longer than {limits.timeout_seconds:.0f} s and was stopped.") from None
-    if proc.returncode == 3:
-        raise ReadError(proc.stderr.decode("utf-8", "replace").strip() or "The workbook could not be read.")
-    if proc.returncode != 0:
-        raise ReadError(f"The workbook could not be read: the reader stopped ({_describe_exit(proc.returncode)}). "
+        for header, blob in read_frames(proc.stdout):
+            if "properties" in header:
+                properties = header["properties"]
+                continue
+            sheet = RawSheet(header["name"], header["visible"], merged=header["merged"],
+                             uncalculated=header["uncalculated"], columns=decode_sheet(blob), n_rows=header["n_rows"])
+            sheets.append(sheet)
+            if on_sheet is not None:
+                on_sheet(sheet)
+        ended = True
+    except EOFError:  # cut short inside a frame
+        ended = True
+    except ValueError:  # a frame that does not decode: not worth waiting for the rest
+        pass
+    finally:
+        if not ended:
+            proc.kill()
+        returncode = proc.wait()
+        timer.cancel()
+        drain.join()
+        proc.stdout.close()
+    if timed_out.is_set():
+        raise ReadError(f"Reading the workbook took longer than {limits.timeout_seconds:.0f} s and was stopped.")
+    if returncode == 3:
+        raise ReadError(b"".join(stderr).decode("utf-8", "replace").strip() or "The workbook could not be read.")
+    if returncode != 0 or properties is None:
+        raise ReadError(f"The workbook could not be read: the reader stopped ({_describe_exit(returncode)}). "
                         "The file may be damaged or too large.")
-    parsed = pickle.loads(proc.stdout)  # our own child's output; never the upload's bytes
-    sheets = [RawSheet(**s) for s in parsed["sheets"]]
-    return RawWorkbook(display_name or path.name, sheets, _base_snapshot(parsed["properties"], sheets))
+    return RawWorkbook(display_name or path.name, sheets, _base_snapshot(properties, sheets))
 
 
 def _base_snapshot(properties: dict[str, str], sheets: list[RawSheet]) -> str | None:

@@ -5,15 +5,20 @@ Errors block publishing; warnings do not.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import schema as S
 from .edits import is_first_hand
 from .normalise import canonical_choice, clean_text, header_key, match_key, parse_date, parse_int, with_derived
+from .cells import BIG_INT, CellColumn, column
 from .reader import RawSheet, RawWorkbook
 
 ERROR, WARNING = "error", "warning"
@@ -78,8 +83,32 @@ def _dtype(col: S.Column) -> str:
     return {"int": "Int64", "date": "object"}.get(col.type, "string")
 
 
-def validate(raw: RawWorkbook) -> Validation:
+class SheetsAhead:
+    """Checks each sheet as the reader hands it over (pass it as read_workbook's on_sheet, then to validate), so
+    checking overlaps the child's parsing of the next sheet. What it has not seen, validate reads itself."""
+
+    def __init__(self) -> None:
+        self._read: dict[int, tuple[RawSheet, tuple, list[Problem]]] = {}
+
+    def __call__(self, raw_sheet: RawSheet) -> None:
+        sheet = _BY_KEY.get(header_key(raw_sheet.name))
+        if sheet is not None:
+            noted: list[Problem] = []
+            self._read[id(raw_sheet)] = (raw_sheet, _read_sheet(sheet, raw_sheet, noted), noted)
+
+    def read(self, sheet: S.Sheet, raw_sheet: RawSheet, problems: list[Problem]) -> tuple:
+        if (done := self._read.get(id(raw_sheet))) is not None and done[0] is raw_sheet:
+            problems.extend(done[2])
+            return done[1]
+        return _read_sheet(sheet, raw_sheet, problems)
+
+
+_BY_KEY = {header_key(s.name): s for s in S.SHEETS}
+
+
+def validate(raw: RawWorkbook, ahead: SheetsAhead | None = None) -> Validation:
     problems: list[Problem] = []
+    ahead = ahead or SheetsAhead()
     found = {header_key(s.name): s for s in raw.sheets}
     tables: dict[str, pd.DataFrame] = {}
     rows_of: dict[str, list[int] | None] = {}  # None: the sheet could not be read, so skip references to it
@@ -92,7 +121,7 @@ def validate(raw: RawWorkbook) -> Validation:
             continue
         if not raw_sheet.visible:
             problems.append(Problem(WARNING, sheet.name, None, "", "", "The sheet is hidden in Excel; it was read anyway"))
-        tables[sheet.name], rows_of[sheet.name] = _read_sheet(sheet, raw_sheet, problems)
+        tables[sheet.name], rows_of[sheet.name] = ahead.read(sheet, raw_sheet, problems)
     known = {header_key(s.name) for s in S.SHEETS} | {header_key("Instructions"), header_key("Names")}
     for s in raw.sheets:
         if header_key(s.name) not in known:
@@ -109,18 +138,35 @@ def validate(raw: RawWorkbook) -> Validation:
 
 
 def _read_sheet(sheet: S.Sheet, raw: RawSheet, problems: list[Problem]) -> tuple[pd.DataFrame, list[int] | None]:
-    rows = raw.rows
-    header_index = next((i for i, r in enumerate(rows) if any(clean_text(v) for v in r)), None)
+    """Column by column: text is cleaned and checked as whole Arrow arrays; typed and listed values are converted
+    once per distinct value. Problems come out row by row, as a cell-by-cell reading would give them."""
+    cols, n_rows = raw.columns(), raw.n_rows
+    cleaned = [cleaned_text(c) if c.text is not None else None for c in cols]
+    filled_cells = [_filled_cells(c, text) for c, text in zip(cols, cleaned)]
+    filled = np.zeros(n_rows, dtype=bool)
+    for cells in filled_cells:
+        filled |= cells
+    header_index = int(np.argmax(filled)) if filled.any() else None
     if header_index is None:
         problems.append(Problem(ERROR, sheet.name, None, "", "", "The sheet is empty",
                                 "a header row: " + ", ".join(c.header for c in sheet.input_columns)))
         return empty_table(sheet), None
-    header_row = header_index + 1
+    positions = _header(sheet, [c.value(header_index) for c in cols], header_index + 1, problems)
+    if any(p.severity == ERROR and p.sheet == sheet.name for p in problems):
+        return empty_table(sheet), None
+    for rng in raw.merged:
+        problems.append(Problem(WARNING, sheet.name, None, "", rng,
+                                "Merged cells: only the first cell of the range keeps its value", "no merged cells"))
+    return _rows(sheet, raw, cols, cleaned, filled_cells, header_index, positions, problems)
+
+
+def _header(sheet: S.Sheet, cells: list, header_row: int, problems: list[Problem]) -> dict[str, int]:
+    """Column name -> its position, from the header row's cells; unknown, repeated and missing columns noted."""
     by_key = ({header_key(c.header): c for c in sheet.input_columns}
               | {header_key(c.name): c for c in sheet.input_columns})
     positions: dict[str, int] = {}
     unknown: list[str] = []
-    for j, cell in enumerate(rows[header_index]):
+    for j, cell in enumerate(cells):
         text = clean_text(cell)
         if not text:
             continue
@@ -143,45 +189,204 @@ def _read_sheet(sheet: S.Sheet, raw: RawSheet, problems: list[Problem]) -> tuple
                             "renamed, give it back its header, or every value in it would be lost")
             problems.append(Problem(WARNING if optional and not unknown else ERROR, sheet.name, header_row,
                                     col.header, "", message, f"a column headed '{col.header}' in row {header_row}"))
-    if any(p.severity == ERROR and p.sheet == sheet.name for p in problems):
-        return empty_table(sheet), None
-    for rng in raw.merged:
-        problems.append(Problem(WARNING, sheet.name, None, "", rng,
-                                "Merged cells: only the first cell of the range keeps its value", "no merged cells"))
+    return positions
 
-    uncalculated = {_cell_position(a1) for a1 in raw.uncalculated}
-    records: list[dict] = []
-    excel_rows: list[int] = []
-    seen_keys: dict[str, int] = {}
-    for i in range(header_index + 1, len(rows)):
-        cells = rows[i]
-        excel_row = i + 1
-        values = {name: (cells[j] if j < len(cells) else None) for name, j in positions.items()}
-        formulas = {name for name, j in positions.items() if (excel_row, j) in uncalculated}
-        if not formulas and not any(clean_text(v) for v in values.values()):
-            continue  # blank rows anywhere are skipped
-        record = {c.name: None if c.name in formulas else _convert(sheet, c, values.get(c.name), excel_row, problems)
-                  for c in sheet.columns}
-        for name in formulas:
-            problems.append(Problem(ERROR, sheet.name, excel_row, sheet.column(name).header, "",
-                                    "The cell holds a formula with no saved result, so its value is unknown "
-                                    "(the file was written by a program that does not calculate)",
-                                    "a value: open the file in Excel and save it again, or type the value in"))
-        key = record[sheet.key]
-        if key:
-            if key in seen_keys:
-                problems.append(Problem(ERROR, sheet.name, excel_row, sheet.column(sheet.key).header, key,
-                                        f"Duplicate ID: already used in row {seen_keys[key]}", "a unique ID"))
-            else:
-                seen_keys[key] = excel_row
-        if sheet.one_of and not any(record[c] not in (None, "") for c in sheet.one_of):
-            headers = " or ".join(f"'{sheet.column(c).header}'" for c in sheet.one_of)
-            problems.append(Problem(ERROR, sheet.name, excel_row, sheet.column(sheet.one_of[0]).header, "",
-                                    f"The row needs {headers}", f"at least one of {headers} filled in"))
-        records.append(record)
-        excel_rows.append(excel_row)
-    df = pd.DataFrame.from_records(records, columns=sheet.column_names) if records else empty_table(sheet)
+
+def _rows(sheet: S.Sheet, raw: RawSheet, cols: list[CellColumn], cleaned: list, filled_cells: list[np.ndarray],
+          header_index: int, positions: dict[str, int], problems: list[Problem]) -> tuple[pd.DataFrame, list[int]]:
+    """The typed table of the rows below the header (blank rows skipped), and their Excel row numbers."""
+    n_rows = raw.n_rows
+    formulas: dict[int, set[int]] = {}  # 0-based row -> column positions holding a formula with no saved result
+    for a1 in raw.uncalculated:
+        if (at := _cell_position(a1)) is not None:
+            formulas.setdefault(at[0] - 1, set()).add(at[1])
+    mapped = {j: name for name, j in positions.items()}
+    filled = np.zeros(n_rows, dtype=bool)
+    for j in mapped:
+        filled |= filled_cells[j]
+    filled[:header_index + 1] = False
+    for i, js in formulas.items():  # a row whose mapped cell holds an uncalculated formula is never blank
+        if i > header_index and i < n_rows and any(j in mapped for j in js):
+            filled[i] = True
+    kept = np.flatnonzero(filled)  # blank rows anywhere are skipped
+    excel_rows = (kept + 1).tolist()
+    found: list[tuple[int, int, int, Problem]] = []  # (row position, stage, column, problem): sorted at the end
+    values: dict[str, object] = {}
+    for k, col in enumerate(sheet.columns):
+        if col.name not in positions:
+            values[col.name] = _blank_column(col, len(kept))
+            continue
+        j = positions[col.name]
+        skip = {pos for pos, i in enumerate(kept.tolist()) if j in formulas.get(i, ())} if formulas else set()
+        values[col.name] = _convert_column(sheet, col, cols[j], cleaned[j], kept, excel_rows, skip, k, found)
+    for pos, i in enumerate(kept.tolist()) if formulas else ():
+        for j in sorted(formulas.get(i, ())):
+            if j in mapped:
+                found.append((pos, 1, j, Problem(ERROR, sheet.name, i + 1, sheet.column(mapped[j]).header, "",
+                                                 "The cell holds a formula with no saved result, so its value is "
+                                                 "unknown (the file was written by a program that does not calculate)",
+                                                 "a value: open the file in Excel and save it again, or type the "
+                                                 "value in")))
+    df = _frame(sheet, values) if len(kept) else empty_table(sheet)
+    _check_keys(sheet, df, excel_rows, found)
+    found.sort(key=lambda f: f[:3])
+    problems.extend(f[3] for f in found)
     return df.astype({c.name: _dtype(c) for c in sheet.columns}), excel_rows
+
+
+# Text needing more than a copy: ASCII whitespace other than single inner spaces (what str.split() splits on)
+_UNTIDY = r"[\t\n\x0b\x0c\r\x1c-\x1f]|^ | $|  "
+_UNTIDY_RUN = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"
+
+
+def cleaned_text(column: CellColumn) -> pa.Array:
+    """clean_text of every cell, as a string array. Tidy ASCII text is already clean; clean_text itself reads the
+    rest (a number, a date, accents, invisible characters, stray spaces), which is rare."""
+    if column.text is None:
+        return pa.array([clean_text(v) for v in column.values()], type=pa.string())
+    text = column.text
+    ascii = pc.string_is_ascii(text).fill_null(True)
+    untidy = pc.and_(ascii, pc.match_substring_regex(text, _UNTIDY).fill_null(False))
+    other = pc.invert(ascii)
+    out = text.fill_null("")
+    if pc.any(untidy).as_py():  # str.split() and join, as whole-array operations on the few that need them
+        tidied = pc.ascii_trim(pc.replace_substring_regex(text.filter(untidy), _UNTIDY_RUN, " "), " ")
+        out = pc.replace_with_mask(out, untidy, tidied)
+    if pc.any(other).as_py():
+        cells = text.filter(other).to_pylist()
+        out = pc.replace_with_mask(out, other, pa.array([clean_text(v) for v in cells], type=pa.string()))
+    return out
+
+
+def _filled_cells(column: CellColumn, cleaned: pa.Array | None) -> np.ndarray:
+    """Which cells hold something (clean_text would not be blank); `cleaned`: the column's cleaned_text, if made."""
+    if cleaned is not None:
+        return pc.not_equal(cleaned, "").to_numpy(zero_copy_only=False)
+    if column.parts is None:
+        return np.fromiter((bool(clean_text(v)) for v in column.values()), dtype=bool, count=len(column))
+    filled = np.zeros(len(column), dtype=bool)
+    for suffix, part in column.parts.items():
+        if suffix == "s":
+            held = pc.not_equal(cleaned_text(CellColumn(text=part)), "")
+            held = pc.and_(held, part.is_valid())
+        elif suffix == "f":
+            held = pc.invert(pc.is_nan(part)).fill_null(False)  # NaN is blank
+        else:
+            held = part.is_valid()
+        filled |= held.to_numpy(zero_copy_only=False)
+    return filled
+
+
+def _blank_column(col: S.Column, n: int):
+    return pa.nulls(n, pa.string()) if _dtype(col) == "string" else [None] * n
+
+
+def _convert_column(sheet: S.Sheet, col: S.Column, cells: CellColumn, cleaned: pa.Array | None, kept: np.ndarray,
+                    excel_rows: list[int], skip: set[int], k: int, found: list) -> object:
+    """A column's typed values for the kept rows, noting its problems in `found`. Plain text is checked as a whole
+    array; dates, numbers and listed values once per distinct cell value, by _convert itself."""
+    if col.type == "text" and not col.allowed:
+        text = (cleaned if cleaned is not None else cleaned_text(cells)).take(pa.array(kept))
+        blank = pc.equal(text, "")
+        if col.required:
+            for pos in np.flatnonzero(blank.to_numpy(zero_copy_only=False)):
+                if pos not in skip:
+                    found.append((pos, 0, k, Problem(ERROR, sheet.name, excel_rows[pos], col.header, "",
+                                                     "A value is required", col.expected)))
+        if col.name in NAME_COLUMNS:
+            linked = pc.match_substring_regex(text, LINK_LIKE.pattern, ignore_case=True).to_numpy(zero_copy_only=False)
+            for pos in np.flatnonzero(pc.invert(pc.string_is_ascii(text)).to_numpy(zero_copy_only=False)):
+                linked[pos] = bool(LINK_LIKE.search(text[pos].as_py()))  # Python's rules for non-ASCII case
+            for pos in np.flatnonzero(linked):
+                if pos not in skip:
+                    shown = text[pos].as_py()
+                    found.append((pos, 0, k, Problem(WARNING, sheet.name, excel_rows[pos], col.header, shown,
+                                                     "The cell holds a web address or a Markdown link; it is shown "
+                                                     "as plain text, never as a link",
+                                                     "only the name: put web addresses in a Note")))
+        if skip:
+            blank = pc.or_(blank, pa.array([pos in skip for pos in range(len(kept))]))
+        return pc.if_else(blank, pa.scalar(None, pa.string()), text)
+    codes, uniques = _factorize(cells, kept)
+    results, notes = [], []
+    for value in uniques:
+        noted: list[Problem] = []
+        results.append(_convert(sheet, col, value, 0, noted))
+        notes.append(noted)
+    by_code = np.empty(len(results), dtype=object)
+    by_code[:] = results
+    out = by_code[codes].tolist()
+    noted = np.array([bool(n) for n in notes])
+    for pos in np.flatnonzero(noted[codes]) if len(codes) else ():
+        if pos not in skip:
+            found.extend((pos, 0, k, dataclasses.replace(p, row=excel_rows[pos])) for p in notes[codes[pos]])
+    for pos in skip:
+        out[pos] = None
+    return out
+
+
+def _factorize(cells: CellColumn, kept: np.ndarray) -> tuple[np.ndarray, list[object]]:
+    """Each kept cell's index into the list of distinct values (a number and TRUE are told apart by their kind)."""
+    if cells.text is None and cells.parts is None:
+        values, seen = cells.values(), {}
+        codes = np.array([seen.setdefault((type(values[i]), values[i]), len(seen)) for i in kept.tolist()],
+                         dtype=np.int64)
+        return codes, [v for _, v in seen]
+    taken = pa.array(kept)
+    parts = {"s": cells.text} if cells.text is not None else cells.parts
+    codes = np.full(len(kept), -1, dtype=np.int64)
+    uniques: list[object] = []
+    for suffix, part in parts.items():
+        encoded = pc.dictionary_encode(part.take(taken))
+        here = encoded.indices.to_numpy(zero_copy_only=False)
+        valid = encoded.indices.is_valid().to_numpy(zero_copy_only=False)
+        codes[valid] = here[valid].astype(np.int64) + len(uniques)
+        found = encoded.dictionary.to_pylist()
+        uniques.extend([int(v) for v in found] if suffix == BIG_INT else found)
+    if (codes < 0).any():  # an empty cell
+        codes[codes < 0] = len(uniques)
+        uniques.append(None)
+    return codes, uniques
+
+
+def _frame(sheet: S.Sheet, values: dict[str, object]) -> pd.DataFrame:
+    data = {}
+    for col in sheet.columns:
+        v = values[col.name]
+        if isinstance(v, pa.Array):
+            data[col.name] = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([v.cast(pa.large_string())])))
+        else:
+            data[col.name] = pd.Series(v, dtype=_dtype(col) if _dtype(col) != "string" else object)
+    return pd.DataFrame(data)
+
+
+def _filled(values: pd.Series) -> np.ndarray:
+    """Which values are neither missing nor empty text."""
+    return values.astype(object).fillna("").to_numpy() != ""
+
+
+def _check_keys(sheet: S.Sheet, df: pd.DataFrame, excel_rows: list[int], found: list) -> None:
+    """Duplicate IDs, and rows that fill none of the columns of which one is needed."""
+    keys = df[sheet.key]
+    given = _filled(keys)
+    repeated = keys.duplicated(keep="first").to_numpy(dtype=bool) & given
+    if repeated.any():
+        first: dict[str, int] = {}
+        for pos in np.flatnonzero(given):
+            first.setdefault(keys.iat[pos], excel_rows[pos])
+        header = sheet.column(sheet.key).header
+        for pos in np.flatnonzero(repeated):
+            key = keys.iat[pos]
+            found.append((pos, 2, 0, Problem(ERROR, sheet.name, excel_rows[pos], header, key,
+                                             f"Duplicate ID: already used in row {first[key]}", "a unique ID")))
+    if sheet.one_of:
+        empty = np.ones(len(df), dtype=bool)
+        for name in sheet.one_of:
+            empty &= ~_filled(df[name])
+        headers = " or ".join(f"'{sheet.column(c).header}'" for c in sheet.one_of)
+        for pos in np.flatnonzero(empty):
+            found.append((pos, 3, 0, Problem(ERROR, sheet.name, excel_rows[pos], sheet.column(sheet.one_of[0]).header,
+                                             "", f"The row needs {headers}", f"at least one of {headers} filled in")))
 
 
 def _cell_position(a1: str) -> tuple[int, int] | None:
@@ -225,31 +430,46 @@ def _convert(sheet: S.Sheet, col: S.Column, value: object, row: int, problems: l
 
 def _check_references(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[int] | None],
                       problems: list[Problem]) -> None:
-    keys = {name: set(df[S.sheet(name).key].dropna()) for name, df in tables.items()}
+    """Every reference names a row of its sheet, and every source starts with a Documents ID or says who recorded
+    it. Whole columns are matched at once; only the values that fail are looked at one by one."""
+    keys = {name: df[S.sheet(name).key].dropna().unique() for name, df in tables.items()}
     by_name: dict[str, NameIndex] = {}
-    documents = keys["Documents"] if rows_of["Documents"] is not None else None
+    documents = set(keys["Documents"]) if rows_of["Documents"] is not None else None
     for sheet in S.SHEETS:
         df, excel_rows = tables[sheet.name], rows_of[sheet.name]
         if excel_rows is None:
             continue
+        found: list[tuple[int, int, list[Problem]]] = []  # (row position, column, problems): in row order below
         ref_cols = [c for c in sheet.columns if c.ref and rows_of[c.ref] is not None]
-        source = next((c for c in sheet.columns if c.name == "source"), None)
-        # only the checked columns, as plain values: to_dict of every column was a fifth of validation time
-        needed = [c.name for c in ref_cols] + (["source"] if source is not None else [])
-        columns = [df[n].astype(object).where(df[n].notna(), None).tolist() for n in needed]
-        for pos, values in enumerate(zip(*columns)):
-            record, row = dict(zip(needed, values)), excel_rows[pos]
-            for col in ref_cols:
-                value = record[col.name]
-                if value and value not in keys[col.ref]:
-                    index = by_name.get(col.ref) or by_name.setdefault(col.ref, NameIndex(tables[col.ref], col.ref))
-                    _resolve_by_name(df, pos, sheet, col, row, value, index, problems)
-            if source is not None and documents is not None and record["source"] and not is_first_hand(record["source"]):
-                doc = record["source"].split()[0].rstrip(",;:")
-                if doc not in documents:
-                    problems.append(Problem(ERROR, sheet.name, row, source.header, record["source"],
-                                            f"The source document '{doc}' is not in the Documents sheet",
-                                            "the source's first word to be a Documents ID, e.g. '000 Chart 5'"))
+        for k, col in enumerate(ref_cols):
+            values = df[col.name]
+            cells = pa.array(values.array)
+            known = pc.is_in(cells, value_set=pa.array(keys[col.ref].tolist(), type=cells.type))
+            unknown = _filled(values) & ~known.to_numpy(zero_copy_only=False)
+            for pos in np.flatnonzero(unknown):
+                index = by_name.get(col.ref) or by_name.setdefault(col.ref, NameIndex(tables[col.ref], col.ref))
+                noted: list[Problem] = []
+                _resolve_by_name(df, pos, sheet, col, excel_rows[pos], values.iat[pos], index, noted)
+                found.append((pos, k, noted))
+        if "source" in df.columns and documents is not None:
+            header = sheet.column("source").header
+            sources = df["source"].astype(object).where(df["source"].notna(), None).tolist()
+            verdicts = {v: _source_problem(v, documents) for v in set(sources)}
+            for pos, v in enumerate(sources):
+                if verdicts[v]:
+                    found.append((pos, len(ref_cols), [Problem(ERROR, sheet.name, excel_rows[pos], header, v,
+                                                               verdicts[v], "the source's first word to be a "
+                                                               "Documents ID, e.g. '000 Chart 5'")]))
+        found.sort(key=lambda f: f[:2])
+        problems.extend(p for _, _, noted in found for p in noted)
+
+
+def _source_problem(source: str | None, documents: set[str]) -> str:
+    """Why a Source cell names no document ('' when it is fine or blank)."""
+    if not source or is_first_hand(source):
+        return ""
+    doc = source.split()[0].rstrip(",;:")
+    return "" if doc in documents else f"The source document '{doc}' is not in the Documents sheet"
 
 
 class NameIndex:
@@ -308,11 +528,17 @@ def validate_tables(tables: dict[str, pd.DataFrame], file_name: str = "the merge
     """Typed tables (a merge) checked with the same rules and messages as an upload, as if written to a workbook."""
     sheets = []
     for sheet in S.SHEETS:
-        df = tables[sheet.name][[c.name for c in sheet.input_columns]]
-        values = df.astype(object).where(df.notna(), None).itertuples(index=False, name=None)
-        rows = [[c.header for c in sheet.input_columns], *([_cell(v) for v in row] for row in values)]
-        sheets.append(RawSheet(sheet.name, True, rows))
+        df = tables[sheet.name]
+        columns = [_as_cells(c.header, df[c.name]) for c in sheet.input_columns]
+        sheets.append(RawSheet(sheet.name, True, columns=columns, n_rows=len(df) + 1))
     return validate(RawWorkbook(file_name, sheets))
+
+
+def _as_cells(header: str, values: pd.Series) -> CellColumn:
+    """A typed column under its header, as a workbook's cells would hold it."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return CellColumn(text=pa.concat_arrays([pa.array([header]), pa.array(values.array).cast(pa.string())]))
+    return column([header, *(_cell(v) for v in values.astype(object).where(values.notna(), None))])
 
 
 def _cell(value: object) -> object:

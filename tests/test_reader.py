@@ -98,3 +98,44 @@ def test_reads_values_without_guessing_types(tmp_path):
     wb.save(path)
     rows = read_workbook(path).sheets[0].rows
     assert rows[0][0] == "007" and rows[0][2] == "03/04/2023"
+
+
+def _two_sheets() -> bytes:
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "first"
+    wb.create_sheet("Second")["A1"] = "second"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_each_sheet_is_handed_over_as_soon_as_it_is_read(tmp_path):
+    path = tmp_path / "two.xlsx"
+    path.write_bytes(_two_sheets())
+    seen = []
+    raw = read_workbook(path, on_sheet=seen.append)
+    assert [s.name for s in seen] == ["Sheet", "Second"] and seen == raw.sheets
+    assert [s.rows for s in raw.sheets] == [[["first"]], [["second"]]]
+
+
+def test_a_sheet_that_fails_after_others_were_handed_over_still_refuses_the_file(tmp_path):
+    def break_second(files):
+        files["xl/worksheets/sheet2.xml"] = b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x'
+
+    path = tmp_path / "broken-second.xlsx"
+    path.write_bytes(_rezip(_two_sheets(), break_second))
+    seen = []
+    with pytest.raises(ReadError, match="could not be read"):
+        read_workbook(path, on_sheet=seen.append)
+    assert [s.name for s in seen] == ["Sheet"]
+
+
+def test_the_app_never_unpickles_what_the_reading_child_sends():
+    import ast
+    from pathlib import Path
+
+    for module in ("reader.py", "cells.py", "_read_child.py"):
+        tree = ast.parse((Path(__file__).parent.parent / "lasdash" / module).read_text())
+        imported = {a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+                    for a in n.names} | {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert not imported & {"pickle", "marshal", "shelve", "dill"}, module

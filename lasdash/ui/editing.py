@@ -19,7 +19,7 @@ from lasdash.reader import ReadError, read_workbook
 from lasdash.snapshots import SheetDiff, StaleSnapshot, Store, StoreError, diff_tables
 from lasdash.ui import auth
 from lasdash.ui.text import literal
-from lasdash.validate import Validation, validate
+from lasdash.validate import SheetsAhead, Validation, validate
 
 REVIEW, FLASH, UPLOAD_COUNTER, CONFIRM_ROLLBACK = "_review", "_flash", "_upload_counter", "_confirm_rollback"
 TAKE_YOURS, MODE = "take_yours", "publish_mode"  # widget keys: conflicts settled for the file; merge or overwrite
@@ -65,13 +65,14 @@ def review(store: Store, file_name: str, content: bytes) -> Review:
             path = Path(tmp) / "upload.xlsx"
             path.write_bytes(content)
             try:
-                raw = read_workbook(path, display_name=file_name)
+                ahead = SheetsAhead()  # sheets are checked as they arrive
+                raw = read_workbook(path, display_name=file_name, on_sheet=ahead)
             except ReadError as exc:
                 r.read_error = str(exc)
                 status.update(label="The file could not be read", state="error")
                 return r
         st.write("Validating every sheet, row and column…")
-        r.validation = validate(raw)
+        r.validation = validate(raw, ahead)
         if not r.validation.ok:
             status.update(label=f"Not publishable: {literal(r.validation.summary())}", state="error")
             return r
