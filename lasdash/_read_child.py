@@ -27,24 +27,24 @@ def main() -> int:
 
     try:
         wb = pc.CalamineWorkbook.from_path(path)
-        zf = zipfile.ZipFile(path)
-        parts = _sheet_parts(zf)
-        parsed = _parse_ahead(path, [meta.name for meta in wb.sheets_metadata],
-                              {name: zf.getinfo(part).file_size for name, part in parts.items()})
-        properties = _custom_properties(path)
         out = sys.stdout.buffer
-        for meta, future in zip(wb.sheets_metadata, parsed):
-            uncalculated = _uncalculated_formulas(zf, parts.get(meta.name))
-            merged, rows = future.result()
-            out.write(frame({
-                "name": meta.name,
-                "visible": meta.visible == pc.SheetVisibleEnum.Visible,
-                "n_rows": len(rows),
-                "merged": [_a1(r) for r in merged],
-                "uncalculated": uncalculated,
-            }, encode_sheet(rows)))
-            out.flush()
-            del rows
+        with zipfile.ZipFile(path) as zf:
+            parts = _sheet_parts(zf)
+            parsed = _parse_ahead(path, [meta.name for meta in wb.sheets_metadata],
+                                  {name: zf.getinfo(part).file_size for name, part in parts.items()})
+            properties = _custom_properties(zf)
+            for meta, future in zip(wb.sheets_metadata, parsed):
+                uncalculated = _uncalculated_formulas(zf, parts.get(meta.name))
+                merged, rows = future.result()
+                out.write(frame({
+                    "name": meta.name,
+                    "visible": meta.visible == pc.SheetVisibleEnum.Visible,
+                    "n_rows": len(rows),
+                    "merged": [_a1(r) for r in merged],
+                    "uncalculated": uncalculated,
+                }, encode_sheet(rows)))
+                out.flush()
+                del rows
     except pc.PasswordError:
         print("The workbook is password-protected. Remove the password and save it as .xlsx.", file=sys.stderr)
         return 3
@@ -140,14 +140,13 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _custom_properties(path: str) -> dict[str, str]:
+def _custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
     """docProps/custom.xml as {name: text}: where lasdash records the snapshot a workbook was made from."""
     from defusedxml.ElementTree import fromstring
 
-    with zipfile.ZipFile(path) as zf:
-        if "docProps/custom.xml" not in zf.namelist():
-            return {}
-        root = fromstring(zf.read("docProps/custom.xml"))
+    if "docProps/custom.xml" not in zf.namelist():
+        return {}
+    root = fromstring(zf.read("docProps/custom.xml"))
     return {p.get("name"): "".join(p.itertext()).strip() for p in root if _local(p.tag) == "property" and p.get("name")}
 
 

@@ -1,7 +1,7 @@
 """A worksheet's cells as columns, and the compact form they travel in from the reading child to the app.
 
-The child writes each sheet as Arrow IPC (in frames: see `frame`), one array per column: a column whose cells are all text (or empty)
-is one string array, the usual case; a column of mixed cells (a header above dates) is one array per Python
+The child writes each sheet as Arrow IPC (in frames: see `frame`), one array per column: a column whose cells
+are all text (or empty) is one string array, the usual case; a column of mixed cells (a header above dates) is one array per Python
 type, null where another type is. Nothing the app loads can run code (no pickle), and text stays in Arrow
 buffers until a check needs it. Pure functions: no I/O beyond bytes.
 """
@@ -48,7 +48,7 @@ class CellColumn:
                 for suffix, array in self.parts.items():
                     for i, v in enumerate(array.to_pylist()):
                         if v is not None:
-                            values[i] = int(v) if suffix == BIG_INT else v
+                            values[i] = _python(suffix, v)
                 self._values = values
         return self._values
 
@@ -59,8 +59,12 @@ class CellColumn:
             return self.text[i].as_py()
         for suffix, part in self.parts.items():
             if (v := part[i].as_py()) is not None:
-                return int(v) if suffix == BIG_INT else v
+                return _python(suffix, v)
         return None
+
+
+def _python(suffix: str, value: object) -> object:
+    return int(value) if suffix == BIG_INT else value
 
 
 def column(cells: list) -> CellColumn:
@@ -72,11 +76,15 @@ def column(cells: list) -> CellColumn:
     return CellColumn(text=parts["s"]) if set(parts) == {"s"} else CellColumn(parts=parts)
 
 
-def columns_of(rows: list[list]) -> list[CellColumn]:
+def _transposed(rows: list[list]) -> list[list]:
     """Rows (of any lengths) as columns, padded with empty cells."""
     width = max(map(len, rows), default=0)
     padded = [r if len(r) == width else [*r, *([None] * (width - len(r)))] for r in rows]
-    return [column(list(cells)) for cells in zip(*padded)] if padded else []
+    return [list(cells) for cells in zip(*padded)]
+
+
+def columns_of(rows: list[list]) -> list[CellColumn]:
+    return [column(cells) for cells in _transposed(rows)]
 
 
 def _encode(cells: list) -> dict[str, pa.Array]:
@@ -99,12 +107,9 @@ def _encode(cells: list) -> dict[str, pa.Array]:
 
 def encode_sheet(rows: list[list]) -> bytes:
     """A sheet's rows as one Arrow IPC stream of its columns."""
-    width = max(map(len, rows), default=0)
     arrays: dict[str, pa.Array] = {}
-    if rows:
-        padded = [r if len(r) == width else [*r, *([None] * (width - len(r)))] for r in rows]
-        for j, cells in enumerate(zip(*padded)):
-            arrays.update({f"{j}{suffix}": array for suffix, array in _encode(list(cells)).items()})
+    for j, cells in enumerate(_transposed(rows)):
+        arrays.update({f"{j}{suffix}": array for suffix, array in _encode(cells).items()})
     table = pa.table(arrays) if arrays else pa.table({})
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:

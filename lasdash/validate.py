@@ -16,9 +16,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import schema as S
+from .cells import BIG_INT, CellColumn, column
 from .edits import is_first_hand
 from .normalise import canonical_choice, clean_text, header_key, match_key, parse_date, parse_int, with_derived
-from .cells import BIG_INT, CellColumn, column
 from .reader import RawSheet, RawWorkbook
 
 ERROR, WARNING = "error", "warning"
@@ -211,14 +211,18 @@ def _rows(sheet: S.Sheet, raw: RawSheet, cols: list[CellColumn], cleaned: list, 
     kept = np.flatnonzero(filled)  # blank rows anywhere are skipped
     excel_rows = (kept + 1).tolist()
     found: list[tuple[int, int, int, Problem]] = []  # (row position, stage, column, problem): sorted at the end
+    in_formula: dict[int, set[int]] = {}  # column position -> kept-row positions of its uncalculated formulas
+    for pos, i in enumerate(kept.tolist()) if formulas else ():
+        for j in formulas.get(i, ()):
+            in_formula.setdefault(j, set()).add(pos)
     values: dict[str, object] = {}
     for k, col in enumerate(sheet.columns):
         if col.name not in positions:
             values[col.name] = _blank_column(col, len(kept))
             continue
         j = positions[col.name]
-        skip = {pos for pos, i in enumerate(kept.tolist()) if j in formulas.get(i, ())} if formulas else set()
-        values[col.name] = _convert_column(sheet, col, cols[j], cleaned[j], kept, excel_rows, skip, k, found)
+        values[col.name] = _convert_column(sheet, col, cols[j], cleaned[j], kept, excel_rows,
+                                           in_formula.get(j, set()), k, found)
     for pos, i in enumerate(kept.tolist()) if formulas else ():
         for j in sorted(formulas.get(i, ())):
             if j in mapped:
@@ -291,19 +295,14 @@ def _convert_column(sheet: S.Sheet, col: S.Column, cells: CellColumn, cleaned: p
         if col.required:
             for pos in np.flatnonzero(blank.to_numpy(zero_copy_only=False)):
                 if pos not in skip:
-                    found.append((pos, 0, k, Problem(ERROR, sheet.name, excel_rows[pos], col.header, "",
-                                                     "A value is required", col.expected)))
+                    found.append((pos, 0, k, _required(sheet, col, excel_rows[pos])))
         if col.name in NAME_COLUMNS:
             linked = pc.match_substring_regex(text, LINK_LIKE.pattern, ignore_case=True).to_numpy(zero_copy_only=False)
             for pos in np.flatnonzero(pc.invert(pc.string_is_ascii(text)).to_numpy(zero_copy_only=False)):
                 linked[pos] = bool(LINK_LIKE.search(text[pos].as_py()))  # Python's rules for non-ASCII case
             for pos in np.flatnonzero(linked):
                 if pos not in skip:
-                    shown = text[pos].as_py()
-                    found.append((pos, 0, k, Problem(WARNING, sheet.name, excel_rows[pos], col.header, shown,
-                                                     "The cell holds a web address or a Markdown link; it is shown "
-                                                     "as plain text, never as a link",
-                                                     "only the name: put web addresses in a Note")))
+                    found.append((pos, 0, k, _link_like(sheet, col, excel_rows[pos], text[pos].as_py())))
         if skip:
             blank = pc.or_(blank, pa.array([pos in skip for pos in range(len(kept))]))
         return pc.if_else(blank, pa.scalar(None, pa.string()), text)
@@ -400,6 +399,15 @@ def _cell_position(a1: str) -> tuple[int, int] | None:
     return int(m.group(2)), col - 1
 
 
+def _required(sheet: S.Sheet, col: S.Column, row: int) -> Problem:
+    return Problem(ERROR, sheet.name, row, col.header, "", "A value is required", col.expected)
+
+
+def _link_like(sheet: S.Sheet, col: S.Column, row: int, shown: str) -> Problem:
+    return Problem(WARNING, sheet.name, row, col.header, shown, "The cell holds a web address or a Markdown link; "
+                   "it is shown as plain text, never as a link", "only the name: put web addresses in a Note")
+
+
 def _convert(sheet: S.Sheet, col: S.Column, value: object, row: int, problems: list[Problem]):
     shown = clean_text(value)
     try:
@@ -414,12 +422,10 @@ def _convert(sheet: S.Sheet, col: S.Column, value: object, row: int, problems: l
         return None
     if parsed in (None, ""):  # a blank is stored as NULL whatever the type: a gap, not a value
         if col.required:
-            problems.append(Problem(ERROR, sheet.name, row, col.header, "", "A value is required", col.expected))
+            problems.append(_required(sheet, col, row))
         return None
     if col.name in NAME_COLUMNS and LINK_LIKE.search(parsed):
-        problems.append(Problem(WARNING, sheet.name, row, col.header, shown,
-                                "The cell holds a web address or a Markdown link; it is shown as plain text, "
-                                "never as a link", "only the name: put web addresses in a Note"))
+        problems.append(_link_like(sheet, col, row, shown))
     if col.allowed:
         choice = canonical_choice(parsed, col.allowed)
         if choice is None:
