@@ -13,12 +13,16 @@ UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
 ctx = page.header("Engagement coverage", "Which stakeholders has LAS engaged, and which has it not?")
 coverage = ctx.run("coverage")
 engagements = ctx.run("engagements")
-mapped, engaged = int(coverage["Mapped"].sum()), int(coverage["Engaged"].sum())
+own_coverage, _ = page.scope_split(coverage, ctx.flt)  # the figures count the chosen HCP's own organisations
+mapped, engaged = int(own_coverage["Mapped"].sum()), int(own_coverage["Engaged"].sum())
 page.kpis([
-    ("Mapped organisations", mapped, "Organisations on the map under the current filter"),
-    ("Engaged", engaged, "Mapped organisations with at least one engagement recorded"),
-    ("Coverage", f"{100 * engaged / mapped:.0f}%" if mapped else "–", f"{engaged} of {mapped} mapped organisations"),
-    ("Engagements recorded", len(engagements), "Meetings, sessions and forums logged, dated or over a period"),
+    ("Mapped organisations", ctx.headline("organisations"), f"Organisations on the map in {ctx.place}"),
+    ("Engaged", ctx.headline("organisations", "count(*) FILTER (WHERE \"Engaged\" = 'Yes')"),
+     "Mapped organisations with at least one engagement recorded"),
+    ("Coverage", f"{100 * engaged / mapped:.0f}%" if mapped else "no organisations",
+     f"{engaged} of {mapped} mapped organisations in {ctx.place}"),
+    ("Engagements recorded", ctx.headline("engagements"),
+     "Meetings, sessions and forums logged, dated or over a period"),
 ])
 
 map_edits.engagement_recorder(ctx)  # editors only
@@ -30,7 +34,7 @@ if not page.empty_note(coverage, "mapped organisations"):
     cells = coverage.assign(**{  # IDs lead the row labels so the rows keep the sub-groups' order
         "Engaged / mapped": coverage["Engaged"].astype(str) + "/" + coverage["Mapped"].astype(str),
         "Row": (coverage["Sub-group ID"] + " · " + coverage["Sub-group"]).fillna("Not stated")})
-    page.chart(charts.heatmap(cells, "Footprint", "Row", "Engaged %", label="Engaged / mapped",
+    page.chart(charts.heatmap(cells, "Footprint", "Row", "Engaged %", label="Engaged / mapped", percent=True,
                               tooltip=["Sub-group", "Footprint", "Mapped", "Engaged", "Engaged %"]))
     with st.expander("The counts as a table"):
         page.table(ctx, "coverage", coverage, key="coverage")
@@ -53,7 +57,8 @@ else:
 st.subheader("Engaged and not engaged")
 engaged_list, not_engaged = ctx.run("engaged"), ctx.run("not_engaged")
 narrow = {"Sub-group": st.column_config.TextColumn(width="medium")}
-engaged_tab, not_engaged_tab = st.tabs([f"Engaged ({len(engaged_list)})", f"Not engaged ({len(not_engaged)})"])
+engaged_tab, not_engaged_tab = st.tabs([f"{label} ({page.with_wider(*map(len, page.scope_split(df, ctx.flt)))})"
+                                        for label, df in (("Engaged", engaged_list), ("Not engaged", not_engaged))])
 with engaged_tab:
     st.caption("Last dated engagement, or the period when only a period is known, and the LAS lead where recorded.")
     if not page.empty_note(engaged_list, "engaged organisations"):

@@ -3,38 +3,26 @@ workbook."""
 import pandas as pd
 import streamlit as st
 
+from lasdash.gaps import GAPS
 from lasdash.ui import page
 
-# (view, heading, short label for the figures, what an editor does about it)
-GAPS = [
-    ("gap_unknown_chairs", "Unknown chairs and vice chairs", "Unknown chairs",
-     "Seats the sources mention but whose holder they do not name. Fill the Person ID on the Roles sheet."),
-    ("gap_tbc_leads", "Leads marked TBC", "TBC leads",
-     "Leads the source printed as 'TBC', unnamed or named provisionally. Confirm or name them on the Roles sheet."),
-    ("gap_forums_without_chair", "Forums with no named chair", "Forums without a chair",
-     "No chair seat on the Roles sheet, or one whose holder is unknown. Add a Chair row for the forum."),
-    ("gap_organisations_without_owner", "Organisations without a LAS relationship owner", "Unowned organisations",
-     "Set 'LAS relationship owner' on the Organisations sheet."),
-    ("gap_people_without_role", "People without a seat", "People without a seat",
-     "People on the People sheet with no row on the Roles sheet. Add their seats, or remove them."),
-    ("gap_rows_without_source", "Rows whose source names no chart or section", "Vague sources",
-     "The validator requires a Source; this lists those naming only the document (e.g. '001' rather than "
-     "'001 Appendix 2'), which leave a reader nowhere to check. Add the chart or section."),
-    ("gap_recommendations", "Recommendations without an owner or a status", "Untracked recommendations",
-     "Set Owner and Status on the Recommendations sheet."),
-]
-
 ctx = page.header("Data gaps", "Where is the map itself incomplete, and what should an editor fix in the workbook?")
-found = {view: ctx.run(view) for view, *_ in GAPS}
-# Seven counts read better as one short table than as seven cards, and stay compact on a phone.
-st.dataframe(pd.DataFrame({"Data gap": [label for _, _, label, _ in GAPS], "Count": [len(found[v]) for v, *_ in GAPS]}),
-             hide_index=True, key="gap_counts", width=420)
+found = {gap.view: ctx.run(gap.view) for gap in GAPS}
+split = {view: page.scope_split(df, ctx.flt) for view, df in found.items()}
+# Seven counts read better as one short table than as seven cards, and stay compact on a phone. The Overview's
+# "Data gaps" is this table's total (lasdash.gaps is the one list).
+counts = pd.DataFrame({"Data gap": [gap.label for gap in GAPS] + ["Total"],
+                       f"{ctx.place}'s own" if ctx.flt.hcps else "Count":
+                           [len(split[g.view][0]) for g in GAPS] + [sum(len(own) for own, _ in split.values())]})
+if ctx.flt.hcps and ctx.flt.include_wider:
+    counts["London-wide or national"] = [len(split[g.view][1]) for g in GAPS] + [sum(len(w) for _, w in split.values())]
+st.dataframe(counts, hide_index=True, key="gap_counts", width=520)
 st.caption("Each list below has its own CSV download, the same as the command line's export: work through it in "
            "the workbook, publish, and the count falls.")
 
 for view, heading, _, fix in GAPS:
-    df = found[view]
-    st.subheader(f"{heading} ({len(df)})")
+    df, (own, wider) = found[view], split[view]
+    st.subheader(f"{heading} ({page.with_wider(len(own), len(wider))})")
     st.caption(f"{fix} Command line: `python -m lasdash export {view}`.")
     if df.empty:
         st.success("None under the current filter.", icon=":material/check_circle:")

@@ -24,15 +24,18 @@ ctx = page.header("HCP governance", "Who runs each Health and Care Partnership, 
 hcps = ctx.flt.hcps or S.HCP_CODES
 partnerships = ctx.run("hcp_partnerships")
 leaders = ctx.run("hcp_leaders")
-forums = ctx.run("hcp_forums")
+hcp_only = Filter(ctx.flt.hcps, ctx.flt.sub_groups, include_wider=False)  # what the partnership tabs list
+forums, wider_forums = ctx.run("hcp_forums", hcp_only), ctx.run("hcp_forums", ctx.flt.wider_only())
 leads = ctx.run("programme_leads")
 coverage = ctx.run("las_coverage")
+own_leads, own_coverage = (page.scope_split(df, ctx.flt)[0] for df in (leads, coverage))
 page.kpis([
     ("Partnerships", len(partnerships), "The HCPs shown: each one's SG01 organisation with the most seats"),
     ("Leaders named", int((leaders["Person"] != "Unknown").sum()), "Chart 1 seats: chairs, convenors, leads, SROs"),
-    ("Forums", len(forums), "Chart 2 forums, including London-wide ones unless hidden"),
-    ("Programme lead gaps", int(leads["Gap"].sum()), "Programme leads the source gives as TBC or not known"),
-    ("LAS roles attending", coverage["LAS role"].nunique(), "Distinct LAS roles named to attend a forum"),
+    ("HCP forums", len(forums), "Chart 2 forums of the partnerships shown, listed in their tabs below"
+                                + (f"; {len(wider_forums)} London-wide forums are listed apart" if len(wider_forums) else "")),
+    ("Programme lead gaps", int(own_leads["Gap"].sum()), "Programme leads the source gives as TBC or not known"),
+    ("LAS roles attending", own_coverage["LAS role"].nunique(), "Distinct LAS roles named to attend a forum"),
 ])
 
 
@@ -74,6 +77,13 @@ else:
     for tab, code in zip(st.tabs(list(hcps)), hcps):
         with tab:
             show_partnership(code)
+
+if len(wider_forums):
+    st.subheader("London-wide and national forums")
+    st.caption(f"Chart 2 forums that span London rather than one partnership: they bear on {ctx.place} as on "
+               "every HCP.")
+    page.table(ctx, "hcp_forums", wider_forums, key="wider_forums", flt=ctx.flt.wider_only(),
+               column_config={"Participants / note": st.column_config.TextColumn(width="large")})
 
 st.subheader("SROs and leads: programme × footprint")
 st.caption(f"Includes the 2015 SPG leads (seed 004). **{GAP}Gap** marks a lead the source gives as TBC or "

@@ -1,4 +1,5 @@
 """Who chairs the JHOSC that will scrutinise us next month?"""
+import pandas as pd
 import streamlit as st
 
 from lasdash.ui import changes, map_edits, page
@@ -9,11 +10,12 @@ ctx = page.header("JHOSC chairs", "Who chairs the Joint Health Overview and Scru
 jhosc = ctx.run("jhosc")
 hwb = ctx.run("hwb_chairs")
 la = ctx.run("la_chairs")
+own_hwb = page.scope_split(hwb, ctx.flt)[0]  # JHOSCs and HWBs sit within one HCP: its own rows are all of them
 page.kpis([
     ("JHOSCs", len(jhosc), "Joint committees mirroring the HCP footprints (000 Chart 5)"),
     ("Chairs unknown", int((jhosc["Chair"] == "Unknown").sum()), "Shown as a gap until the map is updated"),
-    ("HWBs listed", len(hwb), None),
-    ("HWB chairs named", int((~hwb["Chair"].isin(["Not named", "Not recorded"])).sum()), None),
+    ("HWBs listed", len(own_hwb), None),
+    ("HWB chairs named", int((~own_hwb["Chair"].isin(["Not named", "Not recorded"])).sum()), None),
 ])
 
 map_edits.seat_editor(ctx)  # editors only
@@ -22,10 +24,12 @@ st.subheader("Joint Health Overview and Scrutiny Committees")
 st.caption("JHOSCs follow the HCP footprints, except North East London (inner and outer committees, both NEL) "
            "and South West London, whose committee includes Surrey (SWL).")
 if not page.empty_note(jhosc, "JHOSCs"):
-    for r in jhosc.itertuples(index=False):
-        chair = "⚠ not known" if r.Chair == "Unknown" else literal(f"{r.Chair} ({r[3]})" if r[3] else r.Chair)
-        vice = literal(r[4]) if r[4] and r[4] != "Unknown" else "⚠ not known"
-        st.markdown(f"- **{literal(r.JHOSC)}** ({literal(r.Footprint)}): chair **{chair}**; vice chair(s) {vice}")
+    for r in jhosc.to_dict("records"):
+        council, vice = (v if pd.notna(v) else None for v in (r["Chair's council"], r["Vice chair(s)"]))
+        chair = ("⚠ not known" if r["Chair"] == "Unknown"
+                 else literal(f"{r['Chair']} ({council})" if council else r["Chair"]))
+        vice = literal(vice) if vice and vice != "Unknown" else "⚠ not known"
+        st.markdown(f"- **{literal(r['JHOSC'])}** ({literal(r['Footprint'])}): chair **{chair}**; vice chair(s) {vice}")
     page.table(ctx, "jhosc", jhosc, key="jhosc")
 
 seats = ctx.run("roles")

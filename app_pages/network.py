@@ -10,10 +10,12 @@ ctx = page.header("Influence network", "Who connects London's health and care fo
 links = ctx.run("network_links")
 spanners = ctx.run("boundary_spanners")
 shared = ctx.run("shared_members")
+own_links = page.scope_split(links, ctx.flt)[0]  # the figures count seats in the chosen HCP, not London-wide ones
 page.kpis([
-    ("People with a seat", links["Person ID"].nunique(), "Named people holding a seat under the current filter"),
-    ("Forums and organisations", links["Place ID"].nunique(), "Places where those seats are"),
-    ("Boundary spanners", len(spanners), "People sitting on two or more forums or organisations"),
+    ("People with a seat", own_links["Person ID"].nunique(), f"Named people holding a seat in {ctx.place}"),
+    ("Forums and organisations", own_links["Place ID"].nunique(), "Places where those seats are"),
+    ("Boundary spanners", len(page.scope_split(spanners, ctx.flt)[0]),
+     "People sitting on two or more forums or organisations"),
     ("Pairs sharing members", len(shared), "Two forums or organisations with at least one person on both"),
 ])
 

@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from lasdash import charts
+from lasdash.gaps import GAPS
 from lasdash.config import REPO_ROOT
 from lasdash.ui import changes, filters, page
 from lasdash.ui.menu import MENU
@@ -10,34 +11,49 @@ from lasdash.ui.text import literal
 
 ctx = page.header("LAS stakeholder map", "Where does London Ambulance Service stand with the organisations "
                                          "and people who shape London's health and care system?")
-# Counted in SQL: the page shows figures and one capped table, so it never fetches a whole view. The
-# organisations table's rows, their count and the engaged count come from one evaluation of that view.
+# Counted in SQL: the page shows figures and one capped table, so it never fetches a whole view. Headline figures
+# count the chosen HCP's own rows (ctx.own); the tables show London-wide rows after them, marked in their Scope.
 OPEN = "(\"Status\" IS NULL OR \"Status\" NOT IN ('Done', 'Closed', 'Superseded'))"  # blank counts as open
-organisations, n_orgs, orgs = page.shown(ctx, "organisations",
-                                         measures={"engaged": "count(*) FILTER (WHERE \"Engaged\" = 'Yes')"})
-seats = ctx.aggregate("roles", {"n": "count(*)", "gaps": "count(*) FILTER (WHERE \"Person\" = 'Unknown')",
-                                "by_footprint": "histogram(coalesce(\"Footprint\", 'Not stated'))"})  # {footprint: n}
-recs = ctx.aggregate("recommendations", {"open": f"count(*) FILTER (WHERE {OPEN})",
-                                         "overdue": f"count(*) FILTER (WHERE {OPEN} AND \"Overdue\" = 'Yes')"})
+organisations, n_rows, _ = page.shown(ctx, "organisations")
+orgs = ctx.aggregate("organisations", {"n": "count(*)", "engaged": "count(*) FILTER (WHERE \"Engaged\" = 'Yes')"},
+                     ctx.own)
+seats = ctx.aggregate("roles", {"n": "count(*)", "by_footprint": "histogram(coalesce(\"Footprint\", 'Not stated'))"})
 relationships = ctx.aggregate("relationships", {
+    "n": "count(*)", "with_interval": "count(\"Contact every (days)\")",
     "overdue": "count(*) FILTER (WHERE \"Overdue\" = 'Yes')",
-    "no_interval": "count(*) FILTER (WHERE \"Status\" = 'No interval set')"})
-engaged = orgs["engaged"]
-coverage = f"{100 * engaged / n_orgs:.0f}%" if n_orgs else "–"
-gaps = seats["gaps"]
+    "overdue_never": "count(*) FILTER (WHERE \"Overdue\" = 'Yes' AND \"Status\" = 'Never contacted')",
+    "never": "count(*) FILTER (WHERE \"Status\" = 'Never contacted')"}, ctx.own)
+gap_counts = {gap.label: ctx.count(gap.view, ctx.own) for gap in GAPS}  # the Data gaps page's lists, counted alike
+n_orgs, engaged = orgs["n"], orgs["engaged"]
+coverage = f"{100 * engaged / n_orgs:.0f}%" if n_orgs else "no organisations"
+n_rel, with_interval = relationships["n"], relationships["with_interval"]
+if not n_rel:
+    overdue = "no organisations"
+elif not with_interval:  # nothing can be overdue without an interval: say so, never "0"
+    overdue = "no intervals set"
+else:
+    overdue = f"{relationships['overdue']:,}" + (f" ({relationships['overdue_never']:,} never contacted)"
+                                                 if relationships["overdue_never"] else "")
 
 page.kpis([
-    ("Engagement coverage", coverage, f"{engaged} of {n_orgs} mapped organisations have an engagement recorded"),
-    ("Open recommendations", recs["open"], "Status not Done, Closed or Superseded (blank counts as open)"),
-    ("Overdue", recs["overdue"], "Recommendations past their due date and not done"),
-    ("Data gaps", gaps, "Seats whose holder is unknown: unknown chairs, TBC leads"),
-    ("Relationships overdue", relationships["overdue"],
-     f"Organisations not contacted within their contact interval; "
-     f"{relationships['no_interval']} have no interval set yet (Stale relationships)"),
+    ("Engagement coverage", coverage, f"{engaged} of {n_orgs} mapped organisations in {ctx.place} have an engagement "
+                                      "recorded"),
+    ("Open recommendations", ctx.headline("recommendations", f"count(*) FILTER (WHERE {OPEN})"),
+     "Status not Done, Closed or Superseded (blank counts as open)"),
+    ("Overdue recommendations", ctx.headline("recommendations", f"count(*) FILTER (WHERE {OPEN} AND \"Overdue\" = 'Yes')"),
+     "Past their due date and not done"),
+    ("Relationships overdue", overdue,
+     f"Organisations not contacted within their contact interval, counting those with an interval never contacted. "
+     f"{n_rel - with_interval:,} of {n_rel:,} have no interval set (Stale relationships)."),
+    ("Never contacted", f"{relationships['never']:,} of {n_rel:,}",
+     "Organisations with no engagement recorded at all"),
+    ("Data gaps", f"{sum(gap_counts.values()):,}",
+     "The Data gaps page's lists, added up: " + "; ".join(f"{label} {n:,}" for label, n in gap_counts.items())),
 ])
 # The size of the map is context, not an answer: one line, so a phone shows the answers first.
-st.markdown(f"**On the map:** {n_orgs:,} organisations · {ctx.count('people'):,} people · "
-            f"{ctx.count('forums'):,} forums (boards, committees, programmes, JHOSCs, HWBs) · {seats['n']:,} seats")
+st.markdown(f"**On the map{'' if not ctx.flt.hcps else ' in ' + ctx.place}:** {n_orgs:,} organisations · "
+            f"{ctx.count('people', ctx.own):,} people · {ctx.count('forums', ctx.own):,} forums (boards, committees, "
+            f"programmes, JHOSCs, HWBs) · {ctx.count('roles', ctx.own):,} seats")
 st.caption(f"Snapshot {ctx.manifest.id}, published {ctx.manifest.created_at:%d %b %Y %H:%M} UTC by "
            f"{literal(ctx.manifest.author)} from {literal(ctx.manifest.source_file or 'the bundled map')}.")
 
@@ -58,5 +74,5 @@ with right:
 st.subheader("What changed")
 changes.recent(ctx)
 
-st.subheader("Organisations")
-page.table(ctx, "organisations", organisations, total=n_orgs, key="organisations")
+st.subheader(f"Organisations in {ctx.place}" if ctx.flt.hcps else "Organisations")
+page.table(ctx, "organisations", organisations, total=n_rows, key="organisations")

@@ -11,15 +11,13 @@ TOP = 15
 UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
 
 ctx = page.header("People", "Who is this person, and what seats do they hold across London?")
-# The rows shown (the table, and the chart's top rows) and the figures, from one evaluation of the view.
-everyone, n_people, figures = page.shown(ctx, "people", measures={
-    "multi": 'count(*) FILTER (WHERE "Seats" >= 2)', "most": 'coalesce(max("Seats"), 0)',
-    "by_seats": 'histogram("Seats")'})  # {seats: people}, for the tie at the chart's cut
+everyone, n_people, _ = page.shown(ctx, "people")  # the rows shown: the table, and the chart's top rows
 page.kpis([
-    ("People", n_people, "People on the map; when filtered, those holding a seat within the filter"),
-    ("Seats", ctx.count("roles"), "A person's role in a forum or organisation (unknown holders included)"),
-    ("People with 2+ seats", figures["multi"], "Counting every seat they hold, wherever it is"),
-    ("Most seats held", figures["most"], None),
+    ("People", ctx.headline("people"), "People on the map; when filtered, those holding a seat within the filter"),
+    ("Seats", ctx.headline("roles"), "A person's role in a forum or organisation (unknown holders included)"),
+    ("People with 2+ seats", ctx.headline("people", 'count(*) FILTER (WHERE "Seats" >= 2)'),
+     "Counting every seat they hold, wherever it is"),
+    ("Most seats held", ctx.aggregate("people", {"most": 'coalesce(max("Seats"), 0)'}, ctx.own)["most"], None),
 ])
 
 st.subheader("Find a person")
@@ -40,17 +38,20 @@ if query:
             st.caption("Seats outside the current filter are not listed: clear the filters to see them all.")
         page.table(ctx, "roles", key="seats", flt=searched, column_config={"From": UK_DATE, "To": UK_DATE})
 
-st.subheader(f"The {TOP} people holding the most seats")
-top = everyone.head(TOP)  # the table's rows are the view's first, by seats, then name
+st.subheader(f"The {TOP} people in {ctx.place} holding the most seats" if ctx.flt.hcps
+             else f"The {TOP} people holding the most seats")
+top = page.scope_split(everyone, ctx.flt)[0].head(TOP)  # the view's first: the HCP's own, by seats, then name
 if not page.empty_note(top, "people"):
     least = int(top["Seats"].min())
-    tied_out = figures["by_seats"].get(least, 0) - int((top["Seats"] == least).sum())
+    by_seats = ctx.aggregate("people", {"h": 'histogram("Seats")'}, ctx.own)["h"]  # {seats: people}, for the tie
+    tied_out = by_seats.get(least, 0) - int((top["Seats"] == least).sum())
     tie_note = f" {tied_out} more people also hold {least} seats: the cut is by name." if tied_out else ""
     st.caption("Seats held anywhere on the map by the people of the current filter; the full list follows." + tie_note)
     page.chart(charts.bar_with_labels(top, "Name", "Seats", sort=list(top["Name"]),
                                       tooltip=["Name", "Seats", "Substantive role", "Organisation", "Footprints"]))
 
-st.subheader("Everyone on the map")
+st.subheader(f"People in {ctx.place}" + (", then London-wide and national" if ctx.flt.include_wider else "")
+             if ctx.flt.hcps else "Everyone on the map")
 if n_people:
     page.table(ctx, "people", everyone, total=n_people, key="people",
                column_config={"Roles": st.column_config.TextColumn(width="large")})

@@ -12,13 +12,18 @@ ctx = page.header("Priorities", "Where should LAS spend its time: whom to manage
 assessed = ctx.run("priorities")
 todo = ctx.run("not_assessed")
 levels = ctx.run("engagement_gaps")
-mapped = len(assessed) + len(todo)
-short = levels[levels["Gap"] != "Target met"]
+# the figures count the chosen HCP's own organisations; the tables list the London-wide ones after them
+own_assessed, own_levels = (page.scope_split(df, ctx.flt)[0] for df in (assessed, levels))
+own_todo, wider_todo = page.scope_split(todo, ctx.flt)
+mapped = len(own_assessed) + len(own_todo)
+short = own_levels[own_levels["Gap"] != "Target met"]
 page.kpis([
-    ("Assessed", f"{len(assessed)} of {mapped}", "Organisations with both Power and Interest set"),
-    ("Not yet assessed", len(todo), "Organisations missing Power, Interest or both"),
-    ("Manage closely", int((assessed["Priority"] == "Manage closely").sum()), "High power and high interest"),
-    ("Short of target", f"{len(short)} of {len(levels)}" if len(levels) else "No targets set",
+    ("Assessed", f"{len(own_assessed)} of {mapped}", "Organisations with both Power and Interest set"),
+    ("Not yet assessed", page.with_wider(len(own_todo), len(wider_todo)),
+     "Organisations missing Power, Interest or both"),
+    ("Manage closely", int((own_assessed["Priority"] == "Manage closely").sum()) if len(own_assessed)
+     else "none assessed", "High power and high interest"),
+    ("Short of target", f"{len(short)} of {len(own_levels)}" if len(own_levels) else "No targets set",
      "Organisations with a target engagement level that is not yet reached (or not recorded)"),
 ])
 

@@ -12,15 +12,27 @@ UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
 
 ctx = page.header("Recommendations", "Where are we on what the London Assembly and our partners asked of us?")
 recs = ctx.run("recommendations")
+own, wider = page.scope_split(recs, ctx.flt)
 open_recs = recs[~recs["Status"].isin(CLOSED)]
-overdue = recs[recs["Overdue"] == "Yes"]
+overdue = recs[recs["Overdue"] == "Yes"]  # the view lists them first, longest overdue first
+
+
+def figure(rows) -> str:
+    """The chosen HCP's own count, with the London-wide ones the page also lists beside it."""
+    return page.with_wider(int(rows.index.isin(own.index).sum()), int(rows.index.isin(wider.index).sum()))
+
+
 page.kpis([
-    ("Recommendations", len(recs), "Recommendations, opportunities and options from the source documents"),
-    ("Open", len(open_recs), "Status not Done, Closed or Superseded (no status recorded counts as open)"),
-    ("Overdue", len(overdue), "Past their due date and not done"),
-    ("Status not recorded", int((recs["Status"] == NOT_RECORDED).sum()),
+    ("Recommendations", figure(recs), "Recommendations, opportunities and options from the source documents"),
+    ("Open", figure(open_recs), "Status not Done, Closed or Superseded (no status recorded counts as open)"),
+    ("Overdue", figure(overdue), "Past their due date and not done"),
+    ("Status not recorded", figure(recs[recs["Status"] == NOT_RECORDED]),
      "No status in the map yet: not the same as not started"),
 ])
+if ctx.flt.hcps and own.empty and not wider.empty:
+    st.info(f"None of these recommendations was made by an organisation in {ctx.place}: all {len(wider)} were made "
+            f"by London-wide bodies, or name no one organisation, so each is marked London-wide and bears on "
+            f"{ctx.place} as on every partnership.", icon=":material/public:")
 if page.empty_note(recs, "recommendations"):
     st.stop()  # nothing below has anything to show
 map_edits.recommendation_editor(ctx, recs["ID"].tolist())  # editors only
@@ -45,9 +57,16 @@ elif not committee.empty:
 if overdue.empty:
     st.success("No recommendation is overdue under the current filter.", icon=":material/check_circle:")
 else:
-    by_due = overdue.groupby("Due", sort=True)["ID"].agg(lambda ids: join(ids, ", "))
-    items = "; ".join(f"due {due:%d %b %Y}: {ids}" for due, ids in by_due.items())
-    st.warning(f"**Overdue: {len(overdue)}** past their due date and not done ({items}).", icon=":material/warning:")
+    st.subheader(f"Overdue: {len(overdue)}")
+    st.caption("Past their due date and not done, the longest overdue first: what to act on, and who owns it.")
+    for r in overdue.to_dict("records"):
+        owner = literal(r["Owner"]) if pd.notna(r["Owner"]) else "not recorded"
+        where = f" · {literal(r['Scope'])}" if "Scope" in r else ""
+        with st.container(border=True):
+            st.markdown(f"**{literal(r['Reference'] if pd.notna(r['Reference']) else r['ID'])}** · due "
+                        f"{r['Due']:%d %b %Y} · **{r['Days overdue']:,} days overdue** · owner: {owner} · status: "
+                        f"{literal(r['Status'])}{where}")
+            st.text(r["Recommendation"])  # the whole text, wrapped; plain text, never Markdown
 
 st.subheader("Status by source document")
 st.caption(f"'{NOT_RECORDED}' means the map holds no status for the recommendation; it does not mean 'not started'.")
@@ -56,10 +75,10 @@ page.chart(charts.stacked_counts(by_status, "Source document", "Status", "Recomm
 st.caption(" · ".join(f"{literal(doc)}: " + ", ".join(f"{r.Status} {r.Recommendations}" for r in rows.itertuples())
                       for doc, rows in by_status.groupby("Source document", sort=False)))
 
-st.subheader("Every recommendation")
-st.caption("The 'Overdue' column (pinned at the left) reads Yes for items past their due date and not done.")
+st.subheader(f"Every recommendation bearing on {ctx.place}" if ctx.flt.hcps else "Every recommendation")
+st.caption("Overdue first (the 'Overdue' column, pinned at the left, reads Yes for items past their due date and not "
+           "done), then in each document's order.")
 page.table(ctx, "recommendations", recs, key="recommendations", column_config={
-    "ID": st.column_config.TextColumn(pinned=True),
     "Overdue": st.column_config.TextColumn(pinned=True, help="Past its due date and not done"),
     "Source document": st.column_config.TextColumn(width="medium"),
     "Reference": st.column_config.TextColumn(width="medium"),

@@ -10,10 +10,18 @@ from lasdash.ui.text import literal
 UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
 EVERYONE = "Everyone"
 CHART_MAX = 40  # bars in the chart; the table below lists every organisation
-# (status as the view words it, short label for the figures, badge colour): the text always goes with the colour
-STATUSES = [("Overdue: twice the interval", "Twice overdue", "red"), ("Overdue", "Overdue", "orange"),
-            ("Within interval", "Within interval", "green"), ("No contact recorded", "No contact recorded", "gray"),
-            ("No interval set", "No interval set", "gray")]
+# (status as the view words it, badge colour, whether it needs an interval): the text always goes with the colour
+STATUSES = [("Overdue", "red", True), ("Due soon", "orange", True), ("Up to date", "green", True),
+            ("Never contacted", "gray", False), ("No interval set", "gray", False)]
+
+HELP = {
+    "Overdue": "Past the contact interval since the last engagement, or never contacted though an interval is set",
+    "Due soon": "Within 14 days of the end of the contact interval",
+    "Up to date": "Contacted within the interval, and not due within 14 days",
+    "Never contacted": "No engagement with the organisation is recorded at all (with or without an interval)",
+    "No interval set": "Contacted, but no 'Contact every (days)' is set, so it cannot be judged; the days since the "
+                       "last contact are still shown",
+}
 
 ctx = page.header("Stale relationships", "Which relationships are going cold: whom has LAS not contacted within "
                                          "the interval agreed for them, and who owns each relationship?")
@@ -34,18 +42,36 @@ rel = everyone if owner == EVERYONE else ctx.run("relationships", flt)
 if owner != EVERYONE:
     st.caption(f"Organisations whose LAS relationship owner includes **{literal(owner)}**.")
 
-counts = rel["Status"].value_counts()
-page.kpis([(label, int(counts.get(status, 0)), f"Status '{status}'") for status, label, _ in STATUSES])
-st.markdown(" ".join(f":{colour}-badge[{status}: {int(counts.get(status, 0))}]" for status, _, colour in STATUSES))
-st.caption("Days since the latest engagement with the organisation. An engagement known only by a period (e.g. "
-           "'June 2022 - March 2023') counts from the period's last day, the latest it can have been, so "
-           "'overdue' is never overstated. Green: within the interval; amber: past it; red: twice it or more.")
+own, wider = page.scope_split(rel, ctx.flt)  # the figures count the chosen HCP's own organisations
+counts = own["Status"].value_counts()
+with_interval = int(own["Contact every (days)"].notna().sum())
+never_overdue = int(((own["Status"] == "Never contacted") & own["Contact every (days)"].notna()).sum())
 
-no_interval = int(counts.get("No interval set", 0))
-if no_interval and no_interval == len(rel):
-    st.warning(f"**No contact interval is set for any of these {no_interval} organisations**, so nothing can be "
-               "overdue yet: add 'Contact every (days)' and 'LAS relationship owner' in the Organisations sheet.",
-               icon=":material/edit_note:")
+
+def figure(status: str, needs_interval: bool) -> str:
+    """A state's count; a state that needs an interval reads 'no intervals set' when none has one, never '0'."""
+    if needs_interval and not with_interval:
+        return "no intervals set"
+    n = int(counts.get(status, 0))
+    if status == "Overdue" and never_overdue:  # never contacted, with an interval: overdue too
+        return f"{n + never_overdue} ({never_overdue} never contacted)"
+    return str(n)
+
+
+page.kpis([(status, figure(status, needs), HELP[status]) for status, _, needs in STATUSES])
+st.markdown(" ".join(f":{colour}-badge[{status}: {figure(status, needs)}]" for status, colour, needs in STATUSES))
+st.caption(f"Of {len(own):,} organisations{' in ' + ctx.place if ctx.flt.hcps else ''}: {with_interval:,} have a "
+           "contact interval. Days since the latest engagement with the organisation; one known only by a period "
+           "(e.g. 'June 2022 - March 2023') counts from the period's last day, the latest it can have been, so "
+           "'overdue' is never overstated. Red: past the interval (or never contacted with one); amber: due within "
+           "14 days; green: up to date.")
+
+if len(own) and not with_interval:
+    st.warning(f"**No contact interval is set for any of these {len(own):,} organisations**, so none can be shown "
+               f"overdue: {int(counts.get('Never contacted', 0)):,} have never been contacted, and "
+               f"{int(counts.get('No interval set', 0)):,} were last contacted on the dates below. Set 'Contact "
+               "every (days)' and 'LAS relationship owner' in the Organisations sheet (or, as an editor, on "
+               "Priorities).", icon=":material/edit_note:")
 
 timed = rel[rel["Status"].isin(charts.CONTACT_STATUS_COLOURS)]
 if not timed.empty:
@@ -55,6 +81,7 @@ if not timed.empty:
                "its interval.")
     page.chart(charts.contact_status(timed.head(CHART_MAX)))  # the view lists the most overdue first
 
-st.subheader("Every relationship")
+st.subheader(f"Every relationship in {ctx.place}" if ctx.flt.hcps else "Every relationship")
 if not page.empty_note(rel, "organisations"):
-    page.table(ctx, "relationships", rel, key="relationships", flt=flt, column_config={"Last contact": UK_DATE})
+    page.table(ctx, "relationships", rel, key="relationships", flt=flt,
+               column_config={"Last contact": UK_DATE, "Contact due": UK_DATE})

@@ -12,9 +12,9 @@ sub_groups = ctx.run("sub_groups")  # both small (a row per sub-group, or per su
 spread = ctx.run("sub_group_footprints")
 page.kpis([
     ("Sub-groups", len(sub_groups), "The stakeholder sub-groups of the mapping report (000 §3.1)"),
-    ("Organisations", ctx.count("organisations"), "Under the current filter"),  # counted in SQL, not fetched
-    ("Forums", ctx.count("forums"), "Under the current filter"),
-    ("People", ctx.count("people"), "People holding a seat under the current filter"),
+    ("Organisations", ctx.headline("organisations"), "Under the current filter"),  # counted in SQL, not fetched
+    ("Forums", ctx.headline("forums"), "Under the current filter"),
+    ("People", ctx.headline("people"), "People holding a seat under the current filter"),
 ])
 
 st.subheader("The sub-groups and their categories")

@@ -4,6 +4,8 @@ NHS identity colours; every chart has tooltips and text labels, so colour is nev
 """
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -12,6 +14,7 @@ DARK_GREY, PALE_GREY, GREEN, WARM_YELLOW, ORANGE, RED = "#425563", "#E8EDEE", "#
 CATEGORICAL = [NHS_BLUE, GREEN, ORANGE, DARK_BLUE, LIGHT_BLUE, WARM_YELLOW, DARK_GREY, RED, BRIGHT_BLUE]
 FOOTPRINT_ORDER = ["NWL", "NCL", "NEL", "SEL", "SWL", "London", "National", "Not stated"]
 UK_DATE = "%d %b %Y"
+ROW_STEP, LEGEND_TITLE, MIN_GRADIENT = 26, 40, 80  # px: a heatmap row; a legend's title and end label; a gradient
 
 
 def bar_with_labels(df: pd.DataFrame, category: str, value: str, *, title: str = "", colour: str = NHS_BLUE,
@@ -27,21 +30,41 @@ def bar_with_labels(df: pd.DataFrame, category: str, value: str, *, title: str =
 
 
 def heatmap(df: pd.DataFrame, x: str, y: str, value: str, *, label: str | None = None, title: str = "",
-            x_sort: list[str] | None = None, tooltip: list | None = None) -> alt.Chart:
-    """A grid of cells shaded by value, each cell also printing its label (the number, or 'engaged/mapped')."""
+            x_sort: list[str] | None = None, tooltip: list | None = None, percent: bool = False) -> alt.Chart:
+    """A grid of cells shaded by value, each cell also printing its label (the number, or 'engaged/mapped').
+
+    The colour scale is fixed, never taken from the data alone (an all-zero grid would get a degenerate domain
+    and be drawn mid-colour): with `percent` (values 0-100) it runs from 0 (palest) to 100 (darkest) and the
+    legend reads '0 %' ... '100 %'; otherwise (counts) from 0 to the largest value, at least 1, with
+    whole-number legend labels. Cell text turns white past the middle of that same scale.
+    """
     label = label or value
+    if percent:
+        top = 100
+        legend = dict(values=[0, 50, 100], format="d", labelExpr="datum.label + ' %'")
+    else:
+        peak = pd.to_numeric(df[value], errors="coerce").max() if len(df) else None
+        top = max(1, math.ceil(peak)) if pd.notna(peak) else 1  # at least 1: an all-zero grid stays palest
+        legend = dict(format="d", tickMinStep=1)
     base = alt.Chart(df, title=title).encode(
         x=alt.X(f"{x}:N", sort=x_sort or FOOTPRINT_ORDER, title=None, axis=alt.Axis(labelAngle=0, orient="top")),
         y=alt.Y(f"{y}:N", title=None, axis=alt.Axis(labelLimit=340)),
         tooltip=tooltip or [y, x, value],
     )
+    # Vega-Lite makes a vertical gradient as long as the plot (100-200 px) under its title, and the chart's frame
+    # cuts off what overflows: the 0 end. So fit it to the plot, and lay it flat below a grid too short for one.
+    gradient = df[y].nunique() * ROW_STEP - LEGEND_TITLE
+    if gradient >= MIN_GRADIENT:
+        legend.update(gradientLength=min(200, gradient))
+    else:
+        legend.update(orient="bottom", direction="horizontal", gradientLength=200)
+    scale = alt.Scale(domain=[0, top], range=[PALE_GREY, NHS_BLUE], clamp=True, nice=False, zero=True)
     cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color(f"{value}:Q", scale=alt.Scale(range=[PALE_GREY, NHS_BLUE]), legend=alt.Legend(title=value)))
-    dark = float(df[value].max()) / 2 if len(df) else 0  # white text on the darker half of the scale
-    text = base.mark_text(fontSize=12).encode(
+        color=alt.Color(f"{value}:Q", scale=scale, legend=alt.Legend(title=value, **legend)))
+    text = base.mark_text(fontSize=12).encode(  # white text on the darker half of the same fixed scale
         text=f"{label}:N",
-        color=alt.condition(alt.datum[value] > dark, alt.value("white"), alt.value(DARK_GREY)))
-    return (cells + text).properties(height=alt.Step(26))
+        color=alt.condition(alt.datum[value] > top / 2, alt.value("white"), alt.value(DARK_GREY)))
+    return (cells + text).properties(height=alt.Step(ROW_STEP))
 
 
 def stacked_counts(df: pd.DataFrame, category: str, stack: str, value: str, *, title: str = "",
@@ -136,8 +159,9 @@ def power_interest_grid(df: pd.DataFrame, *, power: str = "Power", interest: str
     return (rect + text).properties(height=330, width=alt.Step(170))
 
 
-# Stale relationships: green within the interval, amber past it, red at twice it (the status text says so too).
-CONTACT_STATUS_COLOURS = {"Within interval": GREEN, "Overdue": WARM_YELLOW, "Overdue: twice the interval": RED}
+# Stale relationships (the view's states with an interval and a contact): red past the interval, amber due within 14
+# days, green up to date; the status is written on each bar too.
+CONTACT_STATUS_COLOURS = {"Up to date": GREEN, "Due soon": WARM_YELLOW, "Overdue": RED}
 
 
 def contact_status(df: pd.DataFrame, *, name: str = "Organisation", days: str = "Days since",

@@ -7,7 +7,7 @@ ever reach SQL as bound parameters.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
@@ -29,11 +29,14 @@ class Filter:
     sub_groups: tuple[str, ...] = ()  # sub-group IDs
     include_wider: bool = True  # London-wide and national rows alongside the chosen HCPs
     search: str = ""  # matched case-insensitively against a view's search columns (names, aliases)
+    only_wider: bool = False  # London-wide and national rows alone (a page's section apart from the HCPs' own)
 
     def describe(self, sub_group_names: dict[str, str] | None = None) -> str:
         """The filter in words, for captions: 'HCP: SWL, with London-wide and national; sub-group: ...'."""
         parts = []
-        if self.hcps:
+        if self.only_wider:
+            parts.append("London-wide and national only")
+        elif self.hcps:
             parts.append("HCP: " + ", ".join(self.hcps) + (", with London-wide and national" if self.include_wider else ""))
         elif not self.include_wider:
             parts.append("the five HCPs only (London-wide and national hidden)")
@@ -53,15 +56,49 @@ class Filter:
             parts.append("sg-" + "-".join(self.sub_groups))
         if not self.include_wider:
             parts.append("hcps-only")
+        if self.only_wider:
+            parts.append("london-wide")
         if self.search.strip():
             parts.append("q-" + (re.sub(r"[^A-Za-z0-9]+", "-", self.search.strip()).strip("-")[:30] or "x"))
         return "_".join(parts) or "all"
 
+    def place(self) -> str:
+        """Where the filter looks, for headings: 'NCL', 'NCL and SEL', or 'London'."""
+        if not self.hcps:
+            return "London"
+        return self.hcps[0] if len(self.hcps) == 1 else ", ".join(self.hcps[:-1]) + " and " + self.hcps[-1]
+
+    def own(self) -> Filter:
+        """The chosen HCPs' own rows, without the London-wide and national ones: what headline figures count."""
+        return replace(self, include_wider=False) if self.hcps else self
+
+    def wider_only(self) -> Filter:
+        """Only the London-wide and national rows (none when they are hidden)."""
+        return replace(self, hcps=(), only_wider=True)
+
+    def scope_sql(self, footprint: str, aggregated: bool = False) -> tuple[str, str]:
+        """A "Scope" column ('NCL', or 'London-wide' / 'National' for the wider rows shown with it) and the ORDER BY
+        term that puts the chosen HCPs' own rows first; ('', '') when no HCP is chosen. `footprint` is our SQL for the
+        row's footprint; with `aggregated`, the row is a group (a person with many seats), own if any member is. The
+        codes written into the SQL are our own constants, never the user's text."""
+        codes = [c for c in S.HCP_CODES if c in self.hcps]
+        if not codes:
+            return "", ""
+        own = f"{footprint} IN ({', '.join(repr(c) for c in codes)})"
+        national = f"{footprint} = 'National'"
+        if aggregated:
+            own, national = f"bool_or({own})", f"bool_and({national})"
+        label = "/".join(codes)
+        return (f"CASE WHEN {own} THEN '{label}' WHEN {national} THEN 'National' ELSE 'London-wide' END AS \"Scope\", ",
+                f"(\"Scope\" <> '{label}'), ")
+
     def footprint_clause(self, column: str, null_is_wider: bool = False) -> tuple[str, list]:
         """SQL condition on a footprint column, with its parameters. The column name is ours, never a user's."""
         wider = [w for w in WIDER] if self.include_wider else []
-        wanted = list(self.hcps or S.HCP_CODES) + wider
-        if not self.hcps and self.include_wider:
+        wanted = wider if self.only_wider else list(self.hcps or S.HCP_CODES) + wider
+        if not wanted:
+            return "FALSE", []
+        if not self.hcps and self.include_wider and not self.only_wider:
             return "TRUE", []
         cond = f"{column} IN ({', '.join('?' for _ in wanted)})"
         if null_is_wider and self.include_wider:
@@ -145,10 +182,16 @@ class View:
     sub_group_col: str | None
     null_footprint_is_wider: bool = False
     search_cols: tuple[str, ...] = ()
+    scope: str | None = None  # the row's footprint for its Scope column ({scope}, {scope_order}); None: no such column
+    aggregated: bool = False  # a row is a group: own to an HCP when any of its members is
 
 
-def _v(name, title, sql, footprint_col=None, sub_group_col=None, null_is_wider=False, search=()) -> View:
-    return View(name, title, sql, footprint_col, sub_group_col, null_is_wider, tuple(search))
+def _v(name, title, sql, footprint_col=None, sub_group_col=None, null_is_wider=False, search=(), scope=None,
+       aggregated=False) -> View:
+    if "{scope}" not in sql:
+        scope = None
+    return View(name, title, sql, footprint_col, sub_group_col, null_is_wider, tuple(search),
+                scope or (footprint_col if "{scope}" in sql else None), aggregated)
 
 
 # An organisation's owners as '; A; B;': searching for '; A;' (owner_search) finds A's list, not 'A. N. Other's.
@@ -162,7 +205,7 @@ def owner_search(owner: str) -> str:
 
 VIEWS: dict[str, View] = {v.name: v for v in [
     _v("jhosc", "JHOSC chairs and vice chairs", """
-        SELECT f.name AS "JHOSC", f.footprint AS "Footprint",
+        SELECT {scope}f.name AS "JHOSC",
           coalesce(string_agg(s.person_display, '; ' ORDER BY s.id) FILTER (WHERE s.role = 'Chair'),
                    CASE WHEN bool_or(s.role = 'Chair' AND s.is_gap) THEN 'Unknown' END) AS "Chair",
           string_agg(s.organisation_name, '; ' ORDER BY s.id) FILTER (WHERE s.role = 'Chair' AND NOT s.is_gap) AS "Chair's council",
@@ -170,14 +213,14 @@ VIEWS: dict[str, View] = {v.name: v for v in [
                    CASE WHEN bool_or(s.role = 'Vice Chair' AND s.is_gap) THEN 'Unknown' END) AS "Vice chair(s)",
           string_agg(s.organisation_name, '; ' ORDER BY s.id) FILTER (WHERE s.role = 'Vice Chair' AND NOT s.is_gap) AS "Vice chairs' councils",
           string_agg(DISTINCT s.note, '; ' ORDER BY s.note) FILTER (WHERE s.is_gap) AS "Gap note",
-          f.source AS "Source"
+          f.footprint AS "Footprint", f.source AS "Source"
         FROM forum_x f LEFT JOIN seats s ON s.forum_id = f.id AND s.role IN ('Chair', 'Vice Chair')
         WHERE f.kind = 'JHOSC' AND {where}
         GROUP BY f.id, f.name, f.footprint, f.source
-        ORDER BY array_position(['NWL','NCL','NEL','SEL','SWL'], f.footprint), f.name
+        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL'], f.footprint), f.name
     """, "f.footprint", "f.sub_group_id"),
     _v("organisations", "Organisations", """
-        SELECT o.id AS "ID", o.name AS "Name", o.sub_group_name AS "Sub-group", o.category AS "Category",
+        SELECT {scope}o.id AS "ID", o.name AS "Name", o.sub_group_name AS "Sub-group", o.category AS "Category",
           o.footprint AS "Footprint", o.borough AS "Borough", p.name AS "Parent",
           o.power AS "Power", o.interest AS "Interest", o.target_level AS "Target engagement",
           o.las_owner AS "LAS relationship owner", o.contact_every_days AS "Contact every (days)",
@@ -185,10 +228,10 @@ VIEWS: dict[str, View] = {v.name: v for v in [
           o.source AS "Source"
         FROM org_x o LEFT JOIN organisations p ON p.id = o.parent_id
         WHERE {where}
-        ORDER BY o.sub_group_id, o.name
+        ORDER BY {scope_order}o.sub_group_id, o.name
     """, "o.footprint", "o.sub_group_id"),
     _v("people", "People", """
-        SELECT p.id AS "ID", trim(coalesce(p.title || ' ', '') || p.name) AS "Name", p.aliases AS "Also spelled",
+        SELECT {scope}p.id AS "ID", trim(coalesce(p.title || ' ', '') || p.name) AS "Name", p.aliases AS "Also spelled",
           p.substantive_role AS "Substantive role", o.name AS "Organisation",
           count(s.id) AS "Seats",
           string_agg(s.role || coalesce(' (' || s.programme || ')', '') || ', ' ||
@@ -200,19 +243,19 @@ VIEWS: dict[str, View] = {v.name: v for v in [
         LEFT JOIN seats s ON s.person_id = p.id
         GROUP BY p.id, p.title, p.name, p.aliases, p.substantive_role, o.name, p.source
         HAVING {where}
-        ORDER BY "Seats" DESC, p.name
-    """, "s.eff_footprint", "s.eff_sub_group", search=("p.name", "p.aliases")),
+        ORDER BY {scope_order}"Seats" DESC, p.name
+    """, "s.eff_footprint", "s.eff_sub_group", search=("p.name", "p.aliases"), aggregated=True),
     _v("roles", "Roles (who sits where)", """
-        SELECT s.id AS "ID", coalesce(s.person_display, 'Unknown') AS "Person", s.role AS "Role",
+        SELECT {scope}s.id AS "ID", coalesce(s.person_display, 'Unknown') AS "Person", s.role AS "Role",
           s.forum_name AS "Forum", s.organisation_name AS "Organisation", s.programme AS "Programme",
           s.area AS "Area", s.eff_footprint AS "Footprint", s.start_date AS "From", s.end_date AS "To",
           s.note AS "Note", s.source AS "Source"
         FROM seats s
         WHERE {where}
-        ORDER BY array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], s.eff_footprint), s.forum_name, s.id
+        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], s.eff_footprint), s.forum_name, s.id
     """, "s.eff_footprint", "s.eff_sub_group", search=("s.person_name", "s.person_aliases")),
     _v("forums", "Forums", """
-        SELECT f.id AS "ID", f.name AS "Name", f.kind AS "Kind", f.tier AS "Tier", f.footprint AS "Footprint",
+        SELECT {scope}f.id AS "ID", f.name AS "Name", f.kind AS "Kind", f.tier AS "Tier", f.footprint AS "Footprint",
           f.host_name AS "Host organisation", f.programme AS "Programme / theme", f.cadence AS "Cadence",
           f.las_attendee AS "LAS attendee role",
           (SELECT string_agg(coalesce(s.person_display, 'Unknown'), '; ' ORDER BY s.id) FROM seats s
@@ -220,10 +263,10 @@ VIEWS: dict[str, View] = {v.name: v for v in [
           f.budget_gbp AS "Budget (£)", f.note AS "Note", f.source AS "Source"
         FROM forum_x f
         WHERE {where}
-        ORDER BY array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], f.footprint), f.tier, f.name
+        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], f.footprint), f.tier, f.name
     """, "f.footprint", "f.sub_group_id"),
     _v("engagements", "Engagements", """
-        SELECT e.id AS "ID", e.date AS "Date", e.period AS "Period", e.period_start AS "Period from",
+        SELECT {scope}e.id AS "ID", e.date AS "Date", e.period AS "Period", e.period_start AS "Period from",
           e.period_end AS "Period to", o.name AS "Organisation",
           trim(coalesce(p.title || ' ', '') || p.name) AS "Person", f.name AS "Forum", e.las_lead AS "LAS lead",
           e.mechanism AS "Mechanism", e.level AS "Level", e.theme AS "Theme", e.summary AS "Summary",
@@ -234,25 +277,27 @@ VIEWS: dict[str, View] = {v.name: v for v in [
         LEFT JOIN organisations po ON po.id = p.organisation_id
         LEFT JOIN forum_x f ON f.id = e.forum_id
         WHERE {where}
-        ORDER BY e.date NULLS LAST, e.id
+        ORDER BY {scope_order}e.date NULLS LAST, e.id
     """, "coalesce(o.footprint, f.footprint, po.footprint)", "coalesce(o.sub_group_id, f.sub_group_id, po.sub_group_id)",
         null_is_wider=True),
     _v("recommendations", "Recommendations", """
-        SELECT r.id AS "ID", d.title AS "Source document", r.reference AS "Reference", r.text AS "Recommendation",
-          r.kind AS "Kind", o.name AS "Made by", r.theme AS "Theme", r.owner AS "Owner", r.due AS "Due",
-          coalesce(r.status, 'Not recorded') AS "Status", r.last_update AS "Last update",
+        SELECT {scope}r.id AS "ID", r.reference AS "Reference", r.text AS "Recommendation",
+          coalesce(r.status, 'Not recorded') AS "Status",
           CASE WHEN r.due < getvariable('today') AND coalesce(r.status, '') NOT IN ('Done', 'Closed', 'Superseded')
                THEN 'Yes' ELSE 'No' END AS "Overdue",
-          r.progress_note AS "Progress note", r.source AS "Source"
+          CASE WHEN "Overdue" = 'Yes' THEN getvariable('today') - r.due END AS "Days overdue",
+          r.due AS "Due", r.owner AS "Owner", d.title AS "Source document", r.kind AS "Kind", o.name AS "Made by",
+          r.theme AS "Theme", r.last_update AS "Last update", r.progress_note AS "Progress note", r.source AS "Source"
         FROM recommendations r
         LEFT JOIN documents d ON d.id = r.document_id
         LEFT JOIN organisations o ON o.id = r.made_by_id
         WHERE {where}
-        ORDER BY r.document_id, r.id
+        -- what needs acting on first: the longest overdue, then the rest in the documents' order
+        ORDER BY {scope_order}"Days overdue" DESC NULLS LAST, r.document_id, r.id
     """, "o.footprint", "o.sub_group_id", null_is_wider=True),
     _v("hcp_leaders", "HCP leaders (Chart 1 roles)", """
-        SELECT s.eff_footprint AS "Footprint", coalesce(s.person_display, 'Unknown') AS "Person", s.role AS "Role",
-          s.programme AS "Programme", coalesce(s.forum_name, s.organisation_name) AS "Where",
+        SELECT {scope}coalesce(s.person_display, 'Unknown') AS "Person", s.role AS "Role", s.programme AS "Programme",
+          coalesce(s.forum_name, s.organisation_name) AS "Where", s.eff_footprint AS "Footprint",
           s.note AS "Note", s.source AS "Source"
         FROM seats s
         WHERE s.eff_sub_group = 'SG01' AND s.eff_footprint IN ('NWL','NCL','NEL','SEL','SWL')
@@ -260,38 +305,41 @@ VIEWS: dict[str, View] = {v.name: v for v in [
                          'Chief Officer','Clinical lead','Co-clinical lead','LA lead','Provider lead','Provider SRO',
                          'SRO','Programme Director')
           AND {where}
-        ORDER BY array_position(['NWL','NCL','NEL','SEL','SWL'], s.eff_footprint),
+        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL'], s.eff_footprint),
           array_position(['Independent Chair','Chair','Co-chair','Interim Chair','Convenor','Accountable Officer',
                           'Chief Officer','Clinical lead','Co-clinical lead','LA lead','Provider lead','Provider SRO',
                           'SRO','Programme Director'], s.role), s.programme, s.id
     """, "s.eff_footprint", "s.eff_sub_group"),
     _v("hcp_forums", "HCP forums and the LAS role that should attend (Chart 2)", """
-        SELECT f.footprint AS "Footprint", f.tier AS "Tier", f.name AS "Forum", f.kind AS "Kind",
-          f.las_attendee AS "LAS attendee role", f.note AS "Participants / note", f.source AS "Source"
+        SELECT {scope}f.name AS "Forum",
+          (SELECT string_agg(coalesce(s.person_display, 'Unknown'), '; ' ORDER BY s.id) FROM seats s
+            WHERE s.forum_id = f.id AND s.role IN ('Chair', 'Co-chair', 'Independent Chair', 'Interim Chair')) AS "Chair",
+          f.las_attendee AS "LAS attendee role", f.tier AS "Tier", f.kind AS "Kind", f.footprint AS "Footprint",
+          f.note AS "Participants / note", f.source AS "Source"
         FROM forum_x f
         WHERE f.sub_group_id = 'SG01' AND {where}
-        ORDER BY array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], f.footprint),
+        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], f.footprint),
           array_position(['Board','Executive','Clinical','Programme'], f.tier) NULLS LAST, f.name
     """, "f.footprint", "f.sub_group_id"),
     _v("programme_leads", "SROs and leads by programme and footprint", """
-        SELECT coalesce(s.programme, s.forum_name) AS "Programme", s.eff_footprint AS "Footprint", s.area AS "Area",
+        SELECT {scope}coalesce(s.programme, s.forum_name) AS "Programme", s.eff_footprint AS "Footprint", s.area AS "Area",
           CASE WHEN s.is_gap THEN 'Gap: ' || coalesce(nullif(s.note, ''), 'not known') ELSE s.person_display END AS "Lead",
           s.role AS "Role", s.is_gap AS "Gap", s.source AS "Source"
         FROM seats s
         WHERE s.role IN ('SRO','Lead SRO','Joint SRO','Provider SRO','SPG lead','CCG lead','Programme lead')
           AND (s.programme IS NOT NULL OR s.forum_kind IN ('Programme', 'Work programme', 'Workstream'))
           AND {where}
-        ORDER BY "Programme", array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], s.eff_footprint), s.id
+        ORDER BY {scope_order}"Programme", array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], s.eff_footprint), s.id
     """, "s.eff_footprint", "s.eff_sub_group"),
     _v("las_coverage", "LAS roles by forum and HCP (Chart 2)", """
-        SELECT trim(r.role) AS "LAS role", f.footprint AS "Footprint", f.name AS "Forum", f.tier AS "Tier",
+        SELECT {scope}trim(r.role) AS "LAS role", f.footprint AS "Footprint", f.name AS "Forum", f.tier AS "Tier",
           f.source AS "Source"
         FROM forum_x f, unnest(string_split(f.las_attendee, ';')) AS r(role)
         WHERE trim(r.role) <> '' AND {where}
-        ORDER BY "LAS role", array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], f.footprint), f.name
+        ORDER BY {scope_order}"LAS role", array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], f.footprint), f.name
     """, "f.footprint", "f.sub_group_id"),
     _v("hwb_chairs", "Health and Wellbeing Board chairs", """
-        SELECT f.name AS "Health and Wellbeing Board", f.footprint AS "Footprint",
+        SELECT {scope}f.name AS "Health and Wellbeing Board", f.footprint AS "Footprint",
           coalesce(string_agg(s.person_display, '; ' ORDER BY s.id) FILTER (WHERE s.role = 'Chair' AND NOT s.is_gap),
                    CASE WHEN bool_or(s.role = 'Chair') THEN 'Not named' ELSE 'Not recorded' END) AS "Chair",
           string_agg(s.person_display || ' (' || s.role || ')', '; ' ORDER BY s.id)
@@ -301,30 +349,30 @@ VIEWS: dict[str, View] = {v.name: v for v in [
         FROM forum_x f LEFT JOIN seats s ON s.forum_id = f.id
         WHERE f.kind = 'HWB' AND {where}
         GROUP BY f.id, f.name, f.footprint, f.source
-        ORDER BY array_position(['NWL','NCL','NEL','SEL','SWL'], f.footprint) NULLS LAST, f.name
+        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL'], f.footprint) NULLS LAST, f.name
     """, "f.footprint", "f.sub_group_id"),
     _v("la_chairs", "Chairs and vice chairs of London-wide local government bodies", """
-        SELECT s.organisation_name AS "Organisation", s.role AS "Role", coalesce(s.person_display, 'Unknown') AS "Person",
+        SELECT {scope}s.organisation_name AS "Organisation", s.role AS "Role", coalesce(s.person_display, 'Unknown') AS "Person",
           s.note AS "Note", s.source AS "Source"
         FROM seats s JOIN organisations o ON o.id = s.organisation_id
         WHERE s.forum_id IS NULL AND o.sub_group_id = 'SG03' AND o.footprint = 'London'
           AND s.role IN ('Chair', 'Vice Chair') AND {where}
-        ORDER BY s.organisation_name, array_position(['Chair', 'Vice Chair'], s.role)
+        ORDER BY {scope_order}s.organisation_name, array_position(['Chair', 'Vice Chair'], s.role)
     """, "o.footprint", "o.sub_group_id"),
     _v("coverage", "Mapped and engaged organisations by sub-group and HCP", """
         SELECT * FROM (
-          SELECT o.sub_group_id AS "Sub-group ID", o.sub_group_name AS "Sub-group",
+          SELECT {scope}o.sub_group_id AS "Sub-group ID", o.sub_group_name AS "Sub-group",
             coalesce(o.footprint, 'Not stated') AS "Footprint", count(*) AS "Mapped",
             count(*) FILTER (WHERE o.engaged) AS "Engaged",
             round(100.0 * count(*) FILTER (WHERE o.engaged) / count(*), 1) AS "Engaged %"
           FROM org_x o
           WHERE {where}
           GROUP BY o.sub_group_id, o.sub_group_name, coalesce(o.footprint, 'Not stated'))
-        ORDER BY "Sub-group ID",
+        ORDER BY {scope_order}"Sub-group ID",
           array_position(['NWL','NCL','NEL','SEL','SWL','London','National','Not stated'], "Footprint")
-    """, "o.footprint", "o.sub_group_id"),
+    """, "o.footprint", "o.sub_group_id", scope="coalesce(o.footprint, 'Not stated')"),
     _v("engaged", "Engaged organisations, with their last engagement", """
-        SELECT o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.footprint AS "Footprint",
+        SELECT {scope}o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.footprint AS "Footprint",
           max(e.date) AS "Last engaged (date)",
           string_agg(DISTINCT e.period, '; ' ORDER BY e.period) FILTER (WHERE e.date IS NULL) AS "Engaged (period)",
           string_agg(DISTINCT e.las_lead, '; ' ORDER BY e.las_lead) AS "LAS lead", string_agg(DISTINCT e.mechanism, '; ' ORDER BY e.mechanism) AS "Mechanism",
@@ -333,14 +381,14 @@ VIEWS: dict[str, View] = {v.name: v for v in [
         FROM org_x o JOIN engagements e ON e.organisation_id = o.id
         WHERE {where}
         GROUP BY o.id, o.name, o.sub_group_name, o.footprint, o.sub_group_id
-        ORDER BY "Last engaged (date)" DESC NULLS LAST, o.name
+        ORDER BY {scope_order}"Last engaged (date)" DESC NULLS LAST, o.name
     """, "o.footprint", "o.sub_group_id"),
     _v("not_engaged", "Organisations mapped but not engaged", """
-        SELECT o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.category AS "Category",
+        SELECT {scope}o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.category AS "Category",
           o.footprint AS "Footprint", o.las_owner AS "LAS relationship owner", o.source AS "Source"
         FROM org_x o
         WHERE NOT o.engaged AND {where}
-        ORDER BY o.sub_group_id, o.name
+        ORDER BY {scope_order}o.sub_group_id, o.name
     """, "o.footprint", "o.sub_group_id"),
     _v("sub_groups", "The 11 stakeholder sub-groups and their categories", """
         SELECT sg.id AS "ID", sg.name AS "Sub-group",
@@ -369,15 +417,15 @@ VIEWS: dict[str, View] = {v.name: v for v in [
           array_position(['NWL','NCL','NEL','SEL','SWL','London','National','Not stated'], "Footprint")
     """, "x.footprint", "x.sub_group_id"),
     _v("hcp_partnerships", "Each HCP's partnership (its SG01 organisation with the most seats)", """
-        SELECT o.footprint AS "Footprint", o.name AS "Partnership", count(s.id) AS "Seats", o.source AS "Source"
+        SELECT {scope}o.name AS "Partnership", o.footprint AS "Footprint", count(s.id) AS "Seats", o.source AS "Source"
         FROM organisations o LEFT JOIN seats s ON s.organisation_id = o.id
         WHERE o.sub_group_id = 'SG01' AND o.footprint IN ('NWL','NCL','NEL','SEL','SWL') AND {where}
         GROUP BY o.id, o.footprint, o.name, o.source
         QUALIFY row_number() OVER (PARTITION BY o.footprint ORDER BY count(s.id) DESC, o.name) = 1
-        ORDER BY array_position(['NWL','NCL','NEL','SEL','SWL'], o.footprint)
+        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL'], o.footprint)
     """, "o.footprint", "o.sub_group_id"),
     _v("network_links", "Network links: each named seat as person to forum or organisation", """
-        SELECT s.person_id AS "Person ID", s.person_display AS "Person",
+        SELECT {scope}s.person_id AS "Person ID", s.person_display AS "Person",
           coalesce(s.forum_id, s.organisation_id) AS "Place ID",
           coalesce(s.forum_name, s.organisation_name) AS "Forum or organisation",
           CASE WHEN s.forum_id IS NOT NULL THEN 'Forum' ELSE 'Organisation' END AS "Place type",
@@ -385,10 +433,10 @@ VIEWS: dict[str, View] = {v.name: v for v in [
           s.source AS "Source"
         FROM seats s
         WHERE NOT s.is_gap AND {where}
-        ORDER BY s.person_name, s.id
+        ORDER BY {scope_order}s.person_name, s.id
     """, "s.eff_footprint", "s.eff_sub_group"),
     _v("boundary_spanners", "Boundary spanners: people whose seats span the most forums and footprints", """
-        SELECT s.person_id AS "ID", s.person_display AS "Person",
+        SELECT {scope}s.person_id AS "ID", s.person_display AS "Person",
           count(DISTINCT coalesce(s.forum_id, s.organisation_id)) AS "Forums and organisations",
           count(DISTINCT s.eff_footprint) AS "Footprints", count(*) AS "Seats",
           count(DISTINCT s.eff_sub_group) AS "Sub-groups",
@@ -400,8 +448,8 @@ VIEWS: dict[str, View] = {v.name: v for v in [
         WHERE NOT s.is_gap AND {where}
         GROUP BY s.person_id, s.person_display, s.person_name
         HAVING count(DISTINCT coalesce(s.forum_id, s.organisation_id)) >= 2
-        ORDER BY "Forums and organisations" DESC, "Footprints" DESC, "Seats" DESC, s.person_name, s.person_id
-    """, "s.eff_footprint", "s.eff_sub_group"),
+        ORDER BY {scope_order}"Forums and organisations" DESC, "Footprints" DESC, "Seats" DESC, s.person_name, s.person_id
+    """, "s.eff_footprint", "s.eff_sub_group", aggregated=True),
     _v("shared_members", "Forums and organisations that share members", """
         WITH m AS (
           SELECT DISTINCT s.person_id, s.person_display, coalesce(s.forum_id, s.organisation_id) AS place_id,
@@ -421,31 +469,31 @@ VIEWS: dict[str, View] = {v.name: v for v in [
           SELECT e.organisation_id,
             min(array_position(['Co-produce', 'Engage on specific aspects', 'Keep informed'], e.level)) AS depth
           FROM engagements e WHERE e.level IS NOT NULL GROUP BY e.organisation_id)
-        SELECT o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.footprint AS "Footprint",
-          o.power AS "Power", o.interest AS "Interest",
+        SELECT {scope}o.name AS "Organisation",
           -- Mendelow's grid is two by two: only 'High' moves an organisation up, so 'Medium' counts as low
           CASE WHEN o.power = 'High' AND o.interest = 'High' THEN 'Manage closely'
                WHEN o.power = 'High' THEN 'Keep satisfied'
                WHEN o.interest = 'High' THEN 'Keep informed'
                ELSE 'Monitor' END AS "Priority",
+          o.power AS "Power", o.interest AS "Interest", o.sub_group_name AS "Sub-group", o.footprint AS "Footprint",
           o.target_level AS "Target engagement",
           ['Co-produce', 'Engage on specific aspects', 'Keep informed'][r.depth] AS "Level reached",
           o.las_owner AS "LAS relationship owner", o.source AS "Source"
         FROM org_x o LEFT JOIN reached r ON r.organisation_id = o.id
         WHERE o.power IS NOT NULL AND o.interest IS NOT NULL AND {where}
-        ORDER BY array_position(['Manage closely', 'Keep satisfied', 'Keep informed', 'Monitor'], "Priority"),
+        ORDER BY {scope_order}array_position(['Manage closely', 'Keep satisfied', 'Keep informed', 'Monitor'], "Priority"),
           array_position(['High', 'Medium', 'Low'], o.power), array_position(['High', 'Medium', 'Low'], o.interest),
           o.name
     """, "o.footprint", "o.sub_group_id"),
     _v("not_assessed", "Organisations not yet assessed for power and interest", """
-        SELECT o.id AS "ID", o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.category AS "Category",
+        SELECT {scope}o.id AS "ID", o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.category AS "Category",
           o.footprint AS "Footprint",
           CASE WHEN o.power IS NULL AND o.interest IS NULL THEN 'Power and interest'
                WHEN o.power IS NULL THEN 'Power' ELSE 'Interest' END AS "Missing",
           o.source AS "Source"
         FROM org_x o
         WHERE (o.power IS NULL OR o.interest IS NULL) AND {where}
-        ORDER BY o.sub_group_id, o.name
+        ORDER BY {scope_order}o.sub_group_id, o.name
     """, "o.footprint", "o.sub_group_id"),
     _v("engagement_gaps", "Target engagement level against the level reached", """
         WITH reached AS (
@@ -453,7 +501,7 @@ VIEWS: dict[str, View] = {v.name: v for v in [
             min(array_position(['Co-produce', 'Engage on specific aspects', 'Keep informed'], e.level)) AS depth
           FROM engagements e WHERE e.organisation_id IS NOT NULL GROUP BY e.organisation_id)
         SELECT * EXCLUDE (sub_group_id) FROM (
-          SELECT o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.footprint AS "Footprint",
+          SELECT {scope}o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.footprint AS "Footprint",
             o.target_level AS "Target engagement",
             coalesce(['Co-produce', 'Engage on specific aspects', 'Keep informed'][r.depth],
                      CASE WHEN r.engagements > 0 THEN 'Level not recorded' ELSE 'Not engaged' END) AS "Level reached",
@@ -466,7 +514,7 @@ VIEWS: dict[str, View] = {v.name: v for v in [
             o.sub_group_id
           FROM org_x o LEFT JOIN reached r ON r.organisation_id = o.id
           WHERE o.target_level IS NOT NULL AND {where})
-        ORDER BY array_position(['No engagement recorded', 'Below target', 'Engaged, level not recorded', 'Target met'],
+        ORDER BY {scope_order}array_position(['No engagement recorded', 'Below target', 'Engaged, level not recorded', 'Target met'],
           "Gap"), sub_group_id, "Organisation"
     """, "o.footprint", "o.sub_group_id"),
     _v("relationships", "Stale relationships: days since the last contact against each organisation's interval", """
@@ -485,42 +533,50 @@ VIEWS: dict[str, View] = {v.name: v for v in [
             CASE WHEN l.last_dated >= l.last_period_end OR l.last_period_end IS NULL THEN 'Dated engagement'
                  ELSE 'End of the period ' || l.last_period END AS basis
           FROM org_x o LEFT JOIN latest l ON l.organisation_id = o.id)
-        SELECT r.name AS "Organisation", r.sub_group_name AS "Sub-group", r.footprint AS "Footprint",
+        SELECT {scope}r.name AS "Organisation", r.status AS "Status",
           r.las_owner AS "LAS relationship owner", r.contact_every_days AS "Contact every (days)",
-          r.last_contact AS "Last contact",
-          CASE WHEN r.last_contact IS NOT NULL THEN r.basis END AS "Last contact from",
-          getvariable('today') - r.last_contact AS "Days since",
+          r.last_contact AS "Last contact", r.days_since AS "Days since",
+          r.last_contact + r.contact_every_days::INTEGER AS "Contact due",
           CASE WHEN r.contact_every_days IS NULL THEN 'No interval set'
-               WHEN r.last_contact IS NULL THEN 'No contact recorded'
-               WHEN getvariable('today') - r.last_contact >= 2 * r.contact_every_days THEN 'Overdue: twice the interval'
-               WHEN getvariable('today') - r.last_contact > r.contact_every_days THEN 'Overdue'
-               ELSE 'Within interval' END AS "Status",
-          CASE WHEN getvariable('today') - r.last_contact > r.contact_every_days THEN 'Yes' ELSE 'No' END AS "Overdue",
-          r.source AS "Source"
-        FROM r
+               WHEN r.status IN ('Overdue', 'Never contacted') THEN 'Yes' ELSE 'No' END AS "Overdue",
+          CASE WHEN r.last_contact IS NOT NULL THEN r.basis END AS "Last contact from",
+          r.sub_group_name AS "Sub-group", r.footprint AS "Footprint", r.source AS "Source"
+        FROM (SELECT r.*, getvariable('today') - r.last_contact AS days_since,
+                -- one place decides a relationship's state; every page, count and CSV reads it from here
+                CASE WHEN r.last_contact IS NULL THEN 'Never contacted'
+                     WHEN r.contact_every_days IS NULL THEN 'No interval set'
+                     WHEN getvariable('today') - r.last_contact > r.contact_every_days THEN 'Overdue'
+                     WHEN getvariable('today') - r.last_contact > r.contact_every_days - 14 THEN 'Due soon'
+                     ELSE 'Up to date' END AS status
+              FROM r) r
         WHERE {where}
-        ORDER BY array_position(['Overdue: twice the interval', 'Overdue', 'No contact recorded', 'Within interval',
-                                 'No interval set'], "Status"), "Days since" DESC NULLS LAST, r.sub_group_id, r.name
+        ORDER BY {scope_order}
+          -- never contacted with an interval is overdue, after those whose contact has lapsed
+          CASE WHEN r.status = 'Overdue' THEN 0
+               WHEN r.status = 'Never contacted' AND r.contact_every_days IS NOT NULL THEN 1
+               WHEN r.status = 'Due soon' THEN 2 WHEN r.status = 'Up to date' THEN 3
+               WHEN r.status = 'Never contacted' THEN 4 ELSE 5 END,
+          r.days_since - r.contact_every_days DESC NULLS LAST, r.days_since DESC NULLS LAST, r.sub_group_id, r.name
     """, "r.footprint", "r.sub_group_id", search=(OWNER_LIST,)),
     _v("gap_unknown_chairs", "Data gaps: chairs and vice chairs not known", """
-        SELECT coalesce(s.forum_name, s.organisation_name) AS "Forum or organisation", s.role AS "Role",
+        SELECT {scope}coalesce(s.forum_name, s.organisation_name) AS "Forum or organisation", s.role AS "Role",
           s.eff_footprint AS "Footprint", s.note AS "Note", s.id AS "Seat ID", s.source AS "Source"
         FROM seats s
         WHERE s.is_gap AND s.role IN ('Chair', 'Co-chair', 'Independent Chair', 'Interim Chair', 'Vice Chair',
                                       'Deputy Chair', 'Convenor') AND {where}
-        ORDER BY array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], s.eff_footprint),
+        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], s.eff_footprint),
           "Forum or organisation", s.id
     """, "s.eff_footprint", "s.eff_sub_group"),
     _v("gap_tbc_leads", "Data gaps: leads marked TBC in the source", """
-        SELECT coalesce(s.programme, s.forum_name, s.organisation_name) AS "Programme or forum", s.role AS "Role",
+        SELECT {scope}coalesce(s.programme, s.forum_name, s.organisation_name) AS "Programme or forum", s.role AS "Role",
           s.area AS "Area", s.eff_footprint AS "Footprint", coalesce(s.person_display, 'Unknown') AS "Person",
           s.note AS "Note", s.id AS "Seat ID", s.source AS "Source"
         FROM seats s
         WHERE regexp_matches(s.note, '\\bTBC\\b', 'i') AND {where}
-        ORDER BY "Programme or forum", s.id
+        ORDER BY {scope_order}"Programme or forum", s.id
     """, "s.eff_footprint", "s.eff_sub_group"),
     _v("gap_forums_without_chair", "Data gaps: forums with no named chair", """
-        SELECT f.id AS "ID", f.name AS "Forum", f.kind AS "Kind", f.footprint AS "Footprint",
+        SELECT {scope}f.id AS "ID", f.name AS "Forum", f.kind AS "Kind", f.footprint AS "Footprint",
           f.host_name AS "Host organisation",
           CASE WHEN bool_or(s.is_gap) THEN 'Chair seat recorded, holder unknown' ELSE 'No chair recorded' END AS "Gap",
           f.source AS "Source"
@@ -529,38 +585,38 @@ VIEWS: dict[str, View] = {v.name: v for v in [
         WHERE {where}
         GROUP BY f.id, f.name, f.kind, f.footprint, f.host_name, f.source
         HAVING NOT coalesce(bool_or(NOT s.is_gap), FALSE)
-        ORDER BY array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], f.footprint), f.kind, f.name
+        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], f.footprint), f.kind, f.name
     """, "f.footprint", "f.sub_group_id"),
     _v("gap_organisations_without_owner", "Data gaps: organisations without a LAS relationship owner", """
-        SELECT o.id AS "ID", o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.footprint AS "Footprint",
+        SELECT {scope}o.id AS "ID", o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.footprint AS "Footprint",
           CASE WHEN o.engaged THEN 'Yes' ELSE 'No' END AS "Engaged", o.source AS "Source"
         FROM org_x o
         WHERE o.las_owner IS NULL AND {where}
-        ORDER BY o.sub_group_id, o.name
+        ORDER BY {scope_order}o.sub_group_id, o.name
     """, "o.footprint", "o.sub_group_id"),
     _v("gap_people_without_role", "Data gaps: people with no seat", """
-        SELECT p.id AS "ID", trim(coalesce(p.title || ' ', '') || p.name) AS "Name",
+        SELECT {scope}p.id AS "ID", trim(coalesce(p.title || ' ', '') || p.name) AS "Name",
           p.substantive_role AS "Substantive role", o.name AS "Organisation", o.footprint AS "Footprint",
           p.source AS "Source"
         FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
         WHERE NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id) AND {where}
-        ORDER BY p.name, p.id
+        ORDER BY {scope_order}p.name, p.id
     """, "o.footprint", "o.sub_group_id", null_is_wider=True),
     _v("gap_rows_without_source", "Data gaps: rows whose source names no chart or section", """
-        SELECT x.sheet AS "Sheet", x.id AS "ID", x.label AS "Row", x.source AS "Source"
+        SELECT {scope}x.sheet AS "Sheet", x.id AS "ID", x.label AS "Row", x.source AS "Source"
         FROM sourced_rows x
         -- the validator requires a source; one naming only the document leaves the reader nowhere to look
         WHERE (x.source IS NULL OR NOT regexp_matches(trim(x.source), '^\\S+\\s+\\S')) AND {where}
-        ORDER BY x.n, x.id
+        ORDER BY {scope_order}x.n, x.id
     """, "x.footprint", "x.sub_group_id", null_is_wider=True),
     _v("first_hand_records", "Rows recorded first-hand in lasdash (no source document)", """
-        SELECT x.sheet AS "Sheet", x.id AS "ID", x.label AS "Row", x.source AS "Recorded"
+        SELECT {scope}x.sheet AS "Sheet", x.id AS "ID", x.label AS "Row", x.source AS "Recorded"
         FROM sourced_rows x
         WHERE regexp_full_match(trim(x.source), 'Recorded in lasdash by .+, \\d{{2}}/\\d{{2}}/\\d{{4}}') AND {where}
-        ORDER BY x.n, x.id
+        ORDER BY {scope_order}x.n, x.id
     """, "x.footprint", "x.sub_group_id", null_is_wider=True),
     _v("gap_recommendations", "Data gaps: recommendations without an owner or a status", """
-        SELECT r.id AS "ID", r.text AS "Recommendation", d.title AS "Source document",
+        SELECT {scope}r.id AS "ID", r.text AS "Recommendation", d.title AS "Source document",
           CASE WHEN r.owner IS NULL AND r.status IS NULL THEN 'Owner and status'
                WHEN r.owner IS NULL THEN 'Owner' ELSE 'Status' END AS "Missing",
           r.owner AS "Owner", r.status AS "Status", r.source AS "Source"
@@ -568,7 +624,7 @@ VIEWS: dict[str, View] = {v.name: v for v in [
         LEFT JOIN documents d ON d.id = r.document_id
         LEFT JOIN organisations o ON o.id = r.made_by_id
         WHERE (r.owner IS NULL OR r.status IS NULL) AND {where}
-        ORDER BY r.document_id, r.id
+        ORDER BY {scope_order}r.document_id, r.id
     """, "o.footprint", "o.sub_group_id", null_is_wider=True),
 ]}
 
@@ -607,7 +663,8 @@ def view_sql(view: View, flt: Filter) -> tuple[str, list]:
     where = " AND ".join(conds) or "TRUE"
     if "HAVING {where}" in view.sql:  # aggregate views filter on any of the person's seats
         where = " AND ".join(f"bool_or({c})" if c != "TRUE" else c for c in conds) or "TRUE"
-    return view.sql.format(where=where), params
+    scope, scope_order = flt.scope_sql(view.scope, view.aggregated) if view.scope else ("", "")
+    return view.sql.format(where=where, scope=scope, scope_order=scope_order), params
 
 
 def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

@@ -17,10 +17,11 @@ def open_page(**params):
     return apptest.open_page(PAGE, **params)
 
 
-def grids(at, hcps=1):
-    """The page's tables by name: partnerships, then leaders and forums per HCP, then the two matrices."""
+def grids(at, hcps=1, wider=True):
+    """The page's tables by name: partnerships, then leaders and forums per HCP, the London-wide forums apart,
+    then the two matrices."""
     names = ["partnerships"] + [f"{t}_{i}" for i in range(hcps) for t in ("leaders", "forums")]
-    names += ["lead_matrix", "programme_leads", "coverage_matrix", "las_coverage"]
+    names += ["wider_forums"] * wider + ["lead_matrix", "programme_leads", "coverage_matrix", "las_coverage"]
     assert len(at.dataframe) == len(names)
     return {n: d.value for n, d in zip(names, at.dataframe)}
 
@@ -41,6 +42,12 @@ def test_ncl_shows_its_convenor_and_its_sros(data_dir):
     assert "Cheryl Coppell" not in text  # SWL's independent chair
     forums = g["forums_0"].set_index("Forum")
     assert set(forums["Footprint"]) == {"NCL"}
+    # "Forums" counts what the tables under it list: NCL's own; the London-wide ones are listed apart
+    assert {m.label: m.value for m in at.metric}["HCP forums"] == str(len(forums))
+    assert set(g["wider_forums"]["Footprint"]) <= {"London", "National"} and len(g["wider_forums"])
+    assert "London-wide and national forums" in [h.value for h in at.subheader]
+    shown_columns = list(at.dataframe[2].proto.column_order)  # forums_0, as the grid orders its columns
+    assert shown_columns[:3] == ["Forum", "Chair", "LAS attendee role"]  # a phone sees these first
     assert forums.loc["Health and Care Cabinet (NCL)", ["Tier", "LAS attendee role"]].tolist() == [
         "Clinical", "Medical Director"]
     assert g["lead_matrix"].loc["Mental Health", "NCL"] == "Paul Jenkins (SRO)"
@@ -60,7 +67,7 @@ def test_unfiltered_shows_all_five_partnerships_side_by_side(data_dir):
 
 def test_tbc_leads_show_as_gaps_in_the_matrix(data_dir):
     at = open_page(hcp="SWL", wider="false")
-    g = grids(at)
+    g = grids(at, wider=False)
     matrix = g["lead_matrix"]
     assert list(matrix.columns) == ["SWL"]
     assert matrix.loc["Prevention", "SWL"] == "⚠ Gap: TBC (SPG lead)"

@@ -74,7 +74,12 @@ def test_filtered_to_ncl_lists_people_with_ncl_seats(data_dir):
     names = set(tables(at)[2]["Name"])
     assert "Helen Pettersen" in names and "Cllr Anita Schaper" not in names
     assert all("NCL" in fp or "London" in fp or "National" in fp for fp in tables(at)[2]["Footprints"])
-    assert int({m.label: m.value for m in at.metric}["People"]) == len(names) < 198
+    people = tables(at)[2]
+    own = people[people["Scope"] == "NCL"]
+    assert people["Scope"].tolist() == ["NCL"] * len(own) + ["London-wide"] * (len(people) - len(own))  # own first
+    assert {m.label: m.value for m in at.metric}["People"] == f"{len(own)} (+{len(people) - len(own)} London-wide)"
+    assert all("NCL" in fp for fp in own["Footprints"]) and len(names) < 198
+    assert "People in NCL, then London-wide and national" in [h.value for h in at.subheader]
 
 
 def test_filtered_search_shows_only_seats_in_the_filter_and_says_so(data_dir):

@@ -71,7 +71,9 @@ def test_default_map_reads_as_a_to_do_list(data_dir):
 def test_default_map_filtered_to_ncl(data_dir):
     at = apptest.open_page(PAGE, hcp="NCL")
     todo = frames(at)["todo"]
-    assert kpis(at)["Not yet assessed"] == str(len(todo)) == "37"
+    own = todo[todo["Scope"] == "NCL"]
+    assert kpis(at)["Not yet assessed"] == f"{len(own)} (+{len(todo) - len(own)} London-wide)" == "7 (+30 London-wide)"
+    assert todo["Scope"].tolist()[:7] == ["NCL"] * 7  # NCL's own first
     assert set(todo["Footprint"].dropna()) <= {"NCL", "London", "National"}
     assert "Camden CCG" in set(todo["Organisation"]) and "Lambeth CCG" not in set(todo["Organisation"])
 

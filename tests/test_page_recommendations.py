@@ -7,7 +7,7 @@ from streamlit import dataframe_util
 
 import apptest
 from apptest import shown
-from lasdash import pipeline
+from lasdash import clock, pipeline
 
 PAGE = "app_pages/recommendations.py"
 HC = [f"REC-001-HC{i}" for i in range(1, 7)]
@@ -21,6 +21,12 @@ def kpis(at):
     return {m.label: m.value for m in at.metric}
 
 
+def overdue_items(at):
+    """The overdue list: (its line in words, its whole text) per item."""
+    lines = [shown(m.value).replace("**", "") for m in at.markdown if "days overdue" in m.value]
+    return list(zip(lines, [t.value for t in at.text]))
+
+
 def status_chart(at):
     proto = at.get("vega_lite_chart")[0].proto
     return dataframe_util.convert_arrow_bytes_to_pandas_df(proto.datasets[0].data.data)
@@ -32,8 +38,16 @@ def test_unfiltered_six_health_committee_recommendations_are_overdue(data_dir):
     recs = at.dataframe[0].value
     assert len(recs) == 51
     assert sorted(recs.loc[recs["Overdue"] == "Yes", "ID"]) == HC
-    warning = shown(at.warning[0].value)
-    assert "Overdue: 6" in warning and all(i in warning for i in HC) and "due 31 Mar 2023" in warning
+    assert recs["Overdue"].tolist()[:6] == ["Yes"] * 6  # the grid lists what to act on first
+    assert "Overdue: 6" in [h.value for h in at.subheader]
+    # the overdue list can be acted on without a CSV: reference, whole text, owner, due date and days overdue
+    items = overdue_items(at)
+    days = (clock.today() - dt.date(2023, 3, 31)).days
+    assert [line for line, _ in items] == [
+        f"Health Committee letter 20 Feb 2023, recommendation {n} · due 31 Mar 2023 · {days:,} days overdue · "
+        "owner: not recorded · status: Not recorded" for n in range(1, 7)]
+    texts = dict(zip(recs["ID"], recs["Recommendation"]))
+    assert [text for _, text in items] == [texts[i] for i in HC]  # whole, not clipped
 
 
 def test_deadline_callout_reads_31_mar_2023(data_dir):
@@ -69,16 +83,19 @@ def test_deadline_and_statuses_follow_the_data(data_dir, store, tables, write_wo
     assert "Health Committee response deadline: 28 Apr 2023" in shown(at.info[0].value)
     assert "5 of them are overdue" in shown(at.info[0].value)
     assert kpis(at) == {"Recommendations": "51", "Open": "50", "Overdue": "5", "Status not recorded": "49"}
-    assert "REC-001-HC1" not in shown(at.warning[0].value)
+    assert len(overdue_items(at)) == 5 and not any("recommendation 1 ·" in line for line, _ in overdue_items(at))
     counts = status_chart(at).groupby("Status")["Recommendations"].sum().to_dict()
     assert counts == {"Done": 1, "In progress": 1, "Not recorded": 49}
 
 
 def test_filtered_to_ncl_keeps_the_london_wide_committee(data_dir):
     at = open_page(hcp="NCL")
-    assert kpis(at)["Overdue"] == "6"
-    assert "31 Mar 2023" in shown(at.info[0].value)
-    assert len(at.dataframe[0].value) == 51  # no recommendation is made by an NCL body; London-wide ones stay
+    assert kpis(at)["Overdue"] == "0 (+6 London-wide)"  # NCL's own figure first, London's beside it in words
+    assert kpis(at)["Recommendations"] == "0 (+51 London-wide)"
+    assert "None of these recommendations was made by an organisation in NCL" in shown(at.info[0].value)
+    assert any("31 Mar 2023" in shown(i.value) for i in at.info)
+    recs = at.dataframe[0].value
+    assert len(recs) == 51 and set(recs["Scope"]) == {"London-wide"}  # no NCL body made one; London's stay, marked
 
 
 def test_filtered_to_ncl_only_shows_a_note_not_an_error(data_dir):

@@ -19,11 +19,11 @@ TODAY = clock.today()
 A, B, AB = "Synthetic Owner A", "Synthetic Owner B", "Synthetic Owner Abbott"  # A's name is part of AB's
 # organisation ID -> (owner, contact every N days, days since a synthetic dated engagement or None)
 CONTACTS = {
-    "ORG-camden-ccg": (A, 30, 10),  # NCL: within
+    "ORG-camden-ccg": (A, 30, 10),  # NCL: up to date (due in 20 days)
     "ORG-lambeth-ccg": (B, 30, 45),  # SEL: overdue
-    "ORG-kingston-ccg": (A, 30, 60),  # SWL: exactly twice: red
-    "ORG-islington-ccg": (B, 30, 30),  # NCL: on the day: still within
-    "ORG-nel-hcp": (B, 60, None),  # NEL: no contact recorded
+    "ORG-kingston-ccg": (A, 30, 60),  # SWL: overdue
+    "ORG-islington-ccg": (B, 30, 30),  # NCL: on the day: due soon, not yet overdue
+    "ORG-nel-hcp": (B, 60, None),  # NEL: never contacted, with an interval: overdue
     "ORG-gla": (f"{A}; {B}", 365, None),  # London: seed 001's period 'June 2022 - March 2023' and 24 Jan 2023
     "ORG-ealing-ccg": (AB, 30, None),  # NWL: no contact recorded; not on A's list
 }
@@ -71,12 +71,20 @@ def kpis(at):
 def test_default_map_has_no_intervals_and_says_what_to_do(data_dir):
     at = apptest.open_page(PAGE)
     rel = relationships(at)
-    assert len(rel) == 121 and set(rel["Status"]) == {"No interval set"}
-    assert kpis(at)["No interval set"] == "121" and kpis(at)["Overdue"] == "0"
+    assert len(rel) == 121 and set(rel["Status"]) == {"Never contacted", "No interval set"}
+    never = int((rel["Status"] == "Never contacted").sum())
+    assert never == 121 - rel["Last contact"].notna().sum() > 90  # most of the map has never been contacted
+    k = kpis(at)
+    assert (k["Never contacted"], k["No interval set"]) == (str(never), str(121 - never))
+    # missing is never zero: with no interval anywhere, nothing is said to be overdue, due or up to date
+    assert k["Overdue"] == k["Due soon"] == k["Up to date"] == "no intervals set"
+    assert set(rel["Overdue"]) == {"No interval set"}  # never "No" for a relationship nobody has judged
     assert any("No contact interval is set for any of these 121 organisations" in w.value for w in at.warning)
     assert any("No LAS relationship owner is set" in i.value for i in at.info)
     assert not at.selectbox  # no owners to choose from yet
-    assert {m.label: m.value for m in apptest.open_page().metric}["Relationships overdue"] == "0"  # the overview
+    overview = {m.label: m.value for m in apptest.open_page().metric}
+    assert overview["Relationships overdue"] == "no intervals set"
+    assert overview["Never contacted"] == f"{never} of 121"
     # the last contact is still shown: seed 001's engagement period counts to its last day
     gla = rel.loc["Greater London Authority / Mayor of London"]
     assert gla["Last contact"].date() == dt.date(2023, 3, 31)
@@ -89,28 +97,31 @@ def test_default_map_filtered_to_swl(data_dir):
     at = apptest.open_page(PAGE, hcp="SWL", wider="false")
     rel = relationships(at)
     assert set(rel["Footprint"]) == {"SWL"} and "Kingston CCG" in rel.index
-    assert kpis(at)["No interval set"] == str(len(rel))
+    assert int(kpis(at)["No interval set"]) + int(kpis(at)["Never contacted"]) == len(rel)
 
 
 def test_synthetic_intervals_give_green_amber_red_with_text(synthetic):
     at = apptest.open_page(PAGE)
     rel = relationships(at)
     status = rel["Status"].to_dict()
-    assert status["Camden CCG"] == "Within interval" and status["Islington CCG"] == "Within interval"
-    assert status["Lambeth CCG"] == "Overdue"
-    assert status["Kingston CCG"] == "Overdue: twice the interval"
-    assert status["East London Health and Care Partnership"] == status["Ealing CCG"] == "No contact recorded"
+    assert status["Camden CCG"] == "Up to date" and status["Islington CCG"] == "Due soon"
+    assert status["Lambeth CCG"] == status["Kingston CCG"] == "Overdue"
+    assert status["East London Health and Care Partnership"] == status["Ealing CCG"] == "Never contacted"
     gla = rel.loc["Greater London Authority / Mayor of London"]
-    assert gla["Status"] == "Overdue: twice the interval" and gla["Contact every (days)"] == 365
+    assert gla["Status"] == "Overdue" and gla["Contact every (days)"] == 365
     assert rel.loc["Lambeth CCG", "Days since"] == 45 and rel.loc["Lambeth CCG", "Overdue"] == "Yes"
+    assert rel.loc["Lambeth CCG", "Contact due"].date() == TODAY - dt.timedelta(15)
+    assert rel.loc["Ealing CCG", "Overdue"] == "Yes"  # an interval and no contact at all: overdue
     assert rel.loc["Camden CCG", "Last contact from"] == "Dated engagement"
-    assert list(rel.index[:2]) == ["Greater London Authority / Mayor of London", "Kingston CCG"]  # worst first
+    # the longest past the interval first, then those never contacted though an interval is set
+    assert list(rel.index[:6]) == ["Greater London Authority / Mayor of London", "Kingston CCG", "Lambeth CCG",
+                                   "Ealing CCG", "East London Health and Care Partnership", "Islington CCG"]
     k = kpis(at)
-    assert (k["Twice overdue"], k["Overdue"], k["Within interval"], k["No contact recorded"]) == (
-        "2", "1", "2", "2")
-    assert k["No interval set"] == "114"
+    assert (k["Overdue"], k["Due soon"], k["Up to date"]) == ("5 (2 never contacted)", "1", "1")
+    never = int((rel["Status"] == "Never contacted").sum())
+    assert k["Never contacted"] == str(never) and k["No interval set"] == str(121 - never - 5 - 1 - 1 + 2)
     badges = " ".join(m.value for m in at.markdown)
-    assert ":red-badge[Overdue: twice the interval: 2]" in badges and ":green-badge[Within interval: 2]" in badges
+    assert ":red-badge[Overdue: 5 (2 never contacted)]" in badges and ":green-badge[Up to date: 1]" in badges
     chart = at.get("vega_lite_chart")[0].proto
     bars = dataframe_util.convert_arrow_bytes_to_pandas_df(chart.datasets[0].data.data).set_index("Organisation")
     assert set(bars.index) == {"Camden CCG", "Islington CCG", "Lambeth CCG", "Kingston CCG",
@@ -122,8 +133,8 @@ def test_synthetic_intervals_give_green_amber_red_with_text(synthetic):
 def test_the_overview_counts_the_overdue(synthetic):
     at = apptest.open_page()
     overdue = next(m for m in at.metric if m.label == "Relationships overdue")
-    assert overdue.value == "3"  # Lambeth, Kingston and the GLA
-    assert "114 have no interval set" in overdue.help
+    assert overdue.value == "5 (2 never contacted)"  # Lambeth, Kingston, the GLA; Ealing and NEL never contacted
+    assert "114 of 121 have no interval set" in overdue.help
 
 
 def test_an_owner_filters_to_their_own_list(synthetic):
@@ -133,7 +144,7 @@ def test_an_owner_filters_to_their_own_list(synthetic):
     assert not at.exception
     # whole names only: 'Synthetic Owner Abbott' contains A's name but Ealing is not A's
     assert set(relationships(at).index) == {"Camden CCG", "Kingston CCG", "Greater London Authority / Mayor of London"}
-    assert kpis(at)["Within interval"] == "1" and kpis(at)["No interval set"] == "0"
+    assert kpis(at)["Up to date"] == "1" and kpis(at)["No interval set"] == "0"
 
 
 def test_an_owner_from_the_link_with_an_hcp_filter(synthetic):

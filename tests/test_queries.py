@@ -126,7 +126,7 @@ def test_count_and_first_rows_equal_the_whole_view(con, flt):
 
 @pytest.mark.parametrize("view, column, dtype", [
     ("people", "Also spelled", "str"),  # the first person has no alias: alone, DuckDB gives object Nones
-    ("relationships", "Days since", "Int64"),  # the first organisations were contacted: alone, plain int64
+    ("recommendations", "Days overdue", "Int64"),  # the first are overdue: alone, plain int64
 ])
 def test_first_rows_take_the_whole_views_dtypes(con, view, column, dtype):
     sql, params = queries.view_sql(queries.VIEWS[view], Filter())
@@ -183,3 +183,46 @@ def test_user_values_never_reach_sql_text_of_counts_and_first_rows(con):
     assert queries.aggregate(con, "people", evil, {"n": "count(*)"}) == {"n": 0}
     assert queries.first_rows(con, "people", evil, 5)[1] == {"rows": 0}
     assert queries.count(con, "people") == len(queries.run(con, "people")) > 0
+
+
+# An HCP filter shows that HCP: its own rows first, the London-wide ones after them and marked in a Scope column.
+UNSCOPED = {"sub_groups", "sub_group_footprints", "shared_members"}  # no footprint per row, or a footprint matrix
+
+
+@pytest.mark.parametrize("flt, place, own", [
+    (Filter(), "London", Filter()),
+    (Filter(("NCL",)), "NCL", Filter(("NCL",), include_wider=False)),
+    (Filter(("NCL", "SEL"), ("SG01",)), "NCL and SEL", Filter(("NCL", "SEL"), ("SG01",), include_wider=False)),
+    (Filter(("NWL", "NCL", "SEL")), "NWL, NCL and SEL", Filter(("NWL", "NCL", "SEL"), include_wider=False)),
+])
+def test_a_filter_names_its_place_and_its_own_rows(flt, place, own):
+    assert flt.place() == place and flt.own() == own
+
+
+@pytest.mark.parametrize("view", sorted(set(queries.VIEWS) - UNSCOPED))
+@pytest.mark.parametrize("hcp", ["NCL", "SEL"])
+def test_every_view_marks_scope_and_lists_the_hcps_own_rows_first(con, view, hcp):
+    unfiltered = queries.run(con, view)
+    assert "Scope" not in unfiltered.columns  # all of London: nothing to mark
+    df = queries.run(con, view, Filter((hcp,)))
+    assert "Scope" in df.columns
+    assert set(df["Scope"]) <= {hcp, "London-wide", "National"}
+    own = (df["Scope"] == hcp).tolist()
+    assert own == sorted(own, reverse=True), "the HCP's own rows come first"
+    alone = queries.run(con, view, Filter((hcp,), include_wider=False))
+    assert (alone["Scope"] == hcp).all()
+    if queries.VIEWS[view].aggregated:  # a person spanning NCL and London spans two places only with London shown
+        assert len(alone) <= sum(own)
+    else:
+        assert len(alone) == sum(own)  # the same own rows, with or without the wider
+
+
+def test_unscoped_views_are_exactly_those_without_a_row_footprint():
+    assert {v.name for v in queries.VIEWS.values() if v.scope is None} == UNSCOPED
+
+
+def test_ncl_people_start_with_ncl_and_mark_the_london_wide(con):
+    people = queries.run(con, "people", Filter(("NCL",)))
+    assert people["Scope"].iloc[0] == "NCL" and "NCL" in people["Footprints"].iloc[0]
+    wider = people[people["Scope"] != "NCL"]
+    assert len(wider) and not wider["Footprints"].str.contains("NCL").any()

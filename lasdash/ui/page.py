@@ -31,6 +31,16 @@ class Context:
     def as_of(self) -> str:
         return f"{self.manifest.created_at:%d %b %Y}"
 
+    @property
+    def own(self) -> Filter:
+        """The filter headline figures count: the chosen HCPs' own rows (all of London when none is chosen)."""
+        return self.flt.own()
+
+    @property
+    def place(self) -> str:
+        """Where the page looks, for headings: 'NCL', 'NCL and SEL' or 'London'."""
+        return self.flt.place()
+
     def run(self, view: str, flt: Filter | None = None) -> pd.DataFrame:
         return rows(self.manifest.id, view, flt or self.flt)
 
@@ -39,6 +49,14 @@ class Context:
 
     def aggregate(self, view: str, measures: dict[str, str], flt: Filter | None = None) -> dict[str, object]:
         return aggregate(self.manifest.id, view, flt or self.flt, measures)
+
+    def headline(self, view: str, measure: str = "count(*)") -> str:
+        """A headline figure: `measure` (our SQL) over the chosen HCPs' own rows of a view, with the London-wide and
+        national rows the tables also show counted apart in words: '0 (+51 London-wide)'."""
+        own = self.aggregate(view, {"n": measure}, self.own)["n"] or 0
+        if not (self.flt.hcps and self.flt.include_wider):
+            return f"{own:,}"
+        return with_wider(own, (self.aggregate(view, {"n": measure})["n"] or 0) - own)
 
 
 def _scope() -> str:
@@ -101,7 +119,25 @@ def header(title: str, question: str) -> Context:
     m = ctx.manifest
     st.caption(f"Filter: **{literal(ctx.flt.describe(ctx.sub_group_names))}** · Snapshot as of **{ctx.as_of}** "
                f"({literal(m.source_file or 'bundled map')}; {literal(m.note or 'no note')})")
+    if ctx.flt.hcps:
+        st.caption(f"Figures count **{ctx.place}'s own** rows. " + (
+            f"London-wide and national rows that bear on {ctx.place} follow {ctx.place}'s own in each table, marked "
+            f"in its **Scope** column (and in every CSV)." if ctx.flt.include_wider
+            else "London-wide and national rows are hidden."))
     return ctx
+
+
+def with_wider(own: int, wider: int) -> str:
+    """A headline figure under an HCP filter: the HCP's own count, with the London-wide ones beside it in words."""
+    return f"{own:,} (+{wider:,} London-wide)" if wider else f"{own:,}"
+
+
+def scope_split(df: pd.DataFrame, flt: Filter) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A view's rows as (the chosen HCPs' own, the London-wide and national ones shown with them)."""
+    if "Scope" not in df.columns or not flt.hcps:
+        return df, df.iloc[0:0]
+    own = df["Scope"] == "/".join(flt.hcps)
+    return df[own], df[~own]
 
 
 def kpis(items: list[tuple[str, object, str | None]]) -> None:
@@ -128,10 +164,25 @@ def table(ctx: Context, view: str, df: pd.DataFrame | None = None, *, key: str, 
     total = len(df) if total is None else total
     if total > MAX_ROWS:
         st.caption(f"Showing {MAX_ROWS:,} of {total:,} rows. The download has them all.")
+    elif "Scope" in df.columns and flt.include_wider:
+        own, wider = scope_split(df, flt)
+        if len(wider):
+            st.caption(f"{len(own):,} of {flt.place()}'s own, then {len(wider):,} London-wide or national "
+                       f"(the Scope column says which).")
+    columns = shown_order(list(df.columns))
+    if "Scope" in columns and scope_split(df, flt)[1].empty:  # every row the HCP's own: the heading says so
+        columns.remove("Scope")
     st.dataframe(df.head(MAX_ROWS), hide_index=True, column_config=column_config, height=height, key=f"grid_{key}",
-                 placeholder="–")
+                 placeholder="–", column_order=columns)
     download(ctx, view, flt, key=key)
     return df
+
+
+def shown_order(columns: list[str]) -> list[str]:
+    """The order a grid shows a view's columns in: what names the row first (an ID is not a name, so it goes last),
+    then its Scope, so a phone's first columns answer the page's question. The CSV keeps the view's order."""
+    ordered = [c for c in columns if c not in ("ID", "Scope")] + [c for c in ("ID",) if c in columns]
+    return ordered[:1] + ["Scope"] + ordered[1:] if "Scope" in columns else ordered
 
 
 def shown(ctx: Context, view: str, flt: Filter | None = None,
