@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .snapshots import Store, _fmt, diff_tables
+from .snapshots import SELF_DESCRIBED, Store, _fmt, diff_tables, row_heading
 
-COLUMNS = ["When", "By", "Sheet", "ID", "Row", "Field", "From", "To", "Snapshot"]
+# Row: the row in people's words (a recommendation's reference and the start of its text); Row in full: the same with
+# nothing cut (a recommendation's whole text). From and To: the whole values, a blank as '–'.
+COLUMNS = ["When", "By", "Sheet", "ID", "Row", "Row in full", "Field", "From", "To", "Snapshot"]
 
 
 def changes(store: Store, last: int | None = 20) -> pd.DataFrame:
@@ -27,20 +29,27 @@ def changes(store: Store, last: int | None = 20) -> pd.DataFrame:
             del read[stale]
         when = pd.Timestamp(e["at"]).strftime("%d %b %Y %H:%M")
         for d in diff_tables(tables(e["previous"]), tables(e["snapshot"])):
-            rows += [[when, e["by"], d.sheet, k, label, "", "", "added", e["snapshot"]]
+            rows += [[when, e["by"], d.sheet, k, label, d.full.get(k, label), "", "", "added", e["snapshot"]]
                      for k, label in zip(d.added_keys, d.added)]
-            rows += [[when, e["by"], d.sheet, k, label, "", "removed", "", e["snapshot"]]
+            rows += [[when, e["by"], d.sheet, k, label, d.full.get(k, label), "", "removed", "", e["snapshot"]]
                      for k, label in zip(d.removed_keys, d.removed)]
             for rc in d.changed:
-                rows += [[when, e["by"], d.sheet, rc.key, rc.label, fc.column, _fmt(fc.old), _fmt(fc.new), e["snapshot"]]
+                rows += [[when, e["by"], d.sheet, rc.key, rc.label, d.full.get(rc.key, rc.label), fc.column,
+                          _fmt(fc.old), _fmt(fc.new), e["snapshot"]]
                          for fc in rc.changes]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def describe(df: pd.DataFrame) -> list[str]:
-    """'Roles: NW London JHOSC — Chair: Person ID: Cllr Mel Collins → Cllr Ada Testwell · by B · 01 Dec 2026 14:03'."""
+    """'Roles: NW London JHOSC — Chair: Person ID: Cllr Mel Collins → Cllr Ada Testwell · by B · 01 Dec 2026 14:03',
+    'Engagement with London Fire Brigade on 01 Dec 2026 (Meeting) added · by B · 01 Dec 2026 14:03'."""
     out = []
     for r in df.itertuples(index=False):
-        what = f"{r.Field}: {r.From} \u2192 {r.To}" if r.Field else (r.To or r.From)
-        out.append(f"{r.Sheet}: {r.Row}: {what} \u00b7 by {r.By} \u00b7 {r.When}")
+        if r.Field:
+            what = f"{row_heading(r.Sheet, r.Row)}: {r.Field}: {r.From} \u2192 {r.To}"
+        elif r.Sheet in SELF_DESCRIBED:
+            what = f"{r.Row} {r.To or r.From}"
+        else:
+            what = f"{r.Sheet}: {r.Row}: {r.To or r.From}"
+        out.append(f"{what} \u00b7 by {r.By} \u00b7 {r.When}")
     return out

@@ -117,11 +117,11 @@ def test_snapshots_rollback_and_diff(data_dir, tables, write_workbook):
     listing = json.loads(run("snapshots", "--json")[1])
     assert [s["current"] for s in listing] == [False, True]
     code, out = run("diff")
-    assert "Cadence: (blank) \u2192 Monthly" in out
+    assert "Cadence: \u2013 \u2192 Monthly" in out
     assert run("rollback", first)[0] == 0
     assert json.loads(run("snapshots", "--json")[1])[0]["current"] is True
     code, out = run("diff", new_id, first)
-    assert "Monthly \u2192 (blank)" in out
+    assert "Monthly \u2192 \u2013" in out
 
 
 def test_invalid_publish_exits_1_and_keeps_current(data_dir, tables, write_workbook):
@@ -203,7 +203,7 @@ def test_validate_and_diff_print_the_files_base(two_editors, data_dir):
     assert code == 0 and f"Made from snapshot {first}." in out
     code, out = run("diff", str(two_editors))
     assert code == 0 and f"Made from snapshot {first}." in out
-    assert "Recommendations: " in out and "Status: (blank) \u2192 In progress" in out
+    assert "Recommendation REC-001-HC1 (" in out and "Status: \u2013 \u2192 In progress" in out
     assert "Conflicts (1)" in out
 
 

@@ -110,8 +110,8 @@ def test_a_stale_edit_of_the_same_field_is_a_conflict_and_publishes_nothing(stor
 def test_the_preview_of_an_edit_reads_in_names(seed_tables):
     out = edits.update_recommendations(seed_tables, {HC1: {"status": "In progress"}}, TODAY)
     lines = describe(diff_tables(seed_tables, out))
-    assert any("Status: (blank) \u2192 In progress" in line for line in lines)
-    assert any("Last update: (blank) \u2192 01 Dec 2026" in line for line in lines)
+    assert any("Status: \u2013 \u2192 In progress" in line for line in lines)
+    assert any("Last update: \u2013 \u2192 01 Dec 2026" in line for line in lines)
 
 
 def _current_chair(store):

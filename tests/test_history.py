@@ -22,9 +22,9 @@ def test_changes_are_derived_from_the_snapshots_in_names(store):
     assert df["By"].tolist()[:3] == ["Editor A", "Editor A", "Editor B"]  # newest first
     lines = history.describe(df)
     assert "Roles: NW London JHOSC \u2014 Chair: added \u00b7 by Editor B" in " | ".join(lines)  # the new holder's seat
-    assert any(line.startswith("Roles: NW London JHOSC \u2014 Chair: To: (blank) \u2192 30 Nov 2026") for line in lines)
-    assert any("Recommendations: " in line and "Status: (blank) \u2192 In progress \u00b7 by Editor A" in line
-               for line in lines)
+    assert any(line.startswith("Roles: NW London JHOSC \u2014 Chair: To: \u2013 \u2192 30 Nov 2026") for line in lines)
+    assert any(line.startswith("Recommendation REC-001-HC1 (Health Committee letter 20 Feb 2023, recommendation 1): ")
+               and "Status: \u2013 \u2192 In progress \u00b7 by Editor A" in line for line in lines)
     assert any(line.startswith("People: Cllr Ada Testwell: added \u00b7 by Editor B") for line in lines)
 
 
@@ -73,3 +73,29 @@ def test_no_row_history_to_pick_before_anything_changed(data_dir, store):
     at = apptest.open_page("app_pages/jhosc.py")
     assert not [s for s in at.selectbox if s.label == "A seat"]
     assert any("No seat shown here has changed since the map was first published" in c.value for c in at.caption)
+
+
+def test_what_changed_carries_a_recommendations_whole_text_and_never_none(store):
+    from lasdash.ui.changes import SHOWN, for_csv
+    assert pipeline.save_edit(store, store.current_id(), edits.update_recommendations(
+        store.read_all(store.current_id()), {"REC-001-HC1": {"owner": "Director of Strategy"}}, TODAY),
+        author="Editor A").manifest is not None
+    whole = store.read(store.current_id(), "Recommendations").set_index("id").loc["REC-001-HC1", "text"]
+    df = history.changes(store)
+    owner = df[df["Field"] == "Owner"].iloc[0]
+    assert owner["Row"].startswith("Recommendation REC-001-HC1 (") and owner["Row"].endswith(" \u2026")
+    assert owner["Row in full"].endswith(": " + whole)
+    assert (owner["From"], owner["To"]) == ("\u2013", "Director of Strategy")
+    assert not df[["Row", "From", "To"]].isin(["None", "nan", "(blank)"]).any().any()
+    csv = for_csv(df)
+    assert list(csv.columns) == SHOWN and whole in csv[csv["Field"] == "Owner"].iloc[0]["Row"]
+
+
+def test_a_recorded_engagement_reads_by_whom_when_and_how_in_what_changed(store):
+    tables, eid = edits.record_engagement(store.read_all(store.current_id()), {
+        "date": TODAY, "organisation_id": "ORG-lfb", "mechanism": "Meeting"}, "Editor A", TODAY)
+    assert pipeline.save_edit(store, store.current_id(), tables, author="Editor A").manifest is not None
+    df = history.changes(store)
+    assert df[df["ID"] == eid]["Row"].tolist() == ["Engagement with London Fire Brigade on 01 Dec 2026 (Meeting)"]
+    assert history.describe(df)[0].startswith(
+        "Engagement with London Fire Brigade on 01 Dec 2026 (Meeting) added \u00b7 by Editor A")

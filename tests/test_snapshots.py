@@ -1,8 +1,11 @@
+import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 
-from lasdash import pipeline
+from lasdash import pipeline, snapshots
+from lasdash import schema as S
 from lasdash.snapshots import StaleSnapshot, StoreError, describe
 
 
@@ -143,3 +146,81 @@ def test_an_edit_stores_only_the_sheets_it_changed(store, tables):
     assert "recommendations.parquet" not in shared and "people.parquet" in shared and len(shared) == 8
     assert store.read(after, "Recommendations").loc[0, "status"] == "Done"
     assert store.read(before, "Recommendations").isna().loc[0, "status"]  # the old snapshot is untouched
+
+
+# --- every list names what it lists: rows and values in people's words --------------------------------------------
+def _engagement(**fields):
+    row = {c: None for c in S.sheet("Engagements").column_names}
+    row.update(id="ENG-20261201-001", **fields)
+    return row
+
+
+@pytest.mark.parametrize("fields, expected", [
+    ({"organisation_id": "ORG-lfb", "person_id": "PER-mel-collins", "date": dt.date(2026, 12, 1),
+      "mechanism": "Meeting"},
+     "Engagement with London Fire Brigade on 01 Dec 2026 (Meeting)"),  # the organisation first
+    ({"person_id": "PER-mel-collins", "forum_id": "FOR-jhosc-nwl", "period": "June 2022 - March 2023"},
+     "Engagement with Cllr Mel Collins, June 2022 - March 2023"),  # else the person; a period as written
+    ({"forum_id": "FOR-jhosc-nwl", "mechanism": "Focus  group\nsessions"},
+     "Engagement with NW London JHOSC (Focus group sessions)"),  # else the forum; no date or period
+    ({"organisation_id": "ORG-lfb", "date": dt.date(2026, 12, 1), "period": "Winter 2026", "mechanism": float("nan")},
+     "Engagement with London Fire Brigade on 01 Dec 2026"),  # the date before the period; NaN is not recorded
+    ({"organisation_id": "ORG-gone", "date": pd.Timestamp("2026-12-01")},
+     "Engagement with ORG-gone on 01 Dec 2026"),  # an organisation not on the map: its ID, not nothing
+    ({"mechanism": "Meeting"}, "Engagement ENG-20261201-001 (Meeting)"),  # nobody named (invalid, but never blank)
+])
+def test_an_engagement_reads_as_whom_when_and_how(seed_tables, fields, expected):
+    labels = snapshots._labels(seed_tables)
+    assert snapshots._row_label(S.sheet("Engagements"), _engagement(**fields), labels) == expected
+
+
+LONG = "Work with partners to improve the flow of patients between emergency departments and community services"
+
+
+@pytest.mark.parametrize("reference, text, short, whole", [
+    ("Health Committee 1", LONG, "Recommendation REC-X (Health Committee 1): Work with partners to improve the flow of "
+                                 "patients between \u2026", f"Recommendation REC-X (Health Committee 1): {LONG}"),
+    (None, LONG, "Recommendation REC-X: Work with partners to improve the flow of patients between \u2026",
+     f"Recommendation REC-X: {LONG}"),
+    (float("nan"), "Meet the SROs.", "Recommendation REC-X: Meet the SROs.", "Recommendation REC-X: Meet the SROs."),
+    ("", None, "Recommendation REC-X", "Recommendation REC-X"),
+])
+def test_a_recommendation_reads_as_its_reference_and_the_start_of_its_text(reference, text, short, whole):
+    record, rec = {"id": "REC-X", "reference": reference, "text": text}, S.sheet("Recommendations")
+    assert snapshots._row_label(rec, record, {}) == short
+    assert snapshots._row_label(rec, record, {}, full=True) == whole
+
+
+@pytest.mark.parametrize("value, shown", [
+    (None, "\u2013"), (float("nan"), "\u2013"), (pd.NA, "\u2013"), (pd.NaT, "\u2013"), ("", "\u2013"),
+    (dt.date(2026, 12, 1), "01 Dec 2026"), (pd.Timestamp("2026-12-01"), "01 Dec 2026"), ("Done", "Done"), (3, "3"),
+])
+def test_a_value_in_a_change_never_reads_none_or_nan(value, shown):
+    assert snapshots._fmt(value) == shown
+
+
+def test_a_recorded_engagement_and_a_recommendation_update_read_as_what_they_are(seed_tables):
+    from lasdash import edits
+    after, eid = edits.record_engagement(seed_tables, {"date": dt.date(2026, 12, 1), "organisation_id": "ORG-lfb",
+                                                       "mechanism": "Meeting"}, "Editor A", dt.date(2026, 12, 1))
+    after = edits.update_recommendations(after, {"REC-001-HC1": {"status": "In progress"}}, dt.date(2026, 12, 1))
+    diffs = snapshots.diff_tables(seed_tables, after)
+    lines = describe(diffs)
+    assert "Engagement with London Fire Brigade on 01 Dec 2026 (Meeting) added" in lines
+    assert ("Recommendation REC-001-HC1 (Health Committee letter 20 Feb 2023, recommendation 1): The LAS should "
+            "include in its new strategy commitments to \u2026: Status: \u2013 \u2192 In progress") in lines
+    assert not any(eid in line or "None" in line or "nan" in line for line in lines)
+    whole = seed_tables["Recommendations"].set_index("id").loc["REC-001-HC1", "text"]
+    recs = next(d for d in diffs if d.sheet == "Recommendations")
+    assert recs.full["REC-001-HC1"].endswith(": " + whole)  # the whole text travels with the diff
+
+
+@pytest.mark.parametrize("sheet, key, expected", [
+    ("Documents", "000", "Stakeholder engagement report for LAS"),  # a document by its title, not '000'
+    ("People", "PER-mel-collins", "Cllr Mel Collins"),
+    ("Organisations", "ORG-lfb", "London Fire Brigade"),
+    ("Forums", "FOR-jhosc-nwl", "NW London JHOSC"),
+])
+def test_named_rows_read_by_name(seed_tables, sheet, key, expected):
+    record = seed_tables[sheet].set_index("id").loc[key].to_dict() | {"id": key}
+    assert snapshots._row_label(S.sheet(sheet), record, snapshots._labels(seed_tables)) == expected

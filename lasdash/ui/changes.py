@@ -9,8 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from lasdash import config, export, history, queries
+from lasdash.snapshots import row_heading
 from lasdash.ui import auth, data
 from lasdash.ui.page import Context
+from lasdash.ui.text import literal
 
 SHOWN = ["When", "By", "Sheet", "Row", "Field", "From", "To"]
 
@@ -25,19 +27,44 @@ def all_changes(ctx: Context) -> pd.DataFrame:
 
 
 def recent(ctx: Context, limit: int = 200) -> None:
-    """The latest changes to the map within the filter, newest first."""
+    """The latest changes to the map within the filter, newest first; the one chosen, in full below them."""
     df = queries.filter_rows_of_map(data.connection(ctx.manifest.id), all_changes(ctx), ctx.flt)
     if df.empty:
         st.info("No changes since the map was first published" + (" under the current filter." if ctx.flt.hcps or
                 ctx.flt.sub_groups else "."), icon=":material/history:")
         return
     st.caption(f"{len(df)} change(s), newest first{'; the latest ' + str(limit) + ' shown' if len(df) > limit else ''}. "
-               "Each publish, edit and rollback, field by field, in names.")
-    st.dataframe(df[SHOWN].head(limit), hide_index=True, key="recent_changes",
-                 column_config={"Row": st.column_config.TextColumn(width="large")})
-    st.download_button("Download CSV: What changed", data=auth.guarded(lambda: export.to_csv_bytes(df[SHOWN])),
+               "Each publish, edit and rollback, field by field, in names. Choose a change (the box at the start of "
+               "its line) to read it in full below the table.")
+    latest = df.head(limit)
+    event = st.dataframe(latest[SHOWN], hide_index=True, key="recent_changes", on_select="rerun",
+                         selection_mode="single-row",
+                         column_config={"Row": st.column_config.TextColumn(width="large")})
+    chosen = [i for i in event.selection.rows if i < len(latest)]  # a choice made before a publish may be gone
+    if chosen:
+        in_full(latest.iloc[chosen[0]])
+    st.download_button("Download CSV: What changed", data=auth.guarded(lambda: export.to_csv_bytes(for_csv(df))),
                        file_name="lasdash_what-changed.csv", mime="text/csv", key="dl_recent_changes",
                        icon=":material/download:", on_click="ignore")
+
+
+def for_csv(df: pd.DataFrame) -> pd.DataFrame:
+    """What changed as a download: the columns on screen, each row with nothing cut (a recommendation's whole text)."""
+    return df[SHOWN].assign(Row=df["Row in full"])
+
+
+def in_full(change: pd.Series) -> None:
+    """One change with nothing cut: the row's whole description and the whole values, as plain text."""
+    with st.container(border=True):
+        st.markdown("**The change chosen, in full**")
+        st.text(row_heading(change["Sheet"], change["Row in full"]))
+        if change["Field"]:
+            st.text(f"Field: {change['Field']}")
+            st.text(f"From: {change['From']}")
+            st.text(f"To: {change['To']}")
+        else:
+            st.text((change["To"] or change["From"]).capitalize())
+        st.caption(f"By {literal(change['By'])}, {literal(change['When'])}")
 
 
 def row_history(ctx: Context, sheet: str, rows: dict[str, str], what: str) -> None:
