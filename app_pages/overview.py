@@ -37,7 +37,7 @@ else:
 
 page.kpis([
     ("Engagement coverage", coverage, f"{engaged} of {n_orgs} mapped organisations in {ctx.place} have an engagement "
-                                      "recorded"),
+                                      f"recorded; {relationships['never']:,} have never been contacted"),
     ("Open recommendations", ctx.headline("recommendations", f"count(*) FILTER (WHERE {OPEN})"),
      "Status not Done, Closed or Superseded (blank counts as open)"),
     ("Overdue recommendations", ctx.headline("recommendations", f"count(*) FILTER (WHERE {OPEN} AND \"Overdue\" = 'Yes')"),
@@ -45,8 +45,6 @@ page.kpis([
     ("Relationships overdue", overdue,
      f"Organisations not contacted within their contact interval, counting those with an interval never contacted. "
      f"{n_rel - with_interval:,} of {n_rel:,} have no interval set (Stale relationships)."),
-    ("Never contacted", f"{relationships['never']:,} of {n_rel:,}",
-     "Organisations with no engagement recorded at all"),
     ("Data gaps", f"{sum(gap_counts.values()):,}",
      "The Data gaps page's lists, added up: " + "; ".join(f"{label} {n:,}" for label, n in gap_counts.items())),
 ])

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import schema as S
-from .snapshots import SheetDiff, _comparable, _fmt, _labels, _row_label, _shown, diff_tables
+from .snapshots import SheetDiff, _comparable, _fmt, _labels, _row_label, _shown, diff_tables, row_heading
 
 BOTH_CHANGED = "both changed"  # a field others changed and your file changed differently
 OLDER_VALUE = "older value"  # a field others changed; your file still has the value from before
@@ -49,11 +49,11 @@ class Conflict:
         """'Roles: NW London JHOSC — Chair: Person ID: Cllr Ada Testwell (by B, 01 Dec 2026) → Cllr Mel Collins (your file)'."""
         who = f" (by {self.by}, {self.at})" if self.by else " (current map)"
         if self.kind in FIELD_KINDS:
-            return (f"{self.sheet}: {self.label}: {self.header}: {_fmt(self.current)}{who} \u2192 "
+            return (f"{row_heading(self.sheet, self.label)}: {self.header}: {_fmt(self.current)}{who} \u2192 "
                     f"{_fmt(self.yours)} (your file)")
         current, yours = {ADDED_BY_OTHERS: ("added", "not in"), DELETED_BY_OTHERS: ("deleted", "still in"),
                           DELETED_BY_YOU: ("edited", "deleted in")}[self.kind]
-        return f"{self.sheet}: {self.label}: {current}{who} \u2192 {yours} your file"
+        return f"{row_heading(self.sheet, self.label)}: {current}{who} \u2192 {yours} your file"
 
 
 @dataclass

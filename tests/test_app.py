@@ -118,7 +118,8 @@ def test_overview_counts_in_sql_and_fetches_only_the_organisations_shown(data_di
     engaged = int((organisations["Engaged"] == "Yes").sum())
     assert everything["Engagement coverage"] == (f"{100 * engaged / len(organisations):.0f}%",
                                                  f"{engaged} of {len(organisations)} mapped organisations in London "
-                                                 "have an engagement recorded")
+                                                 f"have an engagement recorded; {len(organisations) - engaged} have "
+                                                 "never been contacted")
 
 
 def _cli_export(*args):
