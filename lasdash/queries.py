@@ -281,12 +281,12 @@ VIEWS: dict[str, View] = {v.name: v for v in [
     """, "coalesce(o.footprint, f.footprint, po.footprint)", "coalesce(o.sub_group_id, f.sub_group_id, po.sub_group_id)",
         null_is_wider=True),
     _v("recommendations", "Recommendations", """
-        SELECT {scope}r.id AS "ID", r.reference AS "Reference", r.text AS "Recommendation",
-          coalesce(r.status, 'Not recorded') AS "Status",
+        SELECT {scope}r.id AS "ID", r.text AS "Recommendation", coalesce(r.status, 'Not recorded') AS "Status",
           CASE WHEN r.due < getvariable('today') AND coalesce(r.status, '') NOT IN ('Done', 'Closed', 'Superseded')
                THEN 'Yes' ELSE 'No' END AS "Overdue",
           CASE WHEN "Overdue" = 'Yes' THEN getvariable('today') - r.due END AS "Days overdue",
-          r.due AS "Due", r.owner AS "Owner", d.title AS "Source document", r.kind AS "Kind", o.name AS "Made by",
+          r.due AS "Due", r.owner AS "Owner", r.reference AS "Reference", d.title AS "Source document", r.kind AS "Kind",
+          o.name AS "Made by",
           r.theme AS "Theme", r.last_update AS "Last update", r.progress_note AS "Progress note", r.source AS "Source"
         FROM recommendations r
         LEFT JOIN documents d ON d.id = r.document_id
@@ -339,13 +339,13 @@ VIEWS: dict[str, View] = {v.name: v for v in [
         ORDER BY {scope_order}"LAS role", array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], f.footprint), f.name
     """, "f.footprint", "f.sub_group_id"),
     _v("hwb_chairs", "Health and Wellbeing Board chairs", """
-        SELECT {scope}f.name AS "Health and Wellbeing Board", f.footprint AS "Footprint",
+        SELECT {scope}f.name AS "Health and Wellbeing Board",
           coalesce(string_agg(s.person_display, '; ' ORDER BY s.id) FILTER (WHERE s.role = 'Chair' AND NOT s.is_gap),
                    CASE WHEN bool_or(s.role = 'Chair') THEN 'Not named' ELSE 'Not recorded' END) AS "Chair",
           string_agg(s.person_display || ' (' || s.role || ')', '; ' ORDER BY s.id)
             FILTER (WHERE s.role <> 'Chair' AND NOT s.is_gap) AS "Other named members",
           string_agg(DISTINCT s.note, '; ' ORDER BY s.note) FILTER (WHERE s.role = 'Chair') AS "Note",
-          f.source AS "Source"
+          f.footprint AS "Footprint", f.source AS "Source"
         FROM forum_x f LEFT JOIN seats s ON s.forum_id = f.id
         WHERE f.kind = 'HWB' AND {where}
         GROUP BY f.id, f.name, f.footprint, f.source

@@ -48,6 +48,13 @@ def store(data_dir):
     return pipeline.open_store(data_dir)
 
 
+@pytest.fixture
+def con(store):
+    """DuckDB views over the current snapshot of the store."""
+    from lasdash import queries
+    return queries.connect(store, store.current_id())
+
+
 # --- object storage: real servers, started once per session ------------------------------------------------------
 BACKENDS = ["local", "s3", "az"]
 

@@ -7,11 +7,6 @@ from lasdash import clock, queries
 from lasdash.queries import Filter
 
 
-@pytest.fixture
-def con(store):
-    return queries.connect(store, store.current_id())
-
-
 @pytest.mark.parametrize("flt, text", [
     (Filter(), "all of London, no filter"),
     (Filter(("SWL",)), "HCP: SWL, with London-wide and national"),
