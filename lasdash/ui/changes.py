@@ -38,7 +38,7 @@ def recent(ctx: Context, limit: int = 200) -> None:
                "its line) to read it in full below the table.")
     latest = df.head(limit)
     event = st.dataframe(latest[SHOWN], hide_index=True, key="recent_changes", on_select="rerun",
-                         selection_mode="single-row",
+                         selection_mode="single-row", placeholder="–",
                          column_config={"Row": st.column_config.TextColumn(width="large")})
     chosen = [i for i in event.selection.rows if i < len(latest)]  # a choice made before a publish may be gone
     if chosen:
@@ -84,4 +84,5 @@ def row_history(ctx: Context, sheet: str, rows: dict[str, str], what: str) -> No
         if chosen is None:
             return
         mine = df[df["ID"] == chosen]
-        st.dataframe(mine[["When", "By", "Field", "From", "To"]], hide_index=True, key=f"history_grid_{sheet}")
+        st.dataframe(mine[["When", "By", "Field", "From", "To"]], hide_index=True, key=f"history_grid_{sheet}",
+                     placeholder="–")
