@@ -6,7 +6,7 @@ import streamlit as st
 
 from lasdash import queries
 from lasdash.snapshots import StoreError
-from lasdash.ui import auth, data, filters, nav
+from lasdash.ui import auth, data, editing, filters, nav
 from lasdash.ui.page import Context
 from lasdash.ui.text import literal
 
@@ -29,6 +29,8 @@ flt = filters.sidebar(sub_group_names)
 st.session_state["_context"] = Context(manifest, con, flt, sub_group_names)
 st.sidebar.caption(f"Snapshot {manifest.id} · as of {manifest.created_at:%d %b %Y}")
 auth.account_box()
+auth.editing_box(form_open=navigation.url_path == "data")  # unlock, "Editing as", Lock: on every page
+editing.say_lost_changes(manifest)  # an unsaved change a server restart lost is said, not left as a dead Save
 if note := data.update_check_note():
     st.warning(literal(note), icon=":material/cloud_off:")
 try:

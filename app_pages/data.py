@@ -57,12 +57,10 @@ st.dataframe(pd.DataFrame({
 st.subheader("Refresh the map")
 editor = auth.editor()
 if editor is None:
-    auth.sign_in_box()
+    auth.how_to_edit()  # the unlock itself is in the sidebar, on every page
     st.stop()
 
-st.caption(f"Signed in as **{literal(editor)}**.")
-if auth.policy().mode == auth.PASSPHRASE:
-    st.button("Lock editing", on_click=auth.sign_out, icon=":material/lock:")
+st.caption(f"Signed in as **{literal(editor)}**.")  # Lock editing is in the sidebar, on every page
 upload = st.file_uploader("Upload an edited workbook (.xlsx)", type=["xlsx"],
                           key=f"upload_{st.session_state.get(editing.UPLOAD_COUNTER, 0)}")
 review = st.session_state.get(editing.REVIEW)
@@ -78,7 +76,7 @@ if review is not None:
     elif not review.validation.ok:
         problems = problems_frame(review.validation.problems)
         st.error(f"Not published: {literal(review.validation.summary())}. The current map is unchanged.")
-        st.dataframe(problems, hide_index=True, key="problems")
+        st.dataframe(problems, hide_index=True, key="problems", placeholder="–")
         st.download_button("Download the validation report (CSV)", data=auth.guarded(lambda: export.to_csv_bytes(problems)),
                            file_name=f"lasdash_validation_{review.file_name.rsplit('.', 1)[0]}.csv", mime="text/csv",
                            key="dl_problems", on_click="ignore")
@@ -90,7 +88,7 @@ if review is not None:
         if warnings:
             with st.expander(f"{literal(review.validation.summary())}: publishing is allowed",
                              icon=":material/warning:"):
-                st.dataframe(problems_frame(warnings), hide_index=True)
+                st.dataframe(problems_frame(warnings), hide_index=True, placeholder="–")
         merged = review.merge(store, frozenset(st.session_state.get(editing.TAKE_YOURS, ())))
         mode = editing.MERGE
         if merged is not None:
@@ -101,11 +99,11 @@ if review is not None:
             for title, lines in (("Your file's own changes", describe(m.yours)),
                                  ("Changes by others since", describe(m.theirs))):
                 with st.expander(f"{title} ({len(lines)})"):
-                    st.code("\n".join(lines) or "None", language=None)
+                    st.code("\n".join(lines) or "No changes", language=None, wrap_lines=True)
             if m.conflicts:
                 st.markdown(f"**Conflicts ({len(m.conflicts)})**: where your file would change or revert what "
                             "others changed. The current value is kept unless you choose your file's.")
-                st.code("\n".join(c.describe() for c in m.conflicts), language=None)
+                st.code("\n".join(c.describe() for c in m.conflicts), language=None, wrap_lines=True)
                 labels = {c.id: c.describe() for c in m.conflicts}
                 st.multiselect("Use your file's value instead for", list(labels), format_func=labels.get,
                                key=editing.TAKE_YOURS, placeholder="None: keep every current value")
@@ -115,7 +113,7 @@ if review is not None:
             if mode == editing.MERGE and not merged.validation.ok:
                 st.error(f"The merged map has errors: {literal(merged.validation.summary())}. Choose other values "
                          "for the conflicts, or fix the workbook.")
-                st.dataframe(problems_frame(merged.validation.errors), hide_index=True, key="merge_problems")
+                st.dataframe(problems_frame(merged.validation.errors), hide_index=True, key="merge_problems", placeholder="–")
         elif review.base_note:
             st.info(review.base_note, icon=":material/help:")
         diffs = merged.merge.result if merged is not None and mode == editing.MERGE else review.diffs
@@ -127,7 +125,7 @@ if review is not None:
         }), hide_index=True, key="change_counts")
         if lines:
             st.code("\n".join(lines[:500]) + (f"\n… and {len(lines) - 500} more" if len(lines) > 500 else ""),
-                    language=None)
+                    language=None, wrap_lines=True)  # wrapped: a recommendation's text is never clipped
         else:
             st.info("No changes: publishing this would leave the map as it is.")
         note = st.text_input("Note for this snapshot (what changed and why)", key="publish_note")

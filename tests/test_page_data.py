@@ -168,7 +168,7 @@ def test_second_editor_is_told_the_map_changed_and_reviews_again(editing_on, tab
     assert any("changed by someone else" in shown(w.value) for w in at.warning)
     assert len(store.list()) == 2  # not published over the other editor's work
     preview = at.get("code")[0].value
-    assert "Cadence: Monthly \u2192 (blank)" in preview  # the new preview shows what mine would undo
+    assert "Cadence: Monthly \u2192 \u2013" in preview  # the new preview shows what mine would undo
     button(at, "Publish as the new current map").click()
     at.run()
     assert any("Published snapshot" in shown(s.value) for s in at.success)
@@ -216,3 +216,17 @@ def test_a_stale_upload_shows_its_conflicts_and_merges_by_default(editing_on, ta
     chair = now["Roles"].set_index("id").loc["R000-115", "person_id"]
     assert chair == {"merge": "PER-a-n-other", "take mine": "PER-mel-collins", "overwrite": "PER-mel-collins"}[choice]
     assert ("PER-a-n-other" in set(now["People"]["id"])) == (choice != "overwrite")
+
+
+def test_the_data_page_points_to_the_unlock_in_the_sidebar_and_opens_it_there(editing_on):
+    at = data_page()
+    assert any("Editors: unlock editing for this session" in shown(m.value) and "sidebar" in m.value
+               for m in at.markdown)
+    (editing,) = [e for e in at.sidebar.expander if e.label == "Editing"]
+    assert editing.proto.expanded and [b.label for b in editing.button] == ["Unlock editing"]
+    at.switch_page("app_pages/jhosc.py").run()  # elsewhere it stays out of the way
+    assert not next(e for e in at.sidebar.expander if e.label == "Editing").proto.expanded
+    at.switch_page("app_pages/data.py").run()
+    unlock(at)
+    assert not [b for b in at.main.button if b.label == "Lock editing"]  # one Lock editing, in the sidebar
+    assert [b.label for b in at.sidebar.button if b.label == "Lock editing"] == ["Lock editing"]

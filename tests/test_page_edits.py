@@ -35,6 +35,11 @@ def expander_labels(at):
     return [e.label for e in at.expander]
 
 
+def preview(at):
+    """The page's Markdown as the reader sees it (the preview of an edit is a list of wrapped lines)."""
+    return "\n".join(shown(m.value) for m in at.markdown)
+
+
 @pytest.mark.parametrize("page, control", [(ENGAGEMENT, "Record an engagement"),
                                            ("app_pages/recommendations.py", "Update recommendations")])
 def test_viewers_see_no_edit_controls_and_editors_do(page, control):
@@ -61,8 +66,7 @@ def test_an_editor_records_an_engagement_by_name_as_one_snapshot(editing_on):
     at = editor_at(ENGAGEMENT)
     before = len(store.list())
     _fill_lfb_meeting(at)
-    preview = "\n".join(c.value for c in at.get("code"))
-    assert "Engagements: added ENG-20261115-001" in preview
+    assert "Engagement with London Fire Brigade on 15 Nov 2026 (Meeting) added" in preview(at)
     next(b for b in at.button if b.label == "Save as a new snapshot").click()
     at.run()
     assert any("Saved as snapshot" in shown(s.value) for s in at.success)
@@ -113,7 +117,7 @@ def test_an_editor_replaces_the_nw_london_jhosc_chair_with_someone_new(editing_o
     next(t for t in at.text_input if t.label == "New person's name").input("Ada Testwell")
     next(t for t in at.text_input if t.label == "Title").input("Cllr")
     _click(at, "Check")
-    assert "Cllr Ada Testwell" in "\n".join(c.value for c in at.get("code"))
+    assert "Cllr Ada Testwell" in preview(at)
     _click(at, "Save as a new snapshot")
     assert any("Saved as snapshot" in shown(s.value) for s in at.success)
     assert at.dataframe[0].value.set_index("JHOSC").loc["NW London JHOSC", "Chair"] == "Cllr Ada Testwell"
@@ -133,3 +137,81 @@ def test_an_editor_assesses_an_organisation_and_priorities_shows_it(editing_on):
     org = store.read(store.current_id(), "Organisations").set_index("id").loc["ORG-lfb"]
     assert (org["power"], org["interest"]) == ("High", "High")
     assert {m.label: m.value for m in at.metric}["Manage closely"] == "1"
+
+
+def _choose_change(at, row_text):
+    """Tick one line of What changed on the Overview, as a reader's click does."""
+    grid = next(d.value for d in at.dataframe if "Field" in d.value.columns)
+    at.session_state["recent_changes"] = {"selection": {"rows": [grid["Row"].tolist().index(row_text)],
+                                                        "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception, at.exception
+    return grid
+
+
+def test_a_recorded_engagement_reads_as_what_it_is_in_the_preview_and_in_what_changed():
+    at = editor_at(ENGAGEMENT)
+    _fill_lfb_meeting(at)
+    lines = preview(at)
+    assert "- Engagement with London Fire Brigade on 15 Nov 2026 (Meeting) added" in lines
+    assert "ENG-20261115-001 added" not in lines and "Engagements: added" not in lines
+    _click(at, "Save as a new snapshot")
+    at.switch_page("app_pages/overview.py").run()
+    grid = _choose_change(at, "Engagement with London Fire Brigade on 15 Nov 2026 (Meeting)")
+    assert not grid[["From", "To"]].isin(["None", "nan"]).any().any()
+    assert [t.value for t in at.text] == ["Engagement with London Fire Brigade on 15 Nov 2026 (Meeting)", "Added"]
+
+
+def test_a_recommendations_whole_text_is_one_click_away_in_what_changed(editing_on):
+    store = pipeline.open_store(editing_on)
+    from lasdash import edits
+    note = "Agreed at [the board](https://example.org) ![x](https://example.org/p.png)"
+    tables = edits.update_recommendations(store.read_all(store.current_id()), {
+        "REC-001-HC1": {"progress_note": note}}, clock.today())
+    assert pipeline.save_edit(store, store.current_id(), tables, author="Editor A").manifest is not None
+    whole = tables["Recommendations"].set_index("id").loc["REC-001-HC1", "text"]
+    at = apptest.open_page()
+    grid = next(d.value for d in at.dataframe if "Field" in d.value.columns)
+    row = grid[grid["Field"] == "Progress note"].iloc[0]
+    assert row["Row"].startswith("Recommendation REC-001-HC1 (Health Committee letter 20 Feb 2023, recommendation 1): "
+                                 "The LAS should include") and row["Row"].endswith(" \u2026")
+    assert row["From"] == "\u2013" and row["To"] == note  # the whole value, raw: a grid reads no Markdown
+    at.session_state["recent_changes"] = {"selection": {"rows": [int(row.name)], "columns": [], "cells": []}}
+    at.run()
+    texts = [t.value for t in at.text]
+    assert texts[0].endswith(": " + whole) and f"To: {note}" in texts and "From: \u2013" in texts
+    assert not any("](" in m.value and "\\]" not in m.value for m in at.markdown)  # no live link or image anywhere
+
+
+def test_a_recommendation_edit_preview_wraps_names_the_row_and_keeps_the_whole_text_one_click_away():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import datetime as dt
+
+        import streamlit as st
+
+        from lasdash import edits
+        from lasdash.defaults import load_seed_tables
+        from lasdash.ui.map_edits import _preview
+        tables = load_seed_tables()
+        with st.expander("Update recommendations"):
+            _preview(tables, edits.update_recommendations(tables, {"REC-001-HC1": {
+                "status": "In progress", "progress_note": "See [here](https://e.vil) ![x](https://e.vil/p.png)"}},
+                dt.date(2026, 12, 1)))
+
+    at = AppTest.from_function(script, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert not at.get("code")  # no clipped code block
+    lines = preview(at)
+    assert "**What saving changes (3)**" in lines
+    assert ("- Recommendation REC-001-HC1 (Health Committee letter 20 Feb 2023, recommendation 1): The LAS should "
+            "include in its new strategy commitments to \u2026\n  - Status: \u2013 \u2192 In progress") in lines
+    assert "  - Progress note: \u2013 \u2192 See [here](https://e.vil) ![x](https://e.vil/p.png)" in lines
+    assert "\\[here\\]\\(https" in "\n".join(m.value for m in at.markdown)  # escaped: shown, never a link
+    [popover] = at.get("popover")
+    assert popover.proto.popover.label == "The whole text"
+    assert [t.value for t in popover.text] == [
+        "Recommendation REC-001-HC1 (Health Committee letter 20 Feb 2023, recommendation 1): The LAS should include in "
+        "its new strategy commitments to increase levels of patient engagement, in order to give patients a greater "
+        "say in how services are delivered."]

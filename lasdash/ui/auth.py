@@ -155,22 +155,52 @@ def editor() -> str | None:
     return None
 
 
-def sign_in_box() -> None:
-    """What a viewer sees where the editing controls would be."""
+def editing_box(form_open: bool = False) -> None:
+    """In the sidebar of every page: while editing, "Editing as NAME" with the way to stop; otherwise the way to start
+    (the passphrase form in an "Editing" expander, open on the Data page; or "Sign in to edit"). Nothing when editing
+    is off: the Data page says how to turn it on."""
+    p = policy()
+    if p.mode == OFF:
+        return
+    who = editor()
+    if who is not None:
+        with st.sidebar.container(border=True, key="editing_as"):
+            st.markdown(f":material/edit: Editing as **{literal(who)}**")
+            if p.mode == PASSPHRASE:
+                st.button("Lock editing", on_click=sign_out, icon=":material/lock:", key="lock_editing")
+            elif not p.restricted:  # with viewers restricted, account_box already offers Sign out
+                st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out_editing")
+    elif p.mode == PASSPHRASE:
+        with st.sidebar.expander("Editing", expanded=form_open, icon=":material/edit:"):
+            sign_in_box()
+    elif not getattr(st.user, "is_logged_in", False):
+        st.sidebar.button("Sign in to edit", on_click=st.login, icon=":material/login:", key="sign_in_to_edit")
+    elif not p.restricted:  # signed in, not an editor (with viewers restricted, account_box says who, with Sign out)
+        st.sidebar.caption(f"Signed in as {literal(_email())}, who is not on the editors list.")
+        st.sidebar.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out_editing")
+
+
+def how_to_edit() -> None:
+    """Where the Data page's editing controls would be, for someone not editing: how to start, or why not."""
     p = policy()
     if p.mode == OFF:
         st.info("Editing is turned off on this server. To turn it on, set an editor passphrase "
                 "(the `LASDASH_EDITOR_PASSWORD` environment variable, or `editor_password` under `[lasdash]` "
                 "in `.streamlit/secrets.toml`), or configure OIDC sign-in (`[auth]`) with an allow-list "
                 "`editors = [\"name@nhs.net\"]` under `[lasdash]`. See the README.", icon=":material/lock:")
-        return
-    if p.mode == OIDC:
-        if getattr(st.user, "is_logged_in", False):
-            st.warning(f"{literal(st.user.get('email'))} is not on the editors list.", icon=":material/block:")
-            st.button("Sign out", on_click=st.logout)
-        else:
-            st.button("Sign in to edit", on_click=st.login, icon=":material/login:")
-        return
+    elif p.mode == PASSPHRASE:
+        st.markdown("**Editors: unlock editing for this session** under **Editing** in the sidebar, with your name "
+                    "and the editor passphrase. It stays unlocked from page to page until you lock it again or "
+                    "reload the page.")
+    elif getattr(st.user, "is_logged_in", False):
+        st.warning(f"{literal(_email())} is not on the editors list.", icon=":material/block:")
+    else:
+        st.markdown("**Editors: sign in to edit**, with **Sign in to edit** in the sidebar.")
+
+
+def sign_in_box() -> None:
+    """The editor passphrase form (in the sidebar's "Editing" expander)."""
+    p = policy()
     with st.form("editor_sign_in"):
         st.markdown("**Editors: unlock editing for this session**")
         name = st.text_input("Your name (recorded as the author of what you publish)")
@@ -188,4 +218,9 @@ def sign_in_box() -> None:
 
 
 def sign_out() -> None:
-    st.session_state.pop(_SESSION_EDITOR, None)
+    """Lock editing: the name goes, and so do changes checked or under review under it (a checked engagement is
+    already sourced to its editor, so it must not be saved by whoever unlocks next)."""
+    from lasdash.ui import editing, map_edits  # they import this module
+    for key in (_SESSION_EDITOR, editing.REVIEW, editing.CONFIRM_ROLLBACK, map_edits.PENDING_ENGAGEMENT,
+                map_edits.PENDING_SEAT, map_edits.PENDING_ASSESSMENT):
+        st.session_state.pop(key, None)

@@ -4,20 +4,24 @@ Every action that changes the map re-checks `auth.editor()` inside its handler, 
 is conditional on the snapshot the editor reviewed still being current (no silent overwrite).
 A workbook made from an older snapshot is merged three ways (lasdash.merge): the editor sees
 their own changes, everyone else's since, and each conflict, and picks per conflict.
+
+Also, for every page (app.py): an unsaved change that a server restart lost is said (`say_lost_changes`, below).
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lasdash import pipeline
 from lasdash.reader import ReadError, read_workbook
-from lasdash.snapshots import SheetDiff, StaleSnapshot, Store, StoreError, diff_tables
-from lasdash.ui import auth
+from lasdash.snapshots import Manifest, SheetDiff, StaleSnapshot, Store, StoreError, diff_tables
+from lasdash.ui import auth, map_edits
 from lasdash.ui.text import literal
 from lasdash.validate import SheetsAhead, Validation, validate
 
@@ -140,3 +144,52 @@ def rollback(store: Store, snapshot_id: str) -> None:
         return
     st.session_state[FLASH] = ("success", f"Snapshot {m.id} ({m.created_at:%d %b %Y %H:%M}) is current again. "
                                           "To undo, roll back to the snapshot you replaced.")
+
+
+# --- What a restart loses -------------------------------------------------------------------------------------------
+# A checked edit, the recommendations grid's changes, a workbook under review and a rollback awaiting "Yes" live in
+# this server's session. When the server restarts, the browser reconnects to a new process and keeps showing the old
+# page without rerunning (Streamlit 1.67 reruns on reconnect only if a run was in progress, e.g. a publish the crash
+# cut short). A click on Save then starts the first run of a new session: st.session_state is empty, so the change is
+# gone, and the click's callback never runs, because callbacks are registered by the run that drew the button. What
+# does arrive is the value of every widget on the page, re-sent by the browser. So on a session's first run, the note
+# field drawn beside each Save (or a click on "Yes, roll back") tells which change the browser was still showing: it
+# is said, once, at the top of the page.
+SESSION_SEEN = "_session_seen"
+RESTARTED = "the server restarted (or this page was reloaded)"
+LOSABLE = {  # the widget drawn beside each Save, or clicked -> what was lost, before what, and what to do
+    "engagement_note": ("Your checked engagement was not saved", "Save", "check it again"),
+    f"{map_edits.PENDING_SEAT}_note": ("Your checked seat change was not saved", "Save", "check it again"),
+    f"{map_edits.PENDING_ASSESSMENT}_note": ("Your checked assessment was not saved", "Save", "check it again"),
+    "rec_note": ("Your changes in the recommendations grid were not saved", "Save", "make them again"),
+    "publish_note": ("Your workbook was not published", "Publish finished", "upload it again"),
+    "rollback_confirm": ("Your rollback was not made", "Roll back finished", "choose it again"),
+}
+JUST_BEFORE = dt.timedelta(minutes=10)
+
+
+def lost_changes(current: Manifest) -> list[str]:
+    """On a session's first run, the unsaved changes the browser still showed from an earlier session, in words."""
+    if SESSION_SEEN in st.session_state:
+        return []
+    st.session_state[SESSION_SEEN] = True
+    ctx = get_script_run_ctx()
+    sent = ctx.session_state.get_widget_states() if ctx else []  # nothing has claimed them yet in this run
+    said = []
+    for key, (what, before, again) in LOSABLE.items():
+        state = next((s for s in sent if s.id.endswith(f"-{key}")), None)  # a keyed widget's id ends with its key
+        if state is None or (state.WhichOneof("value") == "trigger_value" and not state.trigger_value):
+            continue
+        note = state.string_value.strip()
+        recent = dt.datetime.now(dt.timezone.utc) - current.created_at < JUST_BEFORE
+        if note and current.note == note and recent:  # the crash came after the save itself
+            said.append(f"Your change may have been saved just before {RESTARTED}: the current snapshot "
+                        f"{current.id} has your note \u201c{literal(note)}\u201d. Look at it before making it again.")
+        else:
+            said.append(f"{what}: {RESTARTED} before {before}. Nothing changed; {again}.")
+    return said
+
+
+def say_lost_changes(current: Manifest) -> None:
+    for text in lost_changes(current):
+        st.warning(text, icon=":material/sync_problem:")

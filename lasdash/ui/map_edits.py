@@ -12,7 +12,7 @@ import streamlit as st
 
 from lasdash import clock, edits, pipeline
 from lasdash import schema as S
-from lasdash.snapshots import describe, diff_tables
+from lasdash.snapshots import describe_rows, diff_tables
 from lasdash.ui import auth, data
 from lasdash.ui.page import Context
 from lasdash.ui.text import literal
@@ -47,10 +47,21 @@ def save(base_id: str, edited: dict, note: str, what: str) -> None:
             literal(str(p)) for p in outcome.validation.errors[:3]))
 
 
-def _preview(before: dict, after: dict) -> list[str]:
-    lines = describe(diff_tables(before, after))
-    st.code("\n".join(lines) or "No change", language=None)
-    return lines
+def _preview(before: dict, after: dict, about: str = "") -> int:
+    """What saving changes, under a heading ('about' is Markdown, its map values through literal()): a wrapped
+    bullet per row in words with its field changes beneath, and the whole text of any row a bullet gives only the
+    start of (a recommendation) one click away. Returns how many changes."""
+    diffs = diff_tables(before, after)
+    rows = describe_rows(diffs)
+    count = sum(len(changes) or 1 for _, changes in rows)
+    st.markdown(f"**What saving changes ({count})**" + (f": {about}" if about else ""))
+    st.markdown("\n".join(f"- {literal(row)}" + "".join(f"\n  - {literal(c)}" for c in changes)
+                          for row, changes in rows) or "No change")
+    if whole := [text for d in diffs for text in d.full.values()]:
+        with st.popover("The whole text", icon=":material/notes:"):
+            for text in whole:
+                st.text(text)  # not Markdown: the map's text as written
+    return count
 
 
 def recommendation_editor(ctx: Context, shown_ids: list[str]) -> None:
@@ -79,7 +90,7 @@ def recommendation_editor(ctx: Context, shown_ids: list[str]) -> None:
                        "or progress note changes.")
             return
         after = edits.update_recommendations(tables, changes, clock.today())
-        st.markdown(f"**What saving changes ({len(_preview(tables, after))})**")
+        _preview(tables, after)
         note = st.text_input("Note for this snapshot (optional)", key="rec_note")
         st.button("Save as a new snapshot", type="primary", icon=":material/save:", key="rec_save", on_click=save,
                   args=(ctx.manifest.id, after, note, f"Updated {len(changes)} recommendation(s)"))
@@ -126,8 +137,7 @@ def engagement_recorder(ctx: Context) -> None:
         pending = st.session_state.get(PENDING_ENGAGEMENT)
         if pending and pending[0] == ctx.manifest.id:
             base_id, after, eid = pending
-            st.markdown(f"**What saving changes** (new engagement {eid}, sourced to you and today)")
-            _preview(tables, after)
+            _preview(tables, after, f"a new engagement ({literal(eid)}), sourced to you and today")
             note = st.text_input("Note for this snapshot (optional)", key="engagement_note")
             st.button("Save as a new snapshot", type="primary", icon=":material/save:", key="engagement_save",
                       on_click=save, args=(base_id, after, note, f"Recorded engagement {eid}"))
@@ -142,8 +152,7 @@ def _save_pending(key: str, tables: dict, ctx: Context) -> None:
     pending = st.session_state.get(key)
     if pending and pending[0] == ctx.manifest.id:
         base_id, after, what = pending
-        st.markdown(f"**What saving changes** ({literal(what)})")
-        _preview(tables, after)
+        _preview(tables, after, literal(what))
         note = st.text_input("Note for this snapshot (optional)", key=f"{key}_note")
         st.button("Save as a new snapshot", type="primary", icon=":material/save:", key=f"{key}_save",
                   on_click=save, args=(base_id, after, note, what))

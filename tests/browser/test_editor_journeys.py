@@ -31,7 +31,9 @@ def publish(page, note):
 def roll_back(page, server, to_note=None):
     unlock(page, server)  # a page load is a new Streamlit session: editing is per session
     if to_note:
-        page.get_by_label("Make an earlier snapshot current again").click()
+        target = page.get_by_label("Make an earlier snapshot current again")
+        target.scroll_into_view_if_needed()  # unlocked in the sidebar, the page is still at its top: a select
+        target.click()                       # scrolled into view by the click itself does not open its list
         page.get_by_role("option", name=to_note).click()
         wait_for_app(page)
     page.get_by_role("button", name="Roll back…").click()
@@ -206,7 +208,7 @@ def test_an_editor_records_an_engagement_by_name_in_the_app(page, server):
     page.get_by_role("textbox", name="Mechanism").fill("Meeting")
     page.get_by_role("button", name="Check").click()
     wait_for_app(page)
-    assert "Engagements: added ENG-20261115-001" in main_text(page)
+    assert "Engagement with London Fire Brigade on 15 Nov 2026 (Meeting) added" in main_text(page)
     page.get_by_role("button", name="Save as a new snapshot").click()
     page.wait_for_selector("text=Saved as snapshot")
     wait_for_app(page)
@@ -242,8 +244,8 @@ def test_an_editor_marks_a_recommendation_in_progress_in_the_grid(page, server):
     page.wait_for_timeout(1000)
     wait_for_app(page)
     preview = main_text(page)
-    assert "Status: (blank) \u2192 In progress" in preview
-    assert "Last update: (blank) \u2192 " in preview  # today, set by the status change
+    assert "Status: \u2013 \u2192 In progress" in preview
+    assert "Last update: \u2013 \u2192 " in preview  # today, set by the status change
     page.get_by_role("button", name="Save as a new snapshot").click()
     page.wait_for_selector("text=Saved as snapshot")
     wait_for_app(page)
@@ -251,7 +253,7 @@ def test_an_editor_marks_a_recommendation_in_progress_in_the_grid(page, server):
     rows = {r["ID"]: r for r in _csv_rows(page, "Download CSV: Recommendations")}
     assert rows["REC-001-HC1"]["Status"] == "In progress"
     _go(page, "Overview")
-    assert "Status: (blank) \u2192 In progress" in " ".join(
+    assert "Status: \u2013 \u2192 In progress" in " ".join(
         f"{r['Field']}: {r['From']} \u2192 {r['To']}" for r in _csv_rows(page, "Download CSV: What changed"))
     roll_back(page, server, to_note="Initial map transcribed")
 
