@@ -41,14 +41,19 @@ changes.row_history(ctx, "Recommendations", dict(zip(recs["ID"], recs["ID"] + " 
 
 # The Health Committee's deadline comes from the data: the due date of the recommendations its letter made.
 committee = recs[recs["Reference"].str.contains("Health Committee", case=False, na=False)]
-deadlines = sorted(committee["Due"].dropna().unique())
-if deadlines:
-    due = " and ".join(f"{pd.Timestamp(d):%d %b %Y}" for d in deadlines)
+deadlines = committee["Due"].dropna()
+if len(deadlines):
+    # the date most of its recommendations share is the deadline; a different one is named, not merged into it
+    deadline = deadlines.mode().min()
+    others = committee[committee["Due"].notna() & (committee["Due"] != deadline)]
+    due = f"{pd.Timestamp(deadline):%d %b %Y}"
     late = int((committee["Overdue"] == "Yes").sum())
     made_by = join(committee["Made by"].dropna().unique()) or "the London Assembly"
     st.info(f"**Health Committee response deadline: {due}.** The London Assembly Health Committee "
             f"({made_by}) asked LAS to respond to its {len(committee)} recommendations by {due}. "
-            + (f"{late} of them {'is' if late == 1 else 'are'} overdue." if late else "None is overdue."),
+            + (f"{late} of them {'is' if late == 1 else 'are'} overdue." if late else "None is overdue.")
+            + ("".join(f" {literal(r['ID'])} has a different due date recorded: {r['Due']:%d %b %Y}."
+                       for r in others.to_dict("records"))),
             icon=":material/event:")
 elif not committee.empty:
     st.info(f"The Health Committee's {len(committee)} recommendations have no due date recorded.",

@@ -112,3 +112,13 @@ def test_due_dates_are_en_gb_dates_and_overdue_is_pinned_in_view(data_dir):
     columns = json.loads(grid.proto.columns)
     assert columns["Due"]["type_config"] == {"type": "date", "format": "DD MMM YYYY"}
     assert columns["Overdue"]["pinned"] is True
+
+
+def test_one_mistyped_due_date_does_not_become_a_second_deadline(data_dir, store, tables, write_workbook):
+    """A recommendation due 01/01/2020 (before its letter of 20 Feb 2023) is named apart, not read as a deadline."""
+    recs = tables["Recommendations"]
+    recs.loc[recs["id"] == "REC-001-HC4", "due"] = dt.date(2020, 1, 1)
+    assert pipeline.publish(store, write_workbook(tables), author="test").manifest
+    callout = shown(open_page().info[0].value)
+    assert "Health Committee response deadline: 31 Mar 2023." in callout and "and 31 Mar" not in callout
+    assert "REC-001-HC4 has a different due date recorded: 01 Jan 2020." in callout
