@@ -18,9 +18,8 @@ own_todo, wider_todo = page.scope_split(todo, ctx.flt)
 mapped = len(own_assessed) + len(own_todo)
 short = own_levels[own_levels["Gap"] != "Target met"]
 page.kpis([
-    ("Assessed", f"{len(own_assessed)} of {mapped}", "Organisations with both Power and Interest set"),
-    ("Not yet assessed", page.with_wider(len(own_todo), len(wider_todo)),
-     "Organisations missing Power, Interest or both"),
+    ("Assessed", f"{len(own_assessed)} of {mapped}", f"Organisations with both Power and Interest set; "
+                                                      f"{len(own_todo)} not yet assessed (listed below)"),
     ("Manage closely", int((own_assessed["Priority"] == "Manage closely").sum()) if len(own_assessed)
      else "none assessed", "High power and high interest"),
     ("Short of target", f"{len(short)} of {len(own_levels)}" if len(own_levels) else "No targets set",
@@ -57,7 +56,7 @@ else:
                                                                          "Engaged, level not recorded", "Target met"]))
     page.table(ctx, "engagement_gaps", levels, key="engagement_gaps", column_config={"Last engaged (date)": UK_DATE})
 
-st.subheader(f"Not yet assessed ({len(todo)})")
+st.subheader(f"Not yet assessed ({page.with_wider(len(own_todo), len(wider_todo))})")
 st.caption("The to-do list: organisations to score for power and interest in the workbook.")
 if todo.empty:
     st.success("Every organisation under the current filter has power and interest assessed.",

@@ -8,6 +8,10 @@ row they deleted that the file still has, a row the file deleted that they edite
 the current side of every conflict unless the editor takes their file's, and applies all of the
 file's other changes on top of C.
 
+An edit made in the app (or the CLI) is different: it is the whole map as of its base, but it means only the
+rows and fields it sets. `reapply` makes it again on the current map, conflicting only with others' changes to
+those rows and fields and to the rows it refers to; others' rows added or deleted elsewhere are not its business.
+
 Pure functions over typed tables (no store, no streamlit), so the rules have a unit table.
 """
 from __future__ import annotations
@@ -24,7 +28,17 @@ OLDER_VALUE = "older value"  # a field others changed; your file still has the v
 ADDED_BY_OTHERS = "added by others"  # your file lacks the row
 DELETED_BY_OTHERS = "deleted by others"  # your file still has the row
 DELETED_BY_YOU = "deleted by you"  # others edited the row
+REFERENCED_BY_YOU = "referenced by you"  # others deleted a row an edit refers to (an edit's conflicts only)
 FIELD_KINDS = (BOTH_CHANGED, OLDER_VALUE)
+
+FILE, EDIT = "your file", "your edit"  # what is being merged, as conflicts name it
+_ROW_WORDS = {  # a whole-row conflict: (what others did, what yours does), {} being 'your file' or 'your edit'
+    ADDED_BY_OTHERS: ("added", "not in {}"),
+    DELETED_BY_OTHERS: ("deleted", "still in {}"),
+    DELETED_BY_YOU: ("edited", "deleted in {}"),
+    REFERENCED_BY_YOU: ("deleted", "referred to by {}"),
+}
+_EDIT_ROW_WORDS = {DELETED_BY_OTHERS: ("deleted", "changed by {}"), DELETED_BY_YOU: ("edited", "deleted by {}")}
 
 
 @dataclass(frozen=True)
@@ -32,13 +46,14 @@ class Conflict:
     sheet: str
     key: str
     column: str | None  # the column's name; None when the conflict is about the whole row
-    kind: str  # one of the five above
+    kind: str  # one of the kinds above
     label: str  # the row in people's words
     header: str  # the column as users see it ('' for a whole row)
     current: object  # shown value: names, not IDs; None for blank or deleted
     yours: object
     by: str = ""  # who made the other change, and when (filled in by attribute())
     at: str = ""
+    yours_are: str = FILE  # what is being merged: a workbook (FILE) or an edit made in the app or the CLI (EDIT)
 
     @property
     def id(self) -> str:
@@ -46,14 +61,14 @@ class Conflict:
         return f"{self.sheet}|{self.key}|{self.column or '*'}"
 
     def describe(self) -> str:
-        """'Roles: NW London JHOSC — Chair: Person ID: Cllr Ada Testwell (by B, 01 Dec 2026) → Cllr Mel Collins (your file)'."""
+        """'Roles: NW London JHOSC — Chair: Person ID: Cllr Ada Testwell (by B, 01 Dec 2026) → Cllr Mel Collins (your file)';
+        '... (your edit)' for an edit."""
         who = f" (by {self.by}, {self.at})" if self.by else " (current map)"
         if self.kind in FIELD_KINDS:
             return (f"{row_heading(self.sheet, self.label)}: {self.header}: {_fmt(self.current)}{who} \u2192 "
-                    f"{_fmt(self.yours)} (your file)")
-        current, yours = {ADDED_BY_OTHERS: ("added", "not in"), DELETED_BY_OTHERS: ("deleted", "still in"),
-                          DELETED_BY_YOU: ("edited", "deleted in")}[self.kind]
-        return f"{row_heading(self.sheet, self.label)}: {current}{who} \u2192 {yours} your file"
+                    f"{_fmt(self.yours)} ({self.yours_are})")
+        words = (_EDIT_ROW_WORDS if self.yours_are == EDIT else {}).get(self.kind) or _ROW_WORDS[self.kind]
+        return f"{row_heading(self.sheet, self.label)}: {words[0]}{who} \u2192 {words[1].format(self.yours_are)}"
 
 
 @dataclass
@@ -138,6 +153,89 @@ def _fields(rb: dict, rc: dict, ru: dict, cols: list[str], conflict, take_yours)
             kind = OLDER_VALUE if u == b else BOTH_CHANGED
             row[col] = ru[col] if conflict(kind, col).id in take_yours else rc[col]
     return row
+
+
+@dataclass
+class Reapplied:
+    tables: dict[str, pd.DataFrame]  # the current map with the edit made again (input columns)
+    conflicts: list[Conflict] = field(default_factory=list)  # where it met others' changes; then do not publish
+
+
+def reapply(base: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], edited: dict[str, pd.DataFrame]
+            ) -> Reapplied:
+    """Make an edit again on `current`. `edited` is `base` with the edit made; only its own changes (base ->
+    edited) are made again: the rows it adds, deletes or changes, and in a changed row only the fields it sets.
+    A conflict is another editor's change (base -> current) to one of those rows or fields (BOTH_CHANGED,
+    DELETED_BY_OTHERS, DELETED_BY_YOU), or the deletion of a row the edit's own values refer to
+    (REFERENCED_BY_YOU, e.g. the organisation of a recorded engagement). A row it adds under an ID another editor
+    added meanwhile conflicts where the two differ. Every other row is the current one."""
+    labels = {"base": _labels(base), "current": _labels(current), "edited": _labels(edited)}
+    merged: dict[str, pd.DataFrame] = {}
+    conflicts: list[Conflict] = []
+    refers: dict[str, set[str]] = {}  # sheet -> keys the edit's own values refer to
+
+    def conflict(sheet: S.Sheet, key: str, kind: str, rc: dict | None, ru: dict | None, rb: dict | None,
+                 column: str | None = None) -> None:
+        col = sheet.column(column) if column else None
+        label = _row_label(sheet, rc or ru or rb, labels["current" if rc else "edited" if ru else "base"])
+        conflicts.append(Conflict(sheet.name, key, column, kind, label, col.header if col else "",
+                                  _shown(col, rc[column], labels["current"]) if col and rc else None,
+                                  _shown(col, ru[column], labels["edited"]) if col and ru else None,
+                                  yours_are=EDIT))
+
+    def refer(sheet: S.Sheet, row: dict, columns: list[str]) -> None:
+        for col in (sheet.column(c) for c in columns):
+            if col.ref and _comparable(row[col.name]) is not None:
+                refers.setdefault(col.ref, set()).add(row[col.name])
+
+    for sheet in S.SHEETS:
+        cols = [c.name for c in sheet.input_columns]  # derived columns are worked out again by validation
+        if base[sheet.name].equals(edited[sheet.name]):  # most sheets of an edit: the current one as it is
+            merged[sheet.name] = current[sheet.name][cols]
+            continue
+        b, c, e = (_records(t[sheet.name], sheet.key) for t in (base, current, edited))
+        out = dict(c)  # the current rows in the current order; the edit's new rows go at the end
+        for k, ru in e.items():
+            rb, rc = b.get(k), c.get(k)
+            if rb is None:  # a row the edit adds
+                if rc is None:
+                    out[k] = ru
+                    refer(sheet, ru, cols)
+                else:  # the same ID added meanwhile: the same row, or a conflict where they differ
+                    for col in cols:
+                        if _comparable(rc[col]) != _comparable(ru[col]):
+                            conflict(sheet, k, BOTH_CHANGED, rc, ru, rb, col)
+                continue
+            changed = [col for col in cols if _comparable(rb[col]) != _comparable(ru[col])]
+            if not changed:
+                continue
+            if rc is None:
+                conflict(sheet, k, DELETED_BY_OTHERS, rc, ru, rb)
+                continue
+            row = dict(rc)
+            for col in changed:
+                if _comparable(rc[col]) == _comparable(ru[col]):
+                    continue  # already so
+                if _comparable(rc[col]) != _comparable(rb[col]):
+                    conflict(sheet, k, BOTH_CHANGED, rc, ru, rb, col)
+                row[col] = ru[col]
+            out[k] = row
+            refer(sheet, ru, changed)
+        for k, rb in b.items():
+            if k not in e and k in c:  # a row the edit deletes, and others did not
+                if _same(rb, c[k], cols):
+                    del out[k]
+                else:
+                    conflict(sheet, k, DELETED_BY_YOU, c[k], None, rb)
+        merged[sheet.name] = (pd.DataFrame.from_records(list(out.values()), columns=cols) if out
+                              else current[sheet.name].iloc[0:0][cols])
+    for sheet in S.SHEETS:  # rows the edit refers to that others deleted
+        if keys := refers.get(sheet.name):
+            b = _records(base[sheet.name], sheet.key)
+            gone = keys & (set(b) - set(current[sheet.name][sheet.key]))
+            for k in sorted(gone):
+                conflict(sheet, k, REFERENCED_BY_YOU, None, None, b[k])
+    return Reapplied(merged, conflicts)
 
 
 def attribute(conflicts: list[Conflict], chain: list[tuple[dict, dict[str, pd.DataFrame]]]) -> list[Conflict]:

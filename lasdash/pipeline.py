@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config
-from .merge import BOTH_CHANGED, DELETED_BY_OTHERS, DELETED_BY_YOU, Conflict, Merge, attribute, three_way
+from .merge import Conflict, Merge, attribute, reapply, three_way
 from .reader import DEFAULT_LIMITS, Limits, read_workbook
 from .snapshots import Manifest, StaleSnapshot, Store, StoreError, open_location
 from .validate import SheetsAhead, Validation, validate, validate_tables
@@ -109,9 +109,6 @@ def history_since(store: Store, base: Manifest) -> list[tuple[dict, dict]]:
     return [(e, store.read_all(e["snapshot"])) for e in steps]
 
 
-EDIT_CONFLICTS = (BOTH_CHANGED, DELETED_BY_YOU, DELETED_BY_OTHERS)  # an edit never carries others' older values
-
-
 @dataclass
 class EditOutcome:
     validation: Validation
@@ -122,11 +119,14 @@ class EditOutcome:
 
 def save_edit(store: Store, base_id: str, edited: dict, *, author: str, note: str = "") -> EditOutcome:
     """Publish an edit of snapshot `base_id`, validated as an upload would be. If someone published meanwhile,
-    the edit is made again on the new map unless it touches what they changed (then nothing is published)."""
+    the edit's own changes (base -> edited) are made again on the new map, unless they touch what others changed:
+    the same rows and fields, or a row the edit refers to (then nothing is published). Rows others added or
+    deleted elsewhere are kept as they are."""
     validation = validate_tables(edited, "the map with your edit")
     if not validation.ok:
         return EditOutcome(validation)
     tables, expected, reapplied = validation.tables, base_id, False
+    base = None
     for _ in range(5):
         try:
             manifest = store.publish(tables, author=author, note=note, source_file="edited in lasdash",
@@ -134,12 +134,13 @@ def save_edit(store: Store, base_id: str, edited: dict, *, author: str, note: st
             return EditOutcome(validation, manifest, reapplied=reapplied)
         except StaleSnapshot:
             expected = store.current_id()
-            merge = three_way(store.read_all(base_id), store.read_all(expected), validation.tables)
-            clashes = [c for c in merge.conflicts if c.kind in EDIT_CONFLICTS]
-            if clashes:
-                return EditOutcome(validation, conflicts=attribute(clashes, history_since(store, store.manifest(base_id))))
-            again = validate_tables(merge.tables, "the map with your edit")
-            if not again.ok:
-                return EditOutcome(again)
-            tables, reapplied = again.tables, True
+            base = base or store.read_all(base_id)
+            again = reapply(base, store.read_all(expected), validation.tables)
+            if again.conflicts:
+                return EditOutcome(validation, conflicts=attribute(again.conflicts,
+                                                                   history_since(store, store.manifest(base_id))))
+            checked = validate_tables(again.tables, "the map with your edit")
+            if not checked.ok:
+                return EditOutcome(checked)
+            tables, reapplied = checked.tables, True
     raise StaleSnapshot("The map kept changing while saving; try again.")

@@ -98,7 +98,7 @@ def test_overview_kpis_come_from_the_map(data_dir, store):
     assert f"{len(queries.run(con, 'organisations'))} organisations · {len(queries.run(con, 'people'))} people" in on_the_map
     # one word, one count: the Data gaps page's seven lists, added up
     assert kpi["Data gaps"] == f"{sum(len(queries.run(con, gap.view)) for gap in GAPS):,}" != "0"
-    assert kpi["Overdue recommendations"] == "6"  # the Health Committee's six, response asked by 31 Mar 2023
+    assert kpi["Overdue"] == "6"  # the Health Committee's six, response asked by 31 Mar 2023
     assert [p.label for p in at.get("page_link")][:2] == ["Sub-groups", "HCP governance"]
 
 
@@ -116,10 +116,10 @@ def test_overview_counts_in_sql_and_fetches_only_the_organisations_shown(data_di
     assert any(c.value.startswith("Seats: ") and all(f"{fp} {n}" in c.value for fp, n in by_fp.items())
                for c in at.caption)
     engaged = int((organisations["Engaged"] == "Yes").sum())
-    assert everything["Engagement coverage"] == (f"{100 * engaged / len(organisations):.0f}%",
-                                                 f"{engaged} of {len(organisations)} mapped organisations in London "
-                                                 f"have an engagement recorded; {len(organisations) - engaged} have "
-                                                 "never been contacted")
+    assert everything["Coverage"] == (f"{100 * engaged / len(organisations):.0f}%",
+                                                 f"Engagement coverage: {engaged} of {len(organisations)} mapped "
+                                                 f"organisations in London have an engagement recorded; "
+                                                 f"{len(organisations) - engaged} have never been contacted")
 
 
 def _cli_export(*args):

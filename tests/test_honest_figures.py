@@ -10,9 +10,7 @@ from lasdash.ui.menu import MENU
 
 UNSET = [  # (page, metric, what it must read on the bundled map, whose basis is missing)
     ("app_pages/overview.py", "Relationships overdue", "no intervals set"),
-    ("app_pages/relationships.py", "Overdue", "no intervals set"),
-    ("app_pages/relationships.py", "Due soon", "no intervals set"),
-    ("app_pages/relationships.py", "Up to date", "no intervals set"),
+    ("app_pages/relationships.py", "Overdue, due soon, up to date", "no intervals set"),
     ("app_pages/priorities.py", "Manage closely", "none assessed"),
     ("app_pages/priorities.py", "Short of target", "No targets set"),
 ]

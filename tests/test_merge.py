@@ -6,7 +6,8 @@ the current side of each (unless the editor takes theirs) and applies the file's
 import pandas as pd
 import pytest
 
-from lasdash.merge import ADDED_BY_OTHERS, BOTH_CHANGED, DELETED_BY_OTHERS, DELETED_BY_YOU, OLDER_VALUE, three_way
+from lasdash.merge import (ADDED_BY_OTHERS, BOTH_CHANGED, DELETED_BY_OTHERS, DELETED_BY_YOU, EDIT, FILE, OLDER_VALUE,
+                           REFERENCED_BY_YOU, Conflict, reapply, three_way)
 
 CHAIR = ("Roles", "R000-115", "person_id")  # NW London JHOSC chair: Cllr Mel Collins (000 Chart 5)
 STATUS = ("Recommendations", "REC-001-HC1", "status")
@@ -117,3 +118,94 @@ def test_conflicts_read_in_names_with_who_and_when(seed_tables):
     assert added.describe() == "People: Cllr Ada Testwell: added (by Editor B, 01 Dec 2026) \u2192 not in your file"
     assert chair.describe() == ("Roles: NW London JHOSC \u2014 Chair: Person ID: Cllr Ada Testwell "
                                 "(by Editor B, 01 Dec 2026) \u2192 Cllr Bob Other (your file)")
+
+
+# --- an edit made in the app, made again on a newer map: only what it touches can conflict (issue 21, defect 3) ---
+
+ENG = ("Engagements", "E001-029", "summary")
+NEW_ENGAGEMENT = {"id": "ENG-20261115-001", "date": pd.Timestamp("2026-11-15").date(), "organisation_id": "ORG-lfb",
+                  "mechanism": "Meeting", "source": "Recorded in lasdash by Bob, 01/12/2026"}
+
+
+def _add(tables, sheet, row):
+    tables[sheet] = pd.concat([tables[sheet].astype(object), pd.DataFrame([row]).astype(object)], ignore_index=True)
+
+
+def yours_engagement(u):
+    _add(u, "Engagements", NEW_ENGAGEMENT)
+
+
+REAPPLY_CASES = [
+    # name, others' change (current), your edit (edited = base with it), expected values, conflicts (sheet, kind, col)
+    ("others deleted an engagement; you record one", lambda c: _delete(c, *ENG[:2]), yours_engagement,
+     {ENG: "(no row)", ("Engagements", "ENG-20261115-001", "organisation_id"): "ORG-lfb"}, []),
+    ("others deleted another recommendation; you set a status",
+     lambda c: _delete(c, "Recommendations", "REC-000-4.2-1"), yours_status,
+     {STATUS: "In progress", ("Recommendations", "REC-000-4.2-1", "status"): "(no row)"}, []),
+    ("others added a person; you set a status", lambda c: _add_person(c), yours_status,
+     {STATUS: "In progress", ("People", "PER-synthetic-ada", "name"): "Ada Testwell"}, []),
+    ("others changed another field of the same row: both kept",
+     lambda c: _set(c, "Recommendations", "REC-001-HC1", "owner", "Director (synthetic)"), yours_status,
+     {STATUS: "In progress", ("Recommendations", "REC-001-HC1", "owner"): "Director (synthetic)"}, []),
+    ("others changed the same field", lambda c: _set(c, *STATUS, "Done"), yours_status,
+     {}, [("Recommendations", BOTH_CHANGED, "status")]),
+    ("others made the same change: already so", yours_status, yours_status, {STATUS: "In progress"}, []),
+    ("others deleted the row you change", lambda c: _delete(c, "Recommendations", "REC-001-HC1"), yours_status,
+     {}, [("Recommendations", DELETED_BY_OTHERS, None)]),
+    ("others deleted the organisation your engagement refers to",
+     lambda c: (_delete(c, "Engagements", "E001-026"), _delete(c, "Organisations", "ORG-lfb")), yours_engagement,
+     {}, [("Organisations", REFERENCED_BY_YOU, None)]),
+    ("you delete a row others edited", lambda c: _set(c, *STATUS, "Done"),
+     lambda u: _delete(u, "Recommendations", "REC-001-HC1"), {}, [("Recommendations", DELETED_BY_YOU, None)]),
+    ("you delete an untouched row", lambda c: _delete(c, *ENG[:2]),
+     lambda u: _delete(u, "Recommendations", "REC-001-HC1"), {STATUS: "(no row)", ENG: "(no row)"}, []),
+    ("the same new ID added meanwhile, differently",
+     lambda c: _add(c, "Engagements", {**NEW_ENGAGEMENT, "mechanism": "Call"}), yours_engagement,
+     {}, [("Engagements", BOTH_CHANGED, "mechanism")]),
+]
+
+
+@pytest.mark.parametrize("name, others, yours, expected, conflicts", REAPPLY_CASES, ids=[c[0] for c in REAPPLY_CASES])
+def test_an_edit_made_again_conflicts_only_with_what_it_touches(seed_tables, name, others, yours, expected, conflicts):
+    base, current, edited = _copy(seed_tables), _copy(seed_tables), _copy(seed_tables)
+    others(current)
+    yours(edited)
+    r = reapply(base, current, edited)
+    assert [(c.sheet, c.kind, c.column) for c in r.conflicts] == conflicts
+    assert all(c.yours_are == EDIT for c in r.conflicts)
+    for (sheet, key, column), value in expected.items():
+        assert _get(r.tables, sheet, key, column) == value
+    if not conflicts:  # every row others left alone and the edit did not touch is the current one, in order
+        kept = [k for k in current["Organisations"]["id"]]
+        assert list(r.tables["Organisations"]["id"]) == kept
+
+
+def test_a_workbook_still_conflicts_with_rows_others_added_or_deleted_anywhere(seed_tables):
+    """The workbook path is unchanged: a file is the whole map, so others' unrelated additions and deletions are
+    conflicts, described as about 'your file'."""
+    base, current, upload = _copy(seed_tables), _copy(seed_tables), _copy(seed_tables)
+    _delete(current, *ENG[:2])
+    _add_person(current)
+    yours_status(upload)
+    m = three_way(base, current, upload)
+    assert [(c.sheet, c.key, c.kind) for c in m.conflicts] == [
+        ("People", "PER-synthetic-ada", ADDED_BY_OTHERS), ("Engagements", "E001-029", DELETED_BY_OTHERS)]
+    added, deleted = (c.describe() for c in m.conflicts)
+    assert added.endswith("\u2192 not in your file") and deleted.endswith("\u2192 still in your file")
+    assert all(c.yours_are == FILE for c in m.conflicts)
+
+
+@pytest.mark.parametrize("kind, column, yours_are, ending", [
+    (BOTH_CHANGED, "status", FILE, "Status: Done (by Editor B, 01 Dec 2026) \u2192 In progress (your file)"),
+    (BOTH_CHANGED, "status", EDIT, "Status: Done (by Editor B, 01 Dec 2026) \u2192 In progress (your edit)"),
+    (DELETED_BY_OTHERS, None, FILE, ": deleted (by Editor B, 01 Dec 2026) \u2192 still in your file"),
+    (DELETED_BY_OTHERS, None, EDIT, ": deleted (by Editor B, 01 Dec 2026) \u2192 changed by your edit"),
+    (DELETED_BY_YOU, None, FILE, ": edited (by Editor B, 01 Dec 2026) \u2192 deleted in your file"),
+    (DELETED_BY_YOU, None, EDIT, ": edited (by Editor B, 01 Dec 2026) \u2192 deleted by your edit"),
+    (REFERENCED_BY_YOU, None, EDIT, ": deleted (by Editor B, 01 Dec 2026) \u2192 referred to by your edit"),
+])
+def test_a_conflict_names_what_is_merged_a_file_or_an_edit(kind, column, yours_are, ending):
+    c = Conflict("Recommendations", "REC-001-HC1", column, kind, "Recommendation HC1", "Status" if column else "",
+                 "Done", "In progress", by="Editor B", at="01 Dec 2026", yours_are=yours_are)
+    assert c.describe().endswith(ending)
+    assert ("your file" in c.describe()) is (yours_are == FILE)

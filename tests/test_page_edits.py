@@ -215,3 +215,35 @@ def test_a_recommendation_edit_preview_wraps_names_the_row_and_keeps_the_whole_t
         "Recommendation REC-001-HC1 (Health Committee letter 20 Feb 2023, recommendation 1): The LAS should include in "
         "its new strategy commitments to increase levels of patient engagement, in order to give patients a greater "
         "say in how services are delivered."]
+
+
+def _without(tables, sheet, key):
+    """A row deleted, with every row that refers to it, as another editor's workbook would."""
+    from lasdash import schema as S
+    tables[sheet] = tables[sheet][tables[sheet]["id"] != key].reset_index(drop=True)
+    for other in S.SHEETS:
+        for col in (c for c in other.columns if c.ref == sheet):
+            for k in tables[other.name].loc[tables[other.name][col.name] == key, "id"].tolist():
+                _without(tables, other.name, k)
+
+
+@pytest.mark.parametrize("deleted, saved", [(("Engagements", "E001-029"), True), (("Organisations", "ORG-lfb"), False)],
+                         ids=["an unrelated engagement: made again", "the engagement's organisation: refused"])
+def test_a_deletion_meanwhile_blocks_an_engagement_only_when_it_is_referred_to(editing_on, deleted, saved):
+    """Issue 21, defect 3: Alice publishes a map without E001-029 while Bob records an engagement."""
+    store = SnapshotStore(editing_on)
+    at = editor_at(ENGAGEMENT)
+    _fill_lfb_meeting(at)
+    others = store.read_all(store.current_id())
+    _without(others, *deleted)
+    alices = store.publish(others, author="Alice", expected_current=store.current_id()).id
+    _click(at, "Save as a new snapshot")
+    if saved:
+        assert any("made again on the newer map" in shown(s.value) for s in at.success)
+        ids = set(store.read(store.current_id(), "Engagements")["id"])
+        assert "ENG-20261115-001" in ids and "E001-029" not in ids
+    else:
+        [warning] = [shown(w.value) for w in at.warning if "Not saved" in shown(w.value)]
+        assert "Organisations: London Fire Brigade: deleted (by Alice, " in warning
+        assert "\u2192 referred to by your edit" in warning and "your file" not in warning
+        assert store.current_id() == alices
