@@ -40,6 +40,29 @@ def new_id(prefix: str, day: dt.date, existing) -> str:
     return f"{stem}{n:03d}"
 
 
+GENERATED_ID = re.compile(r"^(?P<prefix>[A-Z]+)-(?P<day>\d{8})-\d{3}$")  # what new_id makes
+
+
+def renumber_added(base: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame],
+                   edited: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """`edited` with each row it added under a generated ID (new_id) that someone else has taken meanwhile given the
+    next free number that day: two editors recording engagements on one day both keep theirs."""
+    out = edited
+    for sheet, df in edited.items():
+        key = S.sheet(sheet).key
+        added = set(df[key].astype(str)) - set(base[sheet][key].astype(str))
+        taken = set(current[sheet][key].astype(str)) | set(df[key].astype(str))
+        renames = {}
+        for old_id in sorted(added & set(current[sheet][key].astype(str))):
+            if m := GENERATED_ID.match(old_id):
+                new = new_id(m["prefix"], dt.datetime.strptime(m["day"], "%Y%m%d").date(), taken)
+                renames[old_id] = new
+                taken.add(new)
+        if renames:
+            out = {**out, sheet: df.assign(**{key: df[key].replace(renames)})}
+    return out
+
+
 def _copy(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {k: v.copy(deep=True) for k, v in tables.items()}
 

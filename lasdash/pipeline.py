@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config
+from .edits import renumber_added
 from .merge import Conflict, Merge, attribute, reapply, three_way
 from .reader import DEFAULT_LIMITS, Limits, read_workbook
 from .snapshots import Manifest, StaleSnapshot, Store, StoreError, open_location
@@ -135,7 +136,8 @@ def save_edit(store: Store, base_id: str, edited: dict, *, author: str, note: st
         except StaleSnapshot:
             expected = store.current_id()
             base = base or store.read_all(base_id)
-            again = reapply(base, store.read_all(expected), validation.tables)
+            current = store.read_all(expected)
+            again = reapply(base, current, renumber_added(base, current, validation.tables))
             if again.conflicts:
                 return EditOutcome(validation, conflicts=attribute(again.conflicts,
                                                                    history_since(store, store.manifest(base_id))))

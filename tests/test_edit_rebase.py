@@ -136,12 +136,28 @@ def test_a_change_to_what_the_edit_touches_is_still_refused(store, name, alice, 
     assert "your file" not in text
 
 
-def test_both_recording_an_engagement_the_same_day_is_not_one_row(store):
+def test_both_recording_an_engagement_the_same_day_keep_both(store):
     """Alice and Bob both record an engagement for 15 Nov on the same map: the generated IDs are the same, so Bob's
-    is refused rather than mixed into Alice's row."""
+    takes the next free number that day; neither is mixed into the other's row, and neither is refused."""
     base = store.current_id()
     store.publish(edits.record_engagement(store.read_all(base), {**ENGAGEMENT, "mechanism": "Call"}, "Alice",
                                           TODAY)[0], author="Alice", expected_current=base)
     saved = pipeline.save_edit(store, base, bob_records_an_engagement(store.read_all(base)), author="Bob")
-    assert saved.manifest is None and saved.conflicts
-    assert _row(store, "Engagements", "ENG-20261115-001")["mechanism"] == "Call"
+    assert saved.manifest is not None and saved.reapplied and not saved.conflicts
+    assert _row(store, "Engagements", "ENG-20261115-001")["mechanism"] == "Call"  # Alice's, untouched
+    assert _row(store, "Engagements", "ENG-20261115-002")["mechanism"] == "Meeting"  # Bob's, renumbered
+
+
+@pytest.mark.parametrize("added, taken, expected", [
+    (["ENG-20261115-001"], ["ENG-20261115-001"], ["ENG-20261115-002"]),
+    (["ENG-20261115-001"], ["ENG-20261115-001", "ENG-20261115-002"], ["ENG-20261115-003"]),
+    (["ENG-20261115-001"], [], ["ENG-20261115-001"]),  # nobody took it: kept
+    (["R-20261201-001"], ["R-20261201-001"], ["R-20261201-002"]),
+    (["PER-jane-smith"], ["PER-jane-smith"], ["PER-jane-smith"]),  # a person's ID names them: a real clash
+])
+def test_renumber_added(added, taken, expected):
+    import pandas as pd
+    base = {"Engagements": pd.DataFrame({"id": ["E001"]})}
+    current = {"Engagements": pd.DataFrame({"id": ["E001", *taken]})}
+    edited = {"Engagements": pd.DataFrame({"id": ["E001", *added]})}
+    assert edits.renumber_added(base, current, edited)["Engagements"]["id"].tolist() == ["E001", *expected]
