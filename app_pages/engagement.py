@@ -4,6 +4,7 @@ import streamlit as st
 
 from lasdash import charts
 from lasdash.schema import ENGAGEMENT_LEVELS
+from lasdash.validate import EARLIEST_EVENT, latest_event
 from lasdash.ui import map_edits, page
 from lasdash.ui.text import join, literal
 
@@ -78,10 +79,16 @@ def timeline_of(engagements: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """The timeline's rows, in the engagements' order, and a line for each engagement it cannot draw.
 
     A row is drawn on its date, else over its period as read once at validation (lasdash.normalise.parse_period).
-    Whole columns at a time: row by row (iterrows) took 0.2-0.5 s at 100 times the default map.
+    A date the validator warns of as implausible (before 2000, over a year ahead) is listed, not drawn, so one
+    mistyped year cannot stretch the axis over a century. Whole columns at a time: row by row (iterrows) took
+    0.2-0.5 s at 100 times the default map.
     """
     dated = engagements["Date"].notna()
-    drawn = dated | engagements["Period from"].notna()
+    start = engagements["Date"].where(dated, engagements["Period from"])
+    end = engagements["Date"].where(dated, engagements["Period to"])
+    plausible = (start >= pd.Timestamp(EARLIEST_EVENT)) & (end <= pd.Timestamp(latest_event()))
+    readable = dated | engagements["Period from"].notna()
+    drawn = readable & plausible
     sep = " · "
     who = pd.Series("", index=engagements.index, dtype="str")
     for col in ("Organisation", "Person", "Forum"):  # astype: a column blank throughout arrives as object Nones
@@ -90,12 +97,14 @@ def timeline_of(engagements: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     who = who.where(who != "", engagements["ID"])
     timeline = pd.DataFrame({
         "Engagement": who,
-        "Start": engagements["Date"].where(dated, engagements["Period from"]),
-        "End": engagements["Date"].where(dated, engagements["Period to"]),
+        "Start": start, "End": end,
         "When": engagements["Date"].dt.strftime("%d %b %Y").where(dated, engagements["Period"]),
         "ID": engagements["ID"], "Mechanism": engagements["Mechanism"], "LAS lead": engagements["LAS lead"],
     })[drawn].reset_index(drop=True)
     why = ("period '" + engagements["Period"].astype("str") + "' could not be read").fillna("no date or period")
+    when = engagements["Date"].dt.strftime("%d %b %Y").where(dated, engagements["Period"].astype("str"))
+    why = why.where(~readable, "dated " + when + f", outside {EARLIEST_EVENT:%Y} to {latest_event():%b %Y}: "
+                                                 "check the year")
     undrawn = (engagements["ID"] + " (" + who + ": " + why + ")")[~drawn].tolist()
     return timeline, undrawn
 

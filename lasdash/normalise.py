@@ -59,6 +59,137 @@ def clean_text(value: object) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# --- characters that hide or reorder text, scripts, lookalikes ------------------------------------------------
+# Characters that draw nothing or reorder what follows, so a name holding one reads as another: every format
+# character (Unicode category Cf: the soft hyphen, zero-width space, non-joiner and joiner, word joiner, BOM, the
+# bidi marks, embeddings, overrides and isolates, invisible operators, tags ...), the combining grapheme joiner and
+# the Hangul fillers, which are letters that draw nothing.
+_DRAW_NOTHING = frozenset("\u034f\u115f\u1160\u3164\uffa0")
+
+
+def hidden_characters(text: str) -> list[tuple[int, str]]:
+    """(1-based position, character) of each invisible or direction-control character in text."""
+    if text.isascii():
+        return []
+    return [(i, ch) for i, ch in enumerate(text, start=1)
+            if ch in _DRAW_NOTHING or unicodedata.category(ch) == "Cf"]
+
+
+def describe_character(ch: str) -> str:
+    """'U+202E RIGHT-TO-LEFT OVERRIDE'."""
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, '(unnamed)')}"
+
+
+def visible(text: str) -> str:
+    """text with each hidden character written as its code, e.g. '<U+202E>yeffoC moT', for messages."""
+    if not (hidden := dict(hidden_characters(text))):
+        return text
+    return "".join(f"<U+{ord(ch):04X}>" if i in hidden else ch for i, ch in enumerate(text, start=1))
+
+
+# Scripts that TR39's 'highly restrictive' level lets one word mix: Japanese, Chinese and Korean writing with Latin.
+_MIXES_ALLOWED = (frozenset({"LATIN", "HAN", "HIRAGANA", "KATAKANA"}), frozenset({"LATIN", "HAN", "BOPOMOFO"}),
+                  frozenset({"LATIN", "HAN", "HANGUL"}))
+_NO_SCRIPT = frozenset({"COMMON", "INHERITED", "Unknown"})
+_WORD = re.compile(r"[^\W\d_]+")  # runs of letters (a mark after a letter is a letter here)
+
+
+def script_of(ch: str) -> str:
+    """The Unicode script of a character ('LATIN', 'CYRILLIC', 'COMMON' ...), from confusable-homoglyphs' data."""
+    from confusable_homoglyphs.categories import alias
+    return alias(ch)
+
+
+def mixed_script_words(text: str) -> list[tuple[int, str, dict[str, list[tuple[int, str]]]]]:
+    """Each word whose letters come from scripts no one word mixes ('Bh\u0430n': Latin and Cyrillic), as
+    (1-based position of the word, the word, script -> its letters as (position, character)); ASCII text has none."""
+    if text.isascii():
+        return []
+    out = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if word.isascii():
+            continue
+        letters: dict[str, list[tuple[int, str]]] = {}
+        for i, ch in enumerate(word):
+            script = script_of(ch)
+            if script not in _NO_SCRIPT:
+                letters.setdefault(script, []).append((m.start() + i + 1, ch))
+        if len(letters) > 1 and not any(set(letters) <= allowed for allowed in _MIXES_ALLOWED):
+            out.append((m.start() + 1, word, letters))
+    return out
+
+
+@functools.cache
+def _skeleton_table() -> dict[int, str]:
+    """Each confusable character -> its prototype, as in Unicode's confusables.txt (TR39), rebuilt from
+    confusable-homoglyphs' data. That data lists, for a character that has a prototype, the prototype alone, and for
+    a prototype, every character that maps to it; where a prototype has exactly one such character the two list
+    each other and which is the prototype cannot be told, so the pair is mapped to one of them. Skeletons stay equal
+    exactly when TR39's are: the pair's other member never occurs in any prototype. The data wraps right-to-left
+    characters in U+200E marks for display; they are removed."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    data = {k.replace("\u200e", ""): [e["c"].replace("\u200e", "") for e in v] for k, v in confusables_data.items()}
+    proto: dict[str, str] = {}
+    for key, targets in data.items():
+        if len(key) != 1 or len(targets) != 1:
+            continue  # a prototype (of a sequence, or of several characters)
+        target = targets[0]
+        if len(target) > 1 or len(data.get(target, ())) > 1:
+            proto[key] = target
+        elif key > target:  # a pair listing each other
+            proto[key] = target
+    renamed = {k: v for k, v in proto.items() if len(v) == 1 and v not in proto and data.get(v) == [k]}
+    return {ord(k): "".join(renamed.get(c, c) for c in v) for k, v in proto.items()}
+
+
+def ascii_skeleton_map() -> dict[str, str]:
+    """The ASCII characters TR39 maps to a prototype: '1' -> 'l', 'm' -> 'rn' ... (for whole-array skeletons)."""
+    return {chr(k): v for k, v in _skeleton_table().items() if k < 128}
+
+
+def skeleton(text: str) -> str:
+    """TR39's skeleton: two strings that look alike to a reader have the same one ('Bh\u0430n' and 'Bhan')."""
+    if text.isascii():  # already NFD
+        mapped = text.translate(_skeleton_table())
+        return mapped if mapped.isascii() else unicodedata.normalize("NFD", mapped)
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", text).translate(_skeleton_table()))
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def name_words(text: str) -> list[str]:
+    """A name's words as compared for lookalikes: case, accents and punctuation dropped, and each letter read as
+    its TR39 prototype, so 'ANGELA BH\u0410N', 'Angela Bh\u00e1n' and 'angela bhan' have the same words."""
+    folded = clean_text(text).casefold()
+    if not folded.isascii():
+        folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+    return _NOT_ALNUM.sub(" ", skeleton(folded)).split()
+
+
+def name_key(text: str) -> str:
+    """name_words run together: spacing does not count either ('Mac Kenzie', 'MacKenzie')."""
+    return "".join(name_words(text))
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Whether a and b differ by at most one letter added, dropped or changed, or two neighbours swapped."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return a[i + 1:] == b[i + 1:] or (a[i + 1:i + 2] == b[i:i + 1] and a[i:i + 1] == b[i + 1:i + 2]
+                                          and a[i + 2:] == b[i + 2:])
+    return a[i:] == b[i + 1:] if la < lb else a[i + 1:] == b[i:]
+
+
 def header_key(text: object) -> str:
     """Headers match regardless of case, spacing and punctuation: 'Sub-group ID' == 'subgroup id'."""
     return re.sub(r"[^0-9a-z£]", "", clean_text(text).casefold())

@@ -44,6 +44,11 @@ class Column:
     ref: str | None = None  # sheet name whose key this column references
     help: str = ""
     derived: bool = False  # worked out at validation and stored in the snapshot; not a workbook column
+    # A date on which something happens: one before 2000 or more than a year after today is warned as implausible.
+    event: bool = False
+    # (a reference column of this sheet, a date column of the sheet it refers to): this date should not fall before
+    # that row's date, e.g. a recommendation due before its source document was written.
+    not_before: tuple[str, str] | None = None
 
     @property
     def expected(self) -> str:
@@ -173,7 +178,7 @@ SHEETS: tuple[Sheet, ...] = (
         help="A person's seat in a forum or organisation."),
     Sheet("Engagements", (
         _id("engagement"),
-        Column("date", "Date", type="date"),
+        Column("date", "Date", type="date", event=True),
         Column("period", "Period", help="As printed when only a period is known."),
         Column("period_start", "Period from", type="date", derived=True, help="The Period's first day."),
         Column("period_end", "Period to", type="date", derived=True, help="The Period's last day."),
@@ -199,7 +204,7 @@ SHEETS: tuple[Sheet, ...] = (
         Column("made_by_id", "Made by (organisation ID)", ref="Organisations"),
         Column("theme", "Theme"),
         Column("owner", "Owner"),
-        Column("due", "Due", type="date"),
+        Column("due", "Due", type="date", not_before=("document_id", "date")),
         Column("status", "Status", allowed=RECOMMENDATION_STATUSES),
         Column("last_update", "Last update", type="date"),
         Column("progress_note", "Progress note"),

@@ -6,7 +6,9 @@ Errors block publishing; warnings do not.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
+import functools
 import re
 from dataclasses import asdict, dataclass
 
@@ -15,10 +17,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import clock
 from . import schema as S
 from .cells import BIG_INT, CellColumn, column
 from .edits import is_first_hand
-from .normalise import canonical_choice, clean_text, header_key, match_key, parse_date, parse_int, with_derived
+from .normalise import (ascii_skeleton_map, canonical_choice, clean_text, describe_character, header_key,
+                        hidden_characters, match_key, mixed_script_words, name_key, name_words, parse_date, parse_int,
+                        script_of, skeleton, visible, with_derived, within_one_edit)
 from .reader import RawSheet, RawWorkbook
 
 ERROR, WARNING = "error", "warning"
@@ -27,6 +32,25 @@ ERROR, WARNING = "error", "warning"
 # planted, so the editor is warned before publishing (the dashboard shows it as plain text anyway).
 NAME_COLUMNS = frozenset({"name", "title"})
 LINK_LIKE = re.compile(r"https?://|www\.|mailto:|\]\(|<[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+# Names and IDs are what a row is known, found and linked by: a sheet's key, every reference to one, and its names
+# (name, title, aliases). A character that draws nothing or reorders text is refused in them (a name that reads as
+# another's, and that search does not find), and a word mixing alphabets is warned of.
+IDENTITY_COLUMNS = NAME_COLUMNS | {"aliases"}
+LONG_TEXT = 2000  # characters: free text longer than this is warned of (a paste gone wrong, or a document)
+EARLIEST_EVENT = dt.date(2000, 1, 1)  # an event column's date before this is warned of; so is one over a year ahead
+# Two people's names are lookalikes when their skeletons (TR39) are equal, or their keys (case, accents, spacing and
+# lookalike letters dropped: normalise.name_key) are equal, or all their words are the same but one, which is one
+# edit from the other's: a letter added, dropped or changed in a word of NEAR_LETTERS or more ('Elliott'/'Lelliott',
+# 'Heversedge'/'Heaversedge', the bundled map's recorded variants), or two neighbouring letters swapped in any word
+# ('Bhan'/'Bahn'). In shorter words one letter often makes another real surname (John/Kohn: Peter John and Peter
+# Kohn are two people in the bundled map; Chung/Cheung, Price/Pride, Smith/Smyth), and two edits anywhere match
+# different people. Names with digits are matched only by skeleton and key.
+NEAR_LETTERS = 7
+_DIGIT = re.compile(r"\d")
+
+
+def is_name_or_id(sheet: S.Sheet, col: S.Column) -> bool:
+    return col.name == sheet.key or col.ref is not None or col.name in IDENTITY_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -133,6 +157,9 @@ def validate(raw: RawWorkbook, ahead: SheetsAhead | None = None) -> Validation:
             problems.append(Problem(ERROR, name, None, "", "", "No rows: every sheet is empty, so publishing "
                                     "would empty the map", "rows of data (start from the current map's workbook)"))
     _check_references(tables, rows_of, problems)
+    _check_not_before(tables, rows_of, problems)
+    if rows_of["People"]:
+        _check_lookalike_people(tables["People"], rows_of["People"], problems)
     tables = {name: with_derived(name, df) for name, df in tables.items()}
     return Validation(tables, problems, raw.base_snapshot)
 
@@ -303,6 +330,11 @@ def _convert_column(sheet: S.Sheet, col: S.Column, cells: CellColumn, cleaned: p
             for pos in np.flatnonzero(linked):
                 if pos not in skip:
                     found.append((pos, 0, k, _link_like(sheet, col, excel_rows[pos], text[pos].as_py())))
+        if is_name_or_id(sheet, col):
+            _check_characters(sheet, col, _raw_text(cells, kept), text, excel_rows, skip, k, found)
+        for pos in np.flatnonzero(pc.greater(pc.utf8_length(text), LONG_TEXT).to_numpy(zero_copy_only=False)):
+            if pos not in skip:
+                found.append((pos, 0, k, _long_text(sheet, col, excel_rows[pos], text[pos].as_py())))
         if skip:
             blank = pc.or_(blank, pa.array([pos in skip for pos in range(len(kept))]))
         return pc.if_else(blank, pa.scalar(None, pa.string()), text)
@@ -322,6 +354,57 @@ def _convert_column(sheet: S.Sheet, col: S.Column, cells: CellColumn, cleaned: p
     for pos in skip:
         out[pos] = None
     return out
+
+
+def _raw_text(cells: CellColumn, kept: np.ndarray) -> pa.Array:
+    """The kept cells' text as typed (null where a cell is not text): what clean_text would tidy or drop is kept."""
+    if cells.text is not None:
+        text = cells.text
+    elif cells.parts is not None:
+        text = cells.parts.get("s", pa.nulls(len(cells), pa.string()))
+    else:
+        text = pa.array([v if isinstance(v, str) else None for v in cells.values()], type=pa.string())
+    return text.take(pa.array(kept))
+
+
+def _non_ascii(text: pa.Array) -> np.ndarray:
+    return np.flatnonzero(pc.invert(pc.string_is_ascii(text)).fill_null(False).to_numpy(zero_copy_only=False))
+
+
+def _check_characters(sheet: S.Sheet, col: S.Column, raw: pa.Array, text: pa.Array, excel_rows: list[int],
+                      skip: set[int], k: int, found: list) -> None:
+    """A name or ID: invisible and direction-control characters refused (in the cell as typed, since cleaning drops
+    some of them silently), words mixing alphabets warned of. Only non-ASCII cells can hold either."""
+    for pos in _non_ascii(raw):
+        if pos not in skip and (hidden := hidden_characters(value := raw[pos].as_py())):
+            listed = ", ".join(f"{describe_character(ch)} at position {i}" for i, ch in hidden[:5])
+            more = f" and {len(hidden) - 5} more" if len(hidden) > 5 else ""
+            what = "an invisible or direction-control character" if len(hidden) == 1 else \
+                "invisible or direction-control characters"
+            found.append((pos, 0, k, Problem(
+                ERROR, sheet.name, excel_rows[pos], col.header, visible(value),
+                f"The cell holds {what} ({listed}{more}), so it reads as something it is not and search misses it",
+                "the name or ID typed plainly: retype it, or paste it as plain text")))
+    for pos in _non_ascii(text):
+        if pos not in skip and (words := mixed_script_words(value := text[pos].as_py())):
+            found.append((pos, 0, k, _mixed_scripts(sheet, col, excel_rows[pos], value, words)))
+
+
+def _mixed_scripts(sheet: S.Sheet, col: S.Column, row: int, value: str, words: list) -> Problem:
+    parts = []
+    for _, word, letters in words:
+        scripts = sorted(letters, key=lambda s: (-len(letters[s]), s))  # the word's main script first
+        odd = [f"'{ch}' {describe_character(ch)} at position {i}" for s in scripts[1:] for i, ch in letters[s]]
+        parts.append(f"'{word}' mixes {' and '.join(s.title() for s in scripts)} letters ({', '.join(odd[:5])})")
+    return Problem(WARNING, sheet.name, row, col.header, value,
+                   "A word mixes alphabets, so it looks like another spelling that search will not match: "
+                   + "; ".join(parts), "each word in one alphabet: retype it on an English keyboard")
+
+
+def _long_text(sheet: S.Sheet, col: S.Column, row: int, value: str) -> Problem:
+    return Problem(WARNING, sheet.name, row, col.header, f"{value[:40]}… ({len(value):,} characters)",
+                   f"The text is {len(value):,} characters long", f"at most {LONG_TEXT:,} characters: summarise, "
+                   "and cite the full text's document in Source")
 
 
 def _factorize(cells: CellColumn, kept: np.ndarray) -> tuple[np.ndarray, list[object]]:
@@ -426,12 +509,235 @@ def _convert(sheet: S.Sheet, col: S.Column, value: object, row: int, problems: l
         return None
     if col.name in NAME_COLUMNS and LINK_LIKE.search(parsed):
         problems.append(_link_like(sheet, col, row, shown))
+    if col.event and isinstance(parsed, dt.date):
+        latest = latest_event()
+        if not EARLIEST_EVENT <= parsed <= latest:
+            when = f"before {EARLIEST_EVENT.year}" if parsed < EARLIEST_EVENT else "more than a year ahead of today"
+            problems.append(Problem(WARNING, sheet.name, row, col.header, f"{parsed:%d/%m/%Y}",
+                                    f"The date is {when}, so it is most likely mistyped",
+                                    f"a date from {EARLIEST_EVENT:%d/%m/%Y} to {latest:%d/%m/%Y}: check the year"))
     if col.allowed:
         choice = canonical_choice(parsed, col.allowed)
         if choice is None:
             problems.append(Problem(ERROR, sheet.name, row, col.header, shown, "Unknown value", col.expected))
         return choice
     return parsed
+
+
+def latest_event() -> dt.date:
+    """The latest plausible date of an event: a year from today (the timeline draws dates up to it too)."""
+    today = clock.today()
+    return today.replace(year=today.year + 1, day=28 if (today.month, today.day) == (2, 29) else today.day)
+
+
+def _check_not_before(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[int] | None],
+                      problems: list[Problem]) -> None:
+    """Dates that should not fall before the date of the row they refer to (Column.not_before): a recommendation
+    due before its source document was written is most likely a mistyped year."""
+    for sheet in S.SHEETS:
+        for col in sheet.columns:
+            if not col.not_before or rows_of[sheet.name] is None:
+                continue
+            ref_col = sheet.column(col.not_before[0])
+            their_sheet = S.sheet(ref_col.ref)
+            if rows_of[their_sheet.name] is None:
+                continue
+            theirs = tables[their_sheet.name]
+            limit_of = {key: d for key, d in zip(theirs[their_sheet.key], theirs[col.not_before[1]])
+                        if isinstance(d, dt.date)}
+            df, excel_rows = tables[sheet.name], rows_of[sheet.name]
+            their_header = their_sheet.column(col.not_before[1]).header.lower()
+            refs = df[ref_col.name]
+            dates, limits = df[col.name].to_numpy(dtype=object), refs.map(limit_of).to_numpy(dtype=object)
+            both = np.flatnonzero(pd.notna(dates) & pd.notna(limits))
+            refs = refs.to_numpy(dtype=object)
+            for pos in both[np.less(dates[both], limits[both]).astype(bool)] if len(both) else ():
+                d, ref, limit = dates[pos], refs[pos], limits[pos]
+                if isinstance(d, dt.date):
+                    problems.append(Problem(
+                        WARNING, sheet.name, excel_rows[pos], col.header, f"{d:%d/%m/%Y}",
+                        f"The date is before the {their_header} of {ref_col.header.lower()} {ref} "
+                        f"({limit:%d/%m/%Y})", f"a date on or after {limit:%d/%m/%Y}: check the year"))
+
+
+class PeopleIndex:
+    """Every person's name and aliases, for finding lookalikes of a name (see NEAR_LETTERS for what counts)."""
+
+    def __init__(self, people: pd.DataFrame):
+        self.entries: list[tuple[str, str, tuple]] = []  # (person ID, their name, the spelling's _form)
+        self.name_forms: dict[int, tuple] = {}  # row position -> the _form of its name
+        self._by_skeleton: dict[str, list[int]] = {}
+        self._by_key: dict[str, list[int]] = {}
+        self._by_variant: dict[str, list[int]] = {}  # the key, and the key less one letter -> entries
+        ids, names = people["id"].tolist(), people["name"].tolist()
+        aliases = people["aliases"].tolist() if "aliases" in people.columns else [None] * len(people)
+        for pos, (pid, name, more) in enumerate(zip(ids, names, aliases)):
+            if not isinstance(pid, str) or not isinstance(name, str) or not name.strip():
+                continue
+            spellings = [name, *(a.strip() for a in more.split(";") if a.strip())] if isinstance(more, str) else [name]
+            for spelling in dict.fromkeys(spellings):
+                n, form = len(self.entries), _form(spelling)
+                if spelling == name:
+                    self.name_forms[pos] = form
+                self.entries.append((pid, name, form))
+                self._by_skeleton.setdefault(form[1], []).append(n)
+                self._by_key.setdefault(form[3], []).append(n)
+                for variant in form[4]:
+                    self._by_variant.setdefault(variant, []).append(n)
+
+    def matches(self, name: str, exclude: str | None = None, form: tuple | None = None) -> list[tuple[str, str]]:
+        """(person ID, how the name resembles them, in words), closest first, one per person."""
+        text, skel, words, key, variants = form or _form(name)
+        if not text:
+            return []
+        found: dict[int, int] = {}  # entry -> rank: 0 same name, 1 same skeleton, 2 same key, 3 one edit apart
+        for n in self._by_skeleton.get(skel, ()):
+            found.setdefault(n, 0 if self.entries[n][2][0] == text else 1)
+        for n in self._by_key.get(key, ()):
+            found.setdefault(n, 2)
+        for variant in variants:
+            for n in self._by_variant.get(variant, ()):
+                if n not in found and _one_word_apart(words, self.entries[n][2][2]):
+                    found[n] = 3
+        best: dict[str, tuple[int, int]] = {}
+        for n, rank in found.items():
+            pid = self.entries[n][0]
+            if pid != exclude and (pid not in best or rank < best[pid][0]):
+                best[pid] = (rank, n)
+        return [(pid, self._says(n, rank)) for pid, (rank, n) in sorted(best.items(), key=lambda b: b[1])]
+
+    def _says(self, n: int, rank: int) -> str:
+        pid, their_name, (spelling, *_) = self.entries[n]
+        who = (f"{visible(their_name)} ({pid})" if spelling == their_name
+               else f"'{visible(spelling)}', an alias of {visible(their_name)} ({pid})")
+        how = ["is the same as", "looks the same as", "reads the same as", "is spelt almost like"][rank]
+        tail = [" (another person with this name)", ", though its letters differ",
+                ", apart from capitals, accents, spacing or lookalike letters", ""][rank]
+        return f"The name {how} {who}{tail}: did you mean {pid}?"
+
+
+def _form(name: object) -> tuple[str, str, list[str], str, list[str]]:
+    """A name as PeopleIndex compares it: (cleaned, skeleton, words, key, near variants). The variants are the key
+    and the key less each letter in turn: two keys one edit apart share one of them (the candidates _one_word_apart
+    then decides on). A name with digits has none: digits are not typos of each other."""
+    text = clean_text(name)
+    words = name_words(text)
+    key = "".join(words)
+    variants = [] if _DIGIT.search(text) else [key, *{key[:i] + key[i + 1:] for i in range(len(key))}]
+    return text, skeleton(text), words, key, variants
+
+
+def _one_word_apart(mine: list[str], theirs: list[str]) -> bool:
+    """The same words but one, which is one edit from the other's (see NEAR_LETTERS)."""
+    if len(mine) != len(theirs):
+        return False
+    differ = [(a, b) for a, b in zip(mine, theirs) if a != b]
+    if len(differ) != 1:
+        return False
+    a, b = differ[0]
+    if max(len(a), len(b)) >= NEAR_LETTERS:
+        return within_one_edit(a, b)
+    return len(a) == len(b) and sorted(a) == sorted(b) and within_one_edit(a, b)  # two neighbours swapped
+
+
+def lookalike_people(name: str, people: pd.DataFrame, exclude: str | None = None) -> list[str]:
+    """Warnings for a person's name that looks like another person's name or alias (the People table; `exclude`: the
+    person's own ID, when editing one), each ending 'did you mean PER-...?'. For the app's form to add a person; the
+    validator gives the same texts for the People sheet."""
+    cols = [c for c in ("id", "name", "aliases") if c in people.columns]
+    table = pd.concat([people[cols].astype(object), pd.DataFrame({"id": [None], "name": [name]})], ignore_index=True)
+    keep = _may_look_alike(table)
+    return [text for _, text in PeopleIndex(table.iloc[keep[keep < len(people)]]).matches(name, exclude)]
+
+
+def _check_lookalike_people(people: pd.DataFrame, excel_rows: list[int], problems: list[Problem]) -> None:
+    """Each pair of lookalike people is warned of once: on the row whose name is written oddly (letters outside the
+    Latin alphabet, or hidden characters) when only one is, else on the later row, naming the other."""
+    if len(keep := _may_look_alike(people)) < len(people):
+        people, excel_rows = people.iloc[keep].reset_index(drop=True), [excel_rows[i] for i in keep]
+    index = PeopleIndex(people)
+    ids, names = people["id"].tolist(), people["name"].tolist()
+    row_of = {pid: pos for pos, pid in enumerate(ids) if isinstance(pid, str)}
+    header = S.sheet("People").column("name").header
+    for pos, form in index.name_forms.items():
+        pid, name = ids[pos], names[pos]
+        mine = []
+        for other, text in index.matches(name, exclude=pid, form=form):
+            there = row_of.get(other, pos)
+            odd_here, odd_there = _oddly_written(name), _oddly_written(names[there])
+            if (odd_here and not odd_there) or (odd_here == odd_there and there < pos):
+                mine.append((other, text))
+        if mine:
+            also = "".join(f" It is also like {visible(names[row_of[o]])} ({o})." for o, _ in mine[1:3])
+            problems.append(Problem(WARNING, "People", excel_rows[pos], header, visible(name), mine[0][1] + also,
+                                    f"a name of its own: if this is {mine[0][0]}, use that ID instead "
+                                    "(and add this spelling to its Aliases)"))
+
+
+def _may_look_alike(people: pd.DataFrame) -> np.ndarray:
+    """The rows that can be in a lookalike pair: any whose coarse form (see _coarse) another name or alias shares, any
+    with aliases or with letters beyond ASCII, and any whose name has no digits (only those are matched within an
+    edit). Plain ASCII names are worked out as whole Arrow arrays, so a big synthetic map (names with numbers) costs
+    milliseconds; PeopleIndex then compares the few rows left."""
+    try:
+        names = pa.array(people["name"].array).cast(pa.string())
+    except (pa.ArrowException, TypeError):
+        names = pa.array([v if isinstance(v, str) else None for v in people["name"].tolist()], type=pa.string())
+    plain = pc.string_is_ascii(names)
+    if beyond := "".join(c for c, v in ascii_skeleton_map().items() if not v.isascii()):  # '%': not to ASCII
+        plain = pc.and_(plain, pc.invert(pc.match_substring_regex(names, "[" + re.escape(beyond) + "]")))
+    plain = plain.fill_null(False)
+    coarse = pc.ascii_lower(names)
+    for char, prototype in _coarse_map():
+        coarse = pc.replace_substring(coarse, char, prototype)
+    coarse = pc.replace_substring_regex(coarse, "[^0-9a-z]+", "")
+    other = pc.and_(pc.invert(plain), pc.is_valid(names))
+    theirs = [c for v in names.filter(other).to_pylist() for c in _coarse_forms(v)]
+    aliased: list[tuple[int, set[str]]] = []  # (row position, its aliases' coarse forms); '' stands for 'no digits'
+    if "aliases" in people.columns:
+        for pos, more in zip(np.flatnonzero(people["aliases"].notna().to_numpy()), people["aliases"].dropna()):
+            forms = {c for a in str(more).split(";") if a.strip()
+                     for c in _coarse_forms(a) | ({""} if not _DIGIT.search(a) else set())}
+            aliased.append((pos, forms))
+            theirs.extend(forms - {""})
+    counts = pc.value_counts(pa.concat_arrays([coarse.filter(plain), pa.array(theirs, pa.string())]))
+    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    maybe = pc.is_in(coarse, value_set=repeated).fill_null(False).to_numpy(zero_copy_only=False)
+    maybe |= ~plain.to_numpy(zero_copy_only=False)
+    maybe |= ~pc.match_substring_regex(names, "[0-9]").fill_null(True).to_numpy(zero_copy_only=False)
+    repeated = set(repeated.to_pylist()) | {""}
+    for pos, forms in aliased:
+        maybe[pos] |= bool(forms & repeated)
+    return np.flatnonzero(maybe & pc.is_valid(names).to_numpy(zero_copy_only=False))
+
+
+def _coarse_forms(spelling: str) -> set[str]:
+    """The coarse forms of a spelling's skeleton and key (one, for a plain ASCII spelling)."""
+    return {_coarse(skeleton(clean_text(spelling))), _coarse(name_key(spelling))}
+
+
+@functools.cache
+def _coarse_map() -> tuple[tuple[str, str], ...]:
+    """The ASCII skeleton map in lower case ('1' -> 'l', 'i' -> 'l', '0' -> 'o', 'm' -> 'rn' ...)."""
+    pairs = {c.lower(): v.lower() for c, v in ascii_skeleton_map().items() if v.isascii()}
+    assert not any(ch in pairs for v in pairs.values() for ch in v), "a prototype is mapped again"
+    return tuple(pairs.items())
+
+
+def _coarse(text: str) -> str:
+    """A plain ASCII name's coarse form: lower case, each character read as its TR39 prototype in lower case, only
+    letters and digits kept. Two names with equal skeletons or keys have equal coarse forms (of the name itself, or of
+    its skeleton or key: they are all the same for ASCII), so rows of unique coarse form need no closer look."""
+    text = text.lower()
+    for char, prototype in _coarse_map():
+        text = text.replace(char, prototype)
+    return re.sub(r"[^0-9a-z]+", "", text)
+
+
+def _oddly_written(name: object) -> bool:
+    if not isinstance(name, str) or name.isascii():
+        return False
+    return bool(hidden_characters(name)) or any(ch.isalpha() and script_of(ch) != "LATIN" for ch in name)
 
 
 def _check_references(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[int] | None],
@@ -543,7 +849,10 @@ def validate_tables(tables: dict[str, pd.DataFrame], file_name: str = "the merge
 def _as_cells(header: str, values: pd.Series) -> CellColumn:
     """A typed column under its header, as a workbook's cells would hold it."""
     if isinstance(values.dtype, pd.StringDtype):
-        return CellColumn(text=pa.concat_arrays([pa.array([header]), pa.array(values.array).cast(pa.string())]))
+        text = pa.array(values.array)
+        if isinstance(text, pa.ChunkedArray):  # e.g. after pd.concat of two tables
+            text = text.combine_chunks()
+        return CellColumn(text=pa.concat_arrays([pa.array([header]), text.cast(pa.string())]))
     return column([header, *(_cell(v) for v in values.astype(object).where(values.notna(), None))])
 
 

@@ -419,6 +419,7 @@ def _broken() -> list[Case]:
     seed = load_seed_tables()
     roles_forum_row = _missing_forum_row(seed)
     pasted_row = len(seed["People"]) + 2
+    zero_width_row = 2 + next(i for i, v in enumerate(seed["Roles"]["person_id"]) if not is_blank(v))
     return [
         Case("missing-sheet", "a whole sheet deleted", _edit(lambda wb: wb.remove(wb["Engagements"])), 1,
              (Expect("Engagements", None, "", "The sheet is missing"),)),
@@ -499,8 +500,10 @@ def _broken() -> list[Case]:
              _edit(_spaces), 0, (), _stored_equal_seed),
         Case("non-breaking-spaces", "non-breaking spaces (pasted from the web) in a name and a footprint",
              _edit(_nbsp), 0, (), _stored_equal_seed),
-        Case("zero-width-characters", "zero-width space and BOM around an ID", _edit(_zero_width), 0, (),
-             _stored_equal_seed),
+        Case("zero-width-characters", "zero-width space and BOM around an ID: refused, each character named",
+             _edit(_zero_width), 1,
+             (Expect("Roles", zero_width_row, "Person ID", "U+200B ZERO WIDTH SPACE at position 1, U+FEFF ZERO WIDTH "
+                     "NO-BREAK SPACE at position"),)),
         Case("curly-quotes-and-dashes", "an en dash in a listed value, curly quotes in text",
              _edit(_curly), 0, (), _curly_stored),
         _accept_case("long-cell", "a 1,000-character note, stored whole", "Forums", 2, "note", LONG_NOTE, LONG_NOTE),

@@ -2,7 +2,9 @@ import datetime as dt
 
 import pytest
 
-from lasdash.normalise import canonical_choice, clean_text, header_key, match_key, parse_date, parse_int
+from lasdash.normalise import (canonical_choice, clean_text, describe_character, header_key, hidden_characters,
+                               match_key, mixed_script_words, name_key, name_words, parse_date, parse_int, skeleton,
+                               visible, within_one_edit)
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -149,3 +151,67 @@ def test_with_derived_reads_an_engagements_period_once(period, start, end):
     df = with_derived("Engagements", pd.DataFrame({"id": ["E1"], "period": [period]}))
     assert (df.loc[0, "period_start"], df.loc[0, "period_end"]) == (start, end)
     assert with_derived("People", df) is df
+
+
+# --- lookalikes: TR39 skeletons, hidden characters, mixed scripts (issue 21) -----------------------------
+@pytest.mark.parametrize("a, b, alike", [
+    ("Angela Bh\u0430n", "Angela Bhan", True),  # Cyrillic a
+    ("\u0391ngela", "Angela", True),  # Greek capital alpha
+    ("Ian", "lan", True), ("l1I|", "llll", True), ("0", "O", True), ("rn", "m", True),
+    ("Tom Coffey", "Tom Coffey", True),
+    ("Bhan", "Bhen", False), ("Angela", "angela", False),  # the skeleton keeps case; name_key folds it
+    ("caf\u00e9", "cafe\u0301", True), ("caf\u00e9", "cafe", False),
+])
+def test_skeleton_is_equal_for_strings_that_look_alike(a, b, alike):
+    assert (skeleton(a) == skeleton(b)) is alike
+
+
+@pytest.mark.parametrize("a, b", [
+    ("ANGELA BH\u0410N", "Angela Bhan"), ("Angela  Bh\u00e1n", "angela bhan"), ("Graham MacKenzie", "Graham Mackenzie"),
+    ("John O\u2019Brien", "John O'Brien"), ("Mac Kenzie", "MacKenzie"), ("Zoe Le1liott", "Zoe Lelliott"),
+])
+def test_name_key_drops_case_accents_spacing_punctuation_and_lookalike_letters(a, b):
+    assert name_key(a) == name_key(b)
+
+
+def test_name_words_keep_the_words():
+    assert name_words("Dr  Jonty Heaversedge") == ["dr", "jonty", "heaversedge"]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Tom Coffey", []), ("Jos\u00e9", []), ("\U0001f469\u200d\u2695", [(2, "\u200d")]),
+    ("\u202eyeffoC moT", [(1, "\u202e")]), ("Tom Cof\u00adfey", [(8, "\u00ad")]),
+    ("a\u2066b\u2069", [(2, "\u2066"), (4, "\u2069")]), ("\ufeffx\u200b", [(1, "\ufeff"), (3, "\u200b")]),
+    ("x\u2060\u200c\u200e\u200f\u061c", [(2, "\u2060"), (3, "\u200c"), (4, "\u200e"), (5, "\u200f"), (6, "\u061c")]),
+    ("\u3164\u115f", [(1, "\u3164"), (2, "\u115f")]),  # Hangul fillers: letters that draw nothing
+])
+def test_hidden_characters_with_their_positions(text, found):
+    assert hidden_characters(text) == found
+
+
+def test_hidden_characters_are_described_and_made_visible():
+    assert describe_character("\u202e") == "U+202E RIGHT-TO-LEFT OVERRIDE"
+    assert describe_character("\u00ad") == "U+00AD SOFT HYPHEN"
+    assert visible("\u202eyeffoC moT") == "<U+202E>yeffoC moT"
+    assert visible("Tom Coffey") == "Tom Coffey"
+
+
+@pytest.mark.parametrize("text, mixed", [
+    ("Angela Bh\u0430n", [(8, "Bh\u0430n", {"LATIN": [(8, "B"), (9, "h"), (11, "n")], "CYRILLIC": [(10, "\u0430")]})]),
+    ("Angela Bhan", []), ("Jos\u00e9 \u00c1lvarez", []), ("\u0410\u043d\u0433\u0435\u043b\u0430", []),  # all Cyrillic
+    ("\u6771\u4eac\u30bf\u30ef\u30fc", []), ("Tokyo\u30bf\u30ef\u30fc", []),  # Japanese mixes (TR39 allows them)
+    ("Bh\u0430n-Smith O\u2019Brien 3rd", [(1, "Bh\u0430n", {"LATIN": [(1, "B"), (2, "h"), (4, "n")],
+                                                              "CYRILLIC": [(3, "\u0430")]})]),
+    ("\u03b1lpha", [(1, "\u03b1lpha", {"GREEK": [(1, "\u03b1")], "LATIN": [(2, "l"), (3, "p"), (4, "h"), (5, "a")]})]),
+])
+def test_mixed_script_words(text, mixed):
+    assert mixed_script_words(text) == mixed
+
+
+@pytest.mark.parametrize("a, b, near", [
+    ("bhan", "bahn", True), ("elliott", "lelliott", True), ("cheung", "chung", True), ("john", "kohn", True),
+    ("abc", "abc", True), ("abcd", "acbd", True), ("abcd", "adcb", False), ("abc", "xyz", False),
+    ("heaversedge", "heversedge", True), ("abc", "abcde", False), ("", "a", True),
+])
+def test_within_one_edit(a, b, near):
+    assert within_one_edit(a, b) is near and within_one_edit(b, a) is near

@@ -98,6 +98,29 @@ def test_an_unreadable_period_is_listed_not_dropped(data_dir, store, tables, wri
     assert len(grid(at, "engagements")) == 29  # still in the table
 
 
+def test_implausible_dates_are_listed_not_drawn(data_dir, store, tables, write_workbook, monkeypatch):
+    """Engagements dated 2099 and 1900 get through as warnings; the timeline keeps to the plausible years and says
+    which it left out, so its axis is not stretched over two centuries."""
+    import datetime as dt
+
+    from lasdash import clock
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 12, 2))
+    eng = tables["Engagements"]
+    eng.loc[eng["id"] == "E001-029", "date"] = dt.date(2099, 6, 15)
+    eng.loc[eng["id"] == "E001-002", ["date", "period"]] = [dt.date(1900, 1, 1), None]
+    outcome = pipeline.publish(store, write_workbook(tables), author="test")
+    assert outcome.manifest and len(outcome.validation.problems) == 2  # two warnings, no error
+    at = open_page()
+    tl = chart_data(at, "timeline")
+    assert len(tl) == 27 and tl["Start"].min() >= pd.Timestamp("2000-01-01") and tl["End"].max().year < 2030
+    listed = text(at)
+    assert "Not on the timeline (2):" in listed
+    assert "E001-029 (Greater London Authority / Mayor of London" in listed
+    assert "dated 15 Jun 2099, outside 2000 to Dec 2027: check the year" in listed
+    assert "dated 01 Jan 1900, outside 2000 to Dec 2027: check the year" in listed
+    assert len(grid(at, "engagements")) == 29  # still in the table
+
+
 def test_a_recorded_level_is_counted(data_dir, store, tables, write_workbook):
     eng = tables["Engagements"]
     eng.loc[eng["id"] == "E001-029", "level"] = "Engage on specific aspects"
@@ -132,7 +155,8 @@ def page_function(name):
     """A function defined in the page, compiled alone: importing a page would run the whole script."""
     tree = ast.parse((config.REPO_ROOT / PAGE).read_text(encoding="utf-8"))
     defs = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name]
-    namespace = {"pd": pd}
+    from lasdash.validate import EARLIEST_EVENT, latest_event
+    namespace = {"pd": pd, "EARLIEST_EVENT": EARLIEST_EVENT, "latest_event": latest_event}
     exec(compile(ast.Module(defs, type_ignores=[]), PAGE, "exec"), namespace)
     return namespace[name]
 
