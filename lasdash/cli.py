@@ -13,7 +13,7 @@ from pathlib import Path
 from . import clock, config, export, pipeline, queries
 from . import schema as S
 from .reader import ReadError
-from .snapshots import StaleSnapshot, StoreError, describe, diff_tables, open_location
+from .snapshots import StaleSnapshot, StoreError, describe, diff_tables, open_location, row_label
 from .workbook import snapshot_workbook_bytes, workbook_bytes
 
 OK, INVALID, UNREADABLE = 0, 1, 2
@@ -116,9 +116,10 @@ def _uk_date(text: str | None):
         raise UsageError(str(exc)) from None
 
 
-def _save_edit(store, edited, args, what: str) -> int:
-    """Save an edit as `pipeline.save_edit` does for the app: validated, one snapshot, conditional."""
-    outcome = pipeline.save_edit(store, store.current_id(), edited, author=_author(args), note=args.note or what)
+def _save_edit(store, base_id: str, edited, args, what: str) -> int:
+    """Save an edit made on snapshot `base_id` as `pipeline.save_edit` does for the app: validated, one snapshot,
+    made again on a newer map if someone published meanwhile."""
+    outcome = pipeline.save_edit(store, base_id, edited, author=_author(args), note=args.note or what)
     for p in outcome.validation.problems:
         print(p, file=sys.stderr)
     if outcome.conflicts:
@@ -143,12 +144,12 @@ def cmd_set_recommendation(args) -> int:
                                 "progress_note": args.progress}.items() if v is not None}
     if not fields:
         raise UsageError("give at least one of --status, --owner, --due, --progress")
+    base_id = store.current_id()  # read once: the edit is made on this snapshot, whatever is published meanwhile
     try:
-        edited = edits.update_recommendations(store.read_all(store.current_id()), {args.id: fields},
-                                              clock.today())
+        edited = edits.update_recommendations(store.read_all(base_id), {args.id: fields}, clock.today())
     except KeyError:
         raise UsageError(f"no recommendation with ID '{args.id}'") from None
-    return _save_edit(store, edited, args, f"Recommendation {args.id} updated")
+    return _save_edit(store, base_id, edited, args, f"Recommendation {args.id} updated")
 
 
 def cmd_record_engagement(args) -> int:
@@ -158,10 +159,10 @@ def cmd_record_engagement(args) -> int:
               "person_id": args.person, "forum_id": args.forum, "las_lead": args.las_lead,
               "mechanism": args.mechanism, "level": args.level, "theme": args.theme, "summary": args.summary,
               "next_steps": args.next_steps, "next_contact": _uk_date(args.next_contact)}
-    edited, eid = edits.record_engagement(store.read_all(store.current_id()), fields, _author(args),
-                                          clock.today())
+    base_id = store.current_id()  # read once: the edit is made on this snapshot, whatever is published meanwhile
+    edited, eid = edits.record_engagement(store.read_all(base_id), fields, _author(args), clock.today())
     print(f"Engagement {eid}", file=sys.stderr)
-    return _save_edit(store, edited, args, f"Recorded engagement {eid}")
+    return _save_edit(store, base_id, edited, args, f"Recorded: {row_label(edited, 'Engagements', eid)}")
 
 
 def cmd_snapshots(args) -> int:
@@ -208,13 +209,37 @@ def cmd_doctor(args) -> int:
     except (StoreError, OSError) as exc:
         print(f"FAIL  write permission: {exc}")
         failed = True
+    try:
+        leftovers = store.leftovers()
+        if not leftovers:
+            print("ok    leftovers: none (no unpublished snapshot, no temporary file)")
+        else:  # not a failure: never listed or read; sweep removes them
+            print(f"WARN  leftovers of interrupted publishes: {len(leftovers)}, never listed or read; "
+                  f"`sweep` removes those over {_age_limit()} old:")
+            for item in leftovers:
+                print(f"        {item.describe()}")
+    except (StoreError, OSError) as exc:
+        print(f"FAIL  leftovers: {exc}")
+        failed = True
     return UNREADABLE if failed else OK
 
 
+def _age_limit() -> str:
+    from . import snapshots
+    minutes = int(snapshots.orphan_age().total_seconds() // 60)
+    return f"{minutes // 60} hour{'s' * (minutes != 60)}" if minutes and minutes % 60 == 0 else f"{minutes} min"
+
+
 def cmd_sweep(args) -> int:
-    """Remove what interrupted publishes left (never anything a snapshot or the history names)."""
-    swept = open_location(config.data_dir()).clean_partial()
-    print(f"Removed the files of {swept} interrupted publish(es).")
+    """Remove what interrupted publishes left once it is old enough (an hour: a younger one may be a publish still
+    under way); never anything a snapshot or the history names."""
+    removed, kept = open_location(config.data_dir()).sweep()
+    for item in removed:
+        print(f"removed  {item.describe()}")
+    for item in kept:
+        print(f"kept     {item.describe()}: a publish may still be under way (swept once {_age_limit()} old)")
+    print(f"Removed {len(removed)} leftover(s) of interrupted publishes"
+          + (f"; kept {len(kept)} younger than {_age_limit()} (run sweep again later)." if kept else "."))
     return OK
 
 
@@ -437,9 +462,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--scale", type=int, required=True, help="how many times the default map (1 = the map itself)")
     s.add_argument("-o", "--output", required=True)
     s.set_defaults(func=cmd_synth)
-    s = sub.add_parser("doctor", help="check the store LASDASH_DATA_DIR names: reachable, readable, writable")
+    s = sub.add_parser("doctor", help="check the store LASDASH_DATA_DIR names: reachable, readable, writable, and "
+                       "what interrupted publishes left")
     s.set_defaults(func=cmd_doctor)
-    s = sub.add_parser("sweep", help="remove files left by interrupted publishes (object storage: older than an hour)")
+    s = sub.add_parser("sweep", help="remove what interrupted publishes left (unpublished snapshots, temporary files) "
+                       "once older than an hour")
     s.set_defaults(func=cmd_sweep)
     s = sub.add_parser("bench", help="the benchmark: ingest, pages, queries, CSV and memory as ratios")
     s.add_argument("--scales", type=_scales, default=None, help="comma-separated, default 1,10,100 (smoke: 1)")

@@ -14,16 +14,21 @@ Editing has three modes, decided by configuration:
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
+import logging
+import math
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 OIDC, PASSPHRASE, OFF = "oidc", "passphrase", "off"
 ENV_PASSWORD = "LASDASH_EDITOR_PASSWORD"
 ENV_VIEWERS = "LASDASH_VIEWERS"
+log = logging.getLogger(__name__)
 
 
 class AccessConfigError(Exception):
@@ -108,29 +113,151 @@ def policy_from(secrets: Mapping, environ: Mapping[str, str] = os.environ) -> Po
     return Policy(OFF)
 
 
-class Throttle:
-    """Slows down repeated failed passphrase attempts across the whole server process.
+ATTEMPT, UNLOCKED = "passphrase attempt", "passphrase unlocked"  # the kinds of security event the throttle records
 
-    After n recent failures every attempt first waits min(base * 2**(n-1), cap) seconds.
-    Failures older than `window` seconds are forgotten; a success does not reset others' failures.
+
+class TooManyAttempts(Exception):
+    """The queue of passphrase attempts is longer than Throttle.max_wait: this one is refused without a check."""
+
+    def __init__(self, retry_after: float):
+        super().__init__(f"Too many passphrase attempts: try again in {math.ceil(retry_after)} s.")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One passphrase attempt, as the throttle scheduled it."""
+    id: str
+    source: str  # where it came from, as logged: a client address, or a session
+    at: float  # when it was made (Unix time)
+    answer_at: float  # when it may be checked and answered: this time is reserved for it alone
+    failures: int  # attempts before it in the window, from anywhere, that did not unlock (some may be in the queue)
+    source_failures: int  # the same, from its source
+
+    @property
+    def wait(self) -> float:
+        return max(0.0, self.answer_at - self.at)
+
+
+def source_key(source: str) -> str:
+    """How a source is named in the store: not the address itself."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+_STORES: dict[str, object] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def _store_here():
+    """The store at LASDASH_DATA_DIR (the app passes its own cached store instead)."""
+    from . import config
+    from .snapshots import open_location
+    location = str(config.data_dir())
+    with _STORES_LOCK:
+        if location not in _STORES:
+            _STORES[location] = open_location(location)
+        return _STORES[location]
+
+
+class Throttle:
+    """Slows down guessing the editor passphrase, across every session, process and replica that uses the store.
+
+    Each attempt is recorded in the store (a security event) before it is checked, with the time it will be answered,
+    which it reserves: the previous attempt's answer time, from anywhere (or now, if later), plus
+    min(base * 2**(n-1), cap) for the n attempts in the last `window` seconds that did not unlock; and no sooner
+    than its own source's previous answer plus the same wait for that source's n. The reservation is recorded only
+    as the event right after those it read (Store.record_security_event with `after`; on a conflict it reads again),
+    so no two attempts get the same time: five sessions at once are answered one wait apart, not together, and a
+    restart or another replica sees the same count. An attempt still in the queue counts as not unlocking, so a
+    burst's waits grow as they would one after another. One whose answer would be more than `max_wait` away is
+    refused unchecked (TooManyAttempts): queued attempts cannot tie up every thread of the server.
+
+    The times are Unix times, shared by replicas: their clocks must agree (NTP). Attempts and refusals are logged
+    (logger "lasdash.editors"), with the source and never the passphrase.
     """
 
-    def __init__(self, base: float = 0.5, cap: float = 8.0, window: float = 900.0,
-                 clock: Callable[[], float] = time.monotonic):
-        self.base, self.cap, self.window, self.clock = base, cap, window, clock
-        self._failures: list[float] = []
-        self._lock = threading.Lock()
+    def __init__(self, store=None, base: float = 0.5, cap: float = 8.0, window: float = 900.0,
+                 max_wait: float = 60.0, clock: Callable[[], float] = time.time,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.store = store  # a Store, or None for the one at LASDASH_DATA_DIR
+        self.base, self.cap, self.window, self.max_wait = base, cap, window, max_wait
+        self.clock, self.sleep = clock, sleep
+        self._lock = threading.Lock()  # attempts of this process reserve one at a time (replicas: `after`)
 
-    def delay(self) -> float:
-        with self._lock:
-            now = self.clock()
-            self._failures = [t for t in self._failures if now - t < self.window]
-            n = len(self._failures)
-        return 0.0 if n == 0 else min(self.base * 2 ** (n - 1), self.cap)
+    def delay_for(self, n: int) -> float:
+        """The wait after n attempts that did not unlock: 0, then 0.5 s doubling to the cap."""
+        return 0.0 if n <= 0 else min(self.base * 2 ** (n - 1), self.cap)
 
-    def record_failure(self) -> None:
+    def _store(self, store=None):
+        return store or self.store or _store_here()
+
+    def _plan(self, events: list[dict], key: str, now: float) -> tuple[float, int, int]:
+        """(the answer time the next attempt from `key` would get, attempts not unlocking overall, and from it)."""
+        unlocked = {e.get("attempt") for e in events if e.get("kind") == UNLOCKED}
+        recent = [e for e in events if e.get("kind") == ATTEMPT and now - e["at"] < self.window]
+        failed = [e for e in recent if e["id"] not in unlocked]
+        n_all, n_source = len(failed), sum(e["source"] == key for e in failed)
+        after_all = max([now] + [e["answer_at"] for e in recent])
+        after_source = max([now] + [e["answer_at"] for e in recent if e["source"] == key])
+        return max(after_all + self.delay_for(n_all), after_source + self.delay_for(n_source)), n_all, n_source
+
+    def delay(self, source: str = "", store=None) -> float:
+        """How long an attempt from `source` made now would wait (nothing is recorded)."""
+        now = self.clock()
+        _, events = self._store(store).security_events(now - self.window)
+        return self._plan(events, source_key(source), now)[0] - now
+
+    def reserve(self, source: str, store=None) -> Attempt:
+        """Record an attempt and the time reserved for its answer; TooManyAttempts if the queue is too long."""
+        store, key = self._store(store), source_key(source)
+        from .snapshots import SecurityEventConflict, StoreError
         with self._lock:
-            self._failures.append(self.clock())
+            for _ in range(50):
+                now = self.clock()
+                last, events = store.security_events(now - self.window)
+                answer_at, n_all, n_source = self._plan(events, key, now)
+                if answer_at - now > self.max_wait:
+                    log.warning("Passphrase attempt from %s refused unchecked: the next answer is %.0f s away "
+                                "(%d attempts in the last %.0f min did not unlock, %d from this source).",
+                                source, answer_at - now, n_all, self.window / 60, n_source)
+                    raise TooManyAttempts(answer_at - now - self.max_wait)
+                attempt = Attempt(uuid.uuid4().hex, source, now, answer_at, n_all, n_source)
+                try:
+                    store.record_security_event({"kind": ATTEMPT, "id": attempt.id, "source": key, "at": now,
+                                                 "answer_at": answer_at}, after=last)
+                except SecurityEventConflict:  # another replica got in first: read again
+                    continue
+                level = logging.WARNING if max(self.delay_for(n_all), self.delay_for(n_source)) >= self.cap \
+                    else logging.INFO
+                log.log(level, "Passphrase attempt from %s: answered in %.1f s (%d attempts in the last %.0f min did "
+                        "not unlock, %d from this source%s).", source, attempt.wait, n_all, self.window / 60,
+                        n_source, "; at the longest wait" if level == logging.WARNING else "")
+                return attempt
+        raise StoreError("Too many passphrase attempts at the same moment: try again.")
+
+    def answered(self, attempt: Attempt, ok: bool, store=None) -> None:
+        """Record how it went: an attempt that unlocked no longer counts against anyone."""
+        if not ok:
+            log.warning("Passphrase attempt from %s failed (%d before it in the last %.0f min did not unlock, %d from "
+                        "this source).", attempt.source, attempt.failures, self.window / 60, attempt.source_failures)
+            return
+        log.info("Passphrase attempt from %s unlocked editing.", attempt.source)
+        from .snapshots import StoreError
+        try:
+            self._store(store).record_security_event({"kind": UNLOCKED, "attempt": attempt.id,
+                                                      "source": source_key(attempt.source)})
+        except StoreError as exc:  # it then counts as a failure: safe
+            log.warning("Could not record that a passphrase attempt unlocked editing: %s", exc)
+
+    def check(self, source: str, test: Callable[[], bool], store=None) -> bool:
+        """Reserve an answer time, wait for it, then run `test` (the constant-time comparison) and record the
+        result. TooManyAttempts when the queue is too long; StoreError when the store cannot be reached (then
+        nothing is checked: never fail open)."""
+        attempt = self.reserve(source, store)
+        self.sleep(max(0.0, attempt.answer_at - self.clock()))
+        ok = bool(test())
+        self.answered(attempt, ok, store)
+        return ok
 
 
 THROTTLE = Throttle()

@@ -6,8 +6,9 @@ Layout under the location's prefix:
 
 The newest event names the current snapshot. A publish creates event seq+1 with `If-None-Match: *`, so two
 replicas publishing at once never both win, and a snapshot becomes visible only when an event names it, after
-all its files exist. There are no locks: a killed publisher leaves at most files no event names, which
-`clean_partial` sweeps once they are old enough not to belong to a publish still under way.
+all its files exist. There are no locks: a killed publisher leaves at most files no event names (and their copies
+in its machine's cache), which `leftovers` reports and `sweep` removes once they are old enough (ORPHAN_AGE) not
+to belong to a publish still under way.
 
 Replicas keep the immutable files in a local cache and look for new events at most every `poll_seconds`. When
 the store cannot be reached they keep serving the last snapshot they know, and say since when.
@@ -34,7 +35,8 @@ from obstore.store import AzureStore, S3Store
 
 from . import config
 from . import schema as S
-from .snapshots import Manifest, StaleSnapshot, Store, StoreError, new_snapshot_id, sheet_parquet
+from .snapshots import CACHED, HALF_WRITTEN, PARTIAL_COPY, PROBE, UNPUBLISHED, Leftover, Manifest, StaleSnapshot, \
+    Store, StoreError, _mtime, _remove, _split_by_age, new_snapshot_id, sheet_parquet
 
 LOCATION = re.compile(r"(?P<scheme>s3|az)://(?P<bucket>[^/]*)(?:/(?P<prefix>.*))?")
 BUCKET_NAME = {"s3": re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), "az": re.compile(r"[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")}
@@ -42,7 +44,7 @@ SNAPSHOT_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
 # Fail within seconds, not the library's default three minutes of retries: a page is waiting.
 RETRY = {"max_retries": 2, "init_backoff": dt.timedelta(milliseconds=100), "retry_timeout": dt.timedelta(seconds=5)}
 CLIENT = {"connect_timeout": "3s", "timeout": "30s"}
-ORPHAN_AGE = dt.timedelta(hours=1)  # older unnamed files cannot belong to a publish still under way
+LOCAL_KINDS = (CACHED, PARTIAL_COPY)  # leftovers in this machine's cache, not in the store
 
 
 def is_object_location(location: str) -> bool:
@@ -309,26 +311,80 @@ class ObjectSnapshotStore(Store):
                      conditional=False)
         return manifest
 
-    def clean_partial(self, older_than: dt.timedelta = ORPHAN_AGE) -> int:
-        """Delete the files of snapshots no event names (left by a killed publisher). Returns how many."""
+    def leftovers(self) -> list[Leftover]:
+        """Snapshots no event names (with their manifest: whole but never named; without: half-written), doctor's
+        probes, and in this machine's cache the copies of unnamed snapshots and downloads cut short."""
         self._refresh(force=True)
         named = set(self._named())
-        cutoff = dt.datetime.now(dt.timezone.utc) - older_than
         orphans: dict[str, list] = {}
         for obj in self._list("snapshots/"):
             orphans.setdefault(obj["path"].split("/")[1], []).append(obj)
-        swept = 0
-        for sid, objs in orphans.items():
-            if sid not in named and all(o["last_modified"] < cutoff for o in objs):
-                self._call(obstore.delete, [o["path"] for o in objs])
-                swept += 1
-        return swept
+        out = []
+        for sid, objs in sorted(orphans.items()):
+            if sid in named:
+                continue
+            keys = tuple(o["path"] for o in objs)
+            kind = UNPUBLISHED if f"snapshots/{sid}/manifest.json" in keys else HALF_WRITTEN
+            out.append(Leftover(kind, f"snapshots/{sid}/ ({len(keys)} files)", max(o["last_modified"] for o in objs),
+                                sid, keys))
+        out += [Leftover(PROBE, o["path"], o["last_modified"], None, (o["path"],)) for o in self._list("probes/")]
+        if self.cache_dir.is_dir():
+            found = []
+            for folder in sorted(self.cache_dir.iterdir()):
+                if folder.is_dir() and folder.name not in named:
+                    found.append((CACHED, folder, folder.name))
+                elif folder.is_dir():
+                    found += [(PARTIAL_COPY, p, folder.name) for p in sorted(folder.glob(".part-*"))]
+            for kind, path, sid in found:
+                try:
+                    out.append(Leftover(kind, str(path), _mtime(path), sid, (str(path),)))
+                except FileNotFoundError:  # gone meanwhile
+                    pass
+        return out
+
+    def sweep(self, older_than: dt.timedelta | None = None, now: dt.datetime | None = None
+              ) -> tuple[list[Leftover], list[Leftover]]:
+        """Delete leftovers older than ORPHAN_AGE (younger ones may be a publish under way: there is no lock to
+        ask). Never anything an event names."""
+        removed, kept = _split_by_age(self.leftovers(), older_than, now)
+        for item in removed:
+            if item.kind in LOCAL_KINDS:
+                for target in item.targets:
+                    _remove(Path(target))
+            else:
+                self._call(obstore.delete, list(item.targets))
+        return removed, kept
 
     def probe_write(self) -> None:
         """Write and delete a small object: proves the credentials may write."""
         key = f"probes/{uuid.uuid4().hex}"
         self._call(obstore.put, key, b"lasdash doctor", mode="create")
         self._call(obstore.delete, key)
+
+    # --- security events (see Store): security/<number>.json, each created with `If-None-Match: *` --------------
+    def _security_list(self) -> list[tuple[int, str, float]]:
+        return [(int(o["path"][9:19]), o["path"][9:], o["last_modified"].timestamp()) for o in self._list("security/")
+                if re.fullmatch(r"security/\d{10}\.json", o["path"])]
+
+    def _security_read(self, name: str) -> bytes | None:
+        try:
+            return bytes(self._call(obstore.get, f"security/{name}").bytes())
+        except NotFoundError:  # removed meanwhile
+            return None
+
+    def _security_create(self, name: str, data: bytes) -> bool:
+        try:
+            self._call(obstore.put, f"security/{name}", data, mode="create")
+        except (AlreadyExistsError, PreconditionError):
+            return self._security_read(name) == data  # ours, when the library retried a write whose reply was lost
+        return True
+
+    def _security_delete(self, names: list[str]) -> None:
+        for name in names:
+            try:
+                self._call(obstore.delete, f"security/{name}")
+            except NotFoundError:
+                pass
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -8,6 +8,11 @@ Layout of a folder store:
     state.json   {"current": id, "events": [...]}    (replaced atomically: write, fsync, rename)
     .lock        serialises writers (publish, rollback)
 
+A snapshot is published only once the state (here) or an event (object storage) names it: a folder that exists
+is not a publish. A publish killed midway leaves `snapshots/.tmp-<id>/`, a whole `snapshots/<id>/` that nothing
+names, or `.state.<uuid>.tmp`: never listed or read, reported by `leftovers()` (`doctor`) and removed by
+`sweep()` once older than ORPHAN_AGE.
+
 The store is the only thing that knows this layout: pages and the CLI use publish, list,
 current, read, rollback and diff, so another backend can replace it without touching them.
 """
@@ -97,6 +102,77 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+# What a killed publish left is swept only once this old: no publish still under way (on object storage there is no
+# lock to tell) has files that old. The module's value is read at each call, so a test may change it.
+ORPHAN_AGE = dt.timedelta(hours=1)
+
+# Kinds of leftover, in words (doctor and sweep print them)
+UNPUBLISHED = "unpublished snapshot"  # whole files, but no state or event names the snapshot
+HALF_WRITTEN = "half-written snapshot"  # in .tmp-<id>, not renamed into place (object storage: no manifest)
+TEMP_STATE = "temporary state file"  # a new state.json written but not renamed into place
+TEMP_FILE = "temporary file"  # another file written whole before it is linked into place (security events)
+PROBE = "write probe"  # doctor's probe, when doctor was stopped between writing and deleting it
+CACHED = "local copy of an unpublished snapshot"  # object storage: this machine's cache of one of the above
+PARTIAL_COPY = "partial local copy"  # object storage: a download into the cache cut short
+
+
+def _age_words(age: dt.timedelta) -> str:
+    minutes = int(age.total_seconds() // 60)
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+    return f"{minutes // (24 * 60)} days"
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """Something an interrupted publish (or doctor's probe) left in the store. Never listed, never read."""
+    kind: str  # one of the kinds above
+    name: str  # where, as people can find it: a path in the store, or on this machine for the cache
+    modified: dt.datetime  # the newest of its files' modification times (UTC)
+    snapshot: str | None = None  # the snapshot it belongs to, when it does
+    targets: tuple = field(default=(), repr=False, compare=False)  # what sweep deletes (paths or object keys)
+
+    def age(self, now: dt.datetime | None = None) -> dt.timedelta:
+        return (now or dt.datetime.now(dt.timezone.utc)) - self.modified
+
+    def describe(self, now: dt.datetime | None = None) -> str:
+        return f"{self.kind} {self.name}, {_age_words(max(self.age(now), dt.timedelta(0)))} old"
+
+
+def orphan_age(older_than: dt.timedelta | None = None) -> dt.timedelta:
+    return ORPHAN_AGE if older_than is None else older_than
+
+
+def _split_by_age(items: list[Leftover], older_than: dt.timedelta | None, now: dt.datetime | None
+                  ) -> tuple[list[Leftover], list[Leftover]]:
+    """(old enough to remove, too young: a publish may be under way)."""
+    cutoff = (now or dt.datetime.now(dt.timezone.utc)) - orphan_age(older_than)
+    return [i for i in items if i.modified <= cutoff], [i for i in items if i.modified > cutoff]
+
+
+def _mtime(path: Path) -> dt.datetime:
+    """The newest modification time of a file, or of a folder and everything in it."""
+    times = [path.stat().st_mtime]
+    if path.is_dir():
+        for p in path.rglob("*"):
+            try:
+                times.append(p.stat().st_mtime)
+            except FileNotFoundError:
+                pass
+    return dt.datetime.fromtimestamp(max(times), dt.timezone.utc)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -121,8 +197,8 @@ def new_snapshot_id() -> tuple[str, str]:
 
 
 class Store:
-    """What every backend shares. Backends give manifest, current_id, list, events, table_path, publish, rollback
-    and clean_partial."""
+    """What every backend shares. Backends give manifest, current_id, list, events, table_path, publish, rollback,
+    leftovers and sweep. `list` and `manifest` know only snapshots the state or an event names."""
 
     def current(self) -> Manifest | None:
         cid = self.current_id()
@@ -147,6 +223,88 @@ class Store:
         """How this store is set up, in words (for `doctor`)."""
         return ["a folder on this machine: use object storage when hosted (see the README)"]
 
+    def leftovers(self) -> list[Leftover]:
+        """What interrupted publishes left: snapshots nothing names, temporary files (for `doctor`)."""
+        raise NotImplementedError
+
+    def sweep(self, older_than: dt.timedelta | None = None, now: dt.datetime | None = None
+              ) -> tuple[list[Leftover], list[Leftover]]:
+        """Remove leftovers older than `older_than` (default ORPHAN_AGE). Returns (removed, kept as too young)."""
+        raise NotImplementedError
+
+    def clean_partial(self, older_than: dt.timedelta | None = None, now: dt.datetime | None = None) -> int:
+        """`sweep`, counted: how many leftovers were removed."""
+        return len(self.sweep(older_than, now)[0])
+
+    # --- security events: failed sign-ins and the like, shared by every process and replica using the store ------
+    # Each is one small JSON file or object, security/<number>.json, created only if absent (a hard link of a
+    # whole file here; `If-None-Match: *` on object storage), so the numbers order them and a decision made from
+    # what was read can be recorded atomically (`after`). Recent ones only: they are removed once older than
+    # SECURITY_RETENTION seconds (the application's log is the lasting record).
+    SECURITY_RETENTION = 3600.0
+    SECURITY_CLOCK_SLACK = 300.0  # seconds a writer's clock may differ from the store's
+
+    def security_events(self, since: float) -> tuple[int, list[dict]]:
+        """(the newest event's number, 0 when there is none; the events whose "at" (Unix time) is at or after
+        `since`, oldest first, each with its number as "seq")."""
+        listed = self._security_list()
+        read = self.__dict__.setdefault("_security_seen", {})  # events never change: read each once
+        for gone in set(read) - {key for _, key, _ in listed}:
+            read.pop(gone, None)
+        events = []
+        for seq, key, modified in sorted(listed):
+            if modified < since - self.SECURITY_CLOCK_SLACK:
+                continue  # written before `since`, by the store's clock: not worth reading
+            if key not in read:
+                data = self._security_read(key)
+                try:
+                    read[key] = {**json.loads(data), "seq": seq} if data is not None else None
+                except ValueError:  # a folder without hard links shows a file being written: next time
+                    continue
+            if read.get(key) and read[key].get("at", 0) >= since:
+                events.append(read[key])
+        return max((seq for seq, _, _ in listed), default=0), events
+
+    def record_security_event(self, event: dict, *, after: int | None = None) -> int:
+        """Record an event (a JSON object; "at" is set to now unless given). With `after`, only as the event right
+        after number `after`, else SecurityEventConflict (another was recorded since: read again, decide again), so
+        that what a caller decided from the events it read holds across threads, processes and replicas. Without,
+        as the next free number. Returns its number."""
+        now = dt.datetime.now(dt.timezone.utc).timestamp()
+        data = json.dumps({"at": now, **event}, sort_keys=True).encode()
+        while True:
+            seq = after + 1 if after is not None else max((s for s, _, _ in self._security_list()), default=0) + 1
+            if self._security_create(f"{seq:010d}.json", data):
+                break
+            if after is not None:
+                raise SecurityEventConflict(f"Security event {seq} was recorded by another writer first.")
+        if now - self.__dict__.get("_security_pruned", 0.0) > self.SECURITY_CLOCK_SLACK:
+            self.__dict__["_security_pruned"] = now
+            try:
+                self._security_prune(now - self.SECURITY_RETENTION, keep=seq)
+            except (OSError, StoreError):  # removal is housekeeping: the event is recorded
+                pass
+        return seq
+
+    def _security_prune(self, before: float, keep: int) -> None:
+        old = [key for seq, key, modified in self._security_list() if modified < before and seq < keep]
+        if old:
+            self._security_delete(old)
+
+    def _security_list(self) -> list[tuple[int, str, float]]:
+        """(number, name, modified as Unix time) of each recorded security event."""
+        raise NotImplementedError
+
+    def _security_read(self, name: str) -> bytes | None:
+        raise NotImplementedError
+
+    def _security_create(self, name: str, data: bytes) -> bool:
+        """Create the event whole, only if absent: False if it exists (with other contents)."""
+        raise NotImplementedError
+
+    def _security_delete(self, names: list[str]) -> None:
+        raise NotImplementedError
+
 
 class SnapshotStore(Store):
     """The folder store: one machine, writers serialised by an fcntl lock."""
@@ -156,6 +314,7 @@ class SnapshotStore(Store):
         self.location = str(root)
         self.snapshot_dir = self.root / "snapshots"
         self.state_file = self.root / "state.json"
+        self._known: frozenset[str] = frozenset()  # ids the state named when last read (events are never removed)
 
     # --- reading -------------------------------------------------------------------------
     def _state(self) -> dict:
@@ -164,21 +323,28 @@ class SnapshotStore(Store):
         except FileNotFoundError:
             return {"current": None, "events": []}
 
+    def _named(self, state: dict | None = None) -> frozenset[str]:
+        """The published snapshots: every one an event names (and current). A folder nothing names is a publish
+        that never finished, however whole its files."""
+        state = self._state() if state is None else state
+        named = frozenset(e["snapshot"] for e in state["events"]) | ({state["current"]} - {None})
+        self._known = named
+        return named
+
     def current_id(self) -> str | None:
         return self._state()["current"]
 
     def manifest(self, snapshot_id: str) -> Manifest:
         path = self.snapshot_dir / snapshot_id / "manifest.json"
-        if not path.is_file() or "/" in snapshot_id or snapshot_id.startswith("."):
+        if "/" in snapshot_id or snapshot_id.startswith(".") or not path.is_file() or (
+                snapshot_id not in self._known and snapshot_id not in self._named()):
             raise StoreError(f"No snapshot with id '{snapshot_id}'.")
         return Manifest(**json.loads(path.read_text()))
 
     def list(self) -> list[Manifest]:
-        """Complete snapshots, oldest first. Half-written ones (from a crash) are not listed."""
-        if not self.snapshot_dir.is_dir():
-            return []
-        found = [self.manifest(p.name) for p in self.snapshot_dir.iterdir()
-                 if not p.name.startswith(".") and (p / "manifest.json").is_file()]
+        """Published snapshots, oldest first: only those the state names (never a folder a killed publish left)."""
+        found = [self.manifest(i) for i in self._named()
+                 if "/" not in i and (self.snapshot_dir / i / "manifest.json").is_file()]
         return sorted(found, key=lambda m: (m.created, m.id))
 
     def events(self) -> list[dict]:
@@ -269,13 +435,100 @@ class SnapshotStore(Store):
         probe.write_bytes(b"lasdash doctor")
         probe.unlink()
 
-    def clean_partial(self) -> int:
-        """Remove half-written snapshot folders left by a crash. Returns how many."""
+    def leftovers(self) -> list[Leftover]:
+        """Snapshot folders the state does not name (half-written `.tmp-*`, or whole but never switched to),
+        `.state.*.tmp` and `security/.tmp-*` files and doctor's `.probe-*`, each with its newest file's time."""
+        named = self._named()
+        found = []
+        if self.snapshot_dir.is_dir():
+            for p in sorted(self.snapshot_dir.iterdir()):
+                if p.name.startswith(".tmp-"):
+                    found.append((HALF_WRITTEN, p, p.name[len(".tmp-"):]))
+                elif p.is_dir() and not p.name.startswith(".") and p.name not in named:
+                    found.append((UNPUBLISHED, p, p.name))
+        found += [(TEMP_STATE, p, None) for p in sorted(self.root.glob(".state.*.tmp"))]
+        found += [(TEMP_FILE, p, None) for p in sorted(self.root.glob("security/.tmp-*"))]
+        found += [(PROBE, p, None) for p in sorted(self.root.glob(".probe-*"))]
+        out = []
+        for kind, path, snapshot in found:
+            try:
+                modified = _mtime(path)
+            except FileNotFoundError:  # gone meanwhile: a publish under way renamed it, or a sweep removed it
+                continue
+            out.append(Leftover(kind, path.relative_to(self.root).as_posix(), modified, snapshot, (str(path),)))
+        return out
+
+    def sweep(self, older_than: dt.timedelta | None = None, now: dt.datetime | None = None
+              ) -> tuple[list[Leftover], list[Leftover]]:
+        """Remove what interrupted publishes left, once older than ORPHAN_AGE (as on object storage); never
+        anything the state names. Under the lock, so no publish on this machine is writing meanwhile."""
         with self._locked():
-            stale = [p for p in self.snapshot_dir.glob(".tmp-*")] if self.snapshot_dir.is_dir() else []
-            for p in stale:
-                shutil.rmtree(p, ignore_errors=True)
-        return len(stale)
+            removed, kept = _split_by_age(self.leftovers(), older_than, now)
+            for item in removed:
+                for target in item.targets:
+                    _remove(Path(target))
+        return removed, kept
+
+    # --- security events (see Store): security/<number>.json, each made whole and then hard-linked into place ----
+    def _security_list(self) -> list[tuple[int, str, float]]:
+        folder = self.root / "security"
+        try:
+            names = os.listdir(folder)
+        except FileNotFoundError:
+            return []
+        out = []
+        for name in names:
+            if name.endswith(".json") and name[:-5].isdigit():
+                try:
+                    out.append((int(name[:-5]), name, (folder / name).stat().st_mtime))
+                except FileNotFoundError:  # removed meanwhile
+                    pass
+        return out
+
+    def _security_read(self, name: str) -> bytes | None:
+        try:
+            return (self.root / "security" / name).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def _security_create(self, name: str, data: bytes) -> bool:
+        folder = self.root / "security"
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".tmp-{uuid.uuid4().hex}"
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, folder / name)  # atomic, and fails if the name exists
+            except FileExistsError:
+                return False
+            except OSError:  # a file system without hard links: create exclusively, then write
+                try:
+                    fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                except FileExistsError:
+                    return False
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+        finally:
+            tmp.unlink(missing_ok=True)
+        _fsync_dir(folder)
+        return True
+
+    def _security_delete(self, names: list[str]) -> None:
+        folder = self.root / "security"
+        for name in names:
+            (folder / name).unlink(missing_ok=True)
+        cutoff = dt.datetime.now(dt.timezone.utc).timestamp() - self.SECURITY_RETENTION
+        for tmp in folder.glob(".tmp-*"):  # left by a writer killed between writing and linking
+            try:
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink(missing_ok=True)
+            except FileNotFoundError:
+                pass
 
 
 def _complete(sheet_name: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -385,6 +638,15 @@ def _row_label(sheet: S.Sheet, record: dict, labels: dict[str, dict[str, str]], 
     return labels[sheet.name].get(record[sheet.key], str(record[sheet.key]))
 
 
+def row_label(tables: dict[str, pd.DataFrame], sheet_name: str, key: str) -> str:
+    """One row of a map in people's words, e.g. for a snapshot's note: 'Engagement with London Fire Brigade on
+    15 Nov 2026 (Meeting)'."""
+    sheet = S.sheet(sheet_name)
+    df = tables[sheet_name]
+    record = df[df[sheet.key] == key].astype(object).to_dict("records")[0]
+    return _row_label(sheet, record, _labels(tables))
+
+
 def _shown(col: S.Column, value: object, labels: dict[str, dict[str, str]]) -> object:
     value = _comparable(value)
     if value is not None and col.ref:
@@ -472,3 +734,7 @@ def open_location(location: str | Path) -> Store:
         from .object_store import ObjectSnapshotStore  # only hosted installs need the storage client loaded
         return ObjectSnapshotStore(location)
     return SnapshotStore(location)
+
+
+class SecurityEventConflict(StoreError):
+    """Another writer recorded the security event number asked for (Store.record_security_event with `after`)."""

@@ -245,7 +245,6 @@ def test_record_engagement_resolves_names_and_sources_the_row(data_dir, capsys):
                   "--mechanism", "Meeting", "--by", "Jane Smith")
     assert code == 0
     assert "'London Fire Brigade' read as ORG-lfb" in capsys.readouterr().err
-    import datetime as dt
     assert _current(data_dir, "Engagements", "ENG-20261115-001", "organisation_id") == "ORG-lfb"
     assert _current(data_dir, "Engagements", "ENG-20261115-001", "source") == \
         f"Recorded in lasdash by Jane Smith, {clock.today():%d/%m/%Y}"
@@ -263,3 +262,90 @@ def test_a_workbook_from_before_app_edits_keeps_them_through_the_merge(data_dir,
     assert _current(data_dir, "Recommendations", "REC-001-HC1", "status") == "In progress"
     assert _current(data_dir, "Engagements", "ENG-20261115-001", "organisation_id") == "ORG-lfb"
     assert _current(data_dir, "Forums", "FOR-jhosc-nwl", "cadence") == "Monthly (synthetic test value)"
+
+
+# --- issue 21: a publish killed after its folder appeared -------------------------------------------------------
+def test_snapshots_doctor_and_sweep_after_a_publish_killed_before_the_switch(data_dir):
+    """A folder no state names is not listed, doctor names it with its age, sweep keeps it for an hour (a publish
+    may be under way), then removes it, and doctor is clean."""
+    import time
+    from lasdash.snapshots import SnapshotStore
+    assert run("snapshots")[0] == 0  # bootstraps
+    store = SnapshotStore(data_dir)
+    state = store.state_file.read_text()
+    ghost = store.publish(store.read_all(store.current_id()), author="killed", note="never published").id
+    store.state_file.write_text(state)  # as if killed between the folder's rename and the state's
+    (data_dir / ".state.0123abcd.tmp").write_text(state)
+    listed = run("snapshots")[1]
+    assert ghost not in listed and len(listed.splitlines()) == 1
+    assert run("rollback", ghost)[0] == 2 and run("diff", store.current_id(), ghost)[0] == 2
+    code, out = run("doctor")
+    assert code == 0 and "ok    reachable: 1 events, 1 snapshots" in out
+    assert "WARN  leftovers of interrupted publishes: 2" in out
+    assert f"unpublished snapshot snapshots/{ghost}, under a minute old" in out
+    assert "temporary state file .state.0123abcd.tmp, under a minute old" in out
+    code, out = run("sweep")
+    assert code == 0 and out.count("kept     ") == 2 and "Removed 0 leftover(s) of interrupted publishes; kept 2" in out
+    assert (data_dir / "snapshots" / ghost).is_dir()
+    then = time.time() - 3700
+    for path in [data_dir / ".state.0123abcd.tmp", data_dir / "snapshots" / ghost,
+                 *(data_dir / "snapshots" / ghost).iterdir()]:
+        os.utime(path, (then, then))
+    code, out = run("sweep")
+    assert code == 0 and f"removed  unpublished snapshot snapshots/{ghost}, 1 h 01 min old" in out
+    assert "Removed 2 leftover(s) of interrupted publishes." in out
+    assert not (data_dir / "snapshots" / ghost).exists() and not list(data_dir.glob(".state.*"))
+    code, out = run("doctor")
+    assert code == 0 and "ok    leftovers: none" in out and "WARN" not in out
+    assert run("snapshots")[1] == listed
+
+
+def _alice_publishes_meanwhile(monkeypatch, change):
+    """Someone publishes after the CLI read the map and before its edit is saved (issue 21, defect 3)."""
+    from lasdash import pipeline
+    real = pipeline.save_edit
+
+    def save_edit(store, base_id, edited, **kwargs):
+        tables = store.read_all(base_id)
+        change(tables)
+        store.publish(tables, author="Alice", expected_current=base_id)
+        return real(store, base_id, edited, **kwargs)
+    monkeypatch.setattr(pipeline, "save_edit", save_edit)
+
+
+def _without(sheet, key):
+    def change(tables):
+        tables[sheet] = tables[sheet][tables[sheet]["id"] != key].reset_index(drop=True)
+    return change
+
+
+def _status_done(tables):
+    recs = tables["Recommendations"]
+    recs["status"] = recs["status"].astype(object)
+    recs.loc[recs["id"] == "REC-001-HC1", "status"] = "Done"
+
+
+@pytest.mark.parametrize("args", [
+    ["record-engagement", "--organisation", "London Fire Brigade", "--date", "15/11/2026", "--mechanism", "Meeting"],
+    ["set-recommendation", "REC-001-HC1", "--status", "In progress"],
+], ids=["record-engagement", "set-recommendation"])
+def test_an_edit_is_made_again_after_an_unrelated_deletion(data_dir, monkeypatch, capsys, args):
+    run("snapshots")  # bootstrap
+    _alice_publishes_meanwhile(monkeypatch, _without("Engagements", "E001-029"))
+    code, out = run(*args, "--by", "Bob")
+    assert code == 0, capsys.readouterr().err
+    from lasdash.snapshots import SnapshotStore
+    store = SnapshotStore(data_dir)
+    assert "E001-029" not in set(store.read(store.current_id(), "Engagements")["id"])
+    assert store.current().author == "Bob" and out.strip() == store.current_id()
+
+
+def test_an_edit_meeting_anothers_change_says_your_edit(data_dir, monkeypatch, capsys):
+    run("snapshots")
+    _alice_publishes_meanwhile(monkeypatch, _status_done)
+    code, _ = run("set-recommendation", "REC-001-HC1", "--status", "In progress", "--by", "Bob")
+    err = capsys.readouterr().err
+    assert code == 1 and "Not saved: someone changed the same thing meanwhile:" in err
+    assert "Status: Done (by Alice, " in err and "\u2192 In progress (your edit)" in err
+    assert "your file" not in err
+    assert _current(data_dir, "Recommendations", "REC-001-HC1", "status") == "Done"

@@ -4,9 +4,15 @@ After every kill the store opens cleanly, "current" is a complete snapshot (ever
 row counts as in its manifest and as published), the old one or a new one, never partial; the lock is
 free and the next publish succeeds. Two processes publishing at once are serialised by the file lock.
 
+Kill points: a publish is also killed at each of its steps (files written, manifest written, folder in place, a
+temporary state written, switched), by the Data page's path and the CLI's, on the folder store, S3 (moto) and Azure
+Blob (Azurite). Nothing unpublished is ever listed or offered; `doctor` names what is left; `sweep` keeps it while
+it is under an hour old (a publish may be under way), then removes it, and `doctor` is clean.
+
 Publishers are forked from a forkserver that has already imported lasdash, so a trial costs a fork,
 not an interpreter start-up: 50+ trials in seconds.
 """
+import datetime as dt
 import fcntl
 import json
 import multiprocessing
@@ -24,9 +30,10 @@ from pathlib import Path
 import pytest
 
 import corpus
-from lasdash import config, pipeline
+from conftest import store_location
+from lasdash import cli, config, pipeline, snapshots
 from lasdash import schema as S
-from lasdash.snapshots import SnapshotStore
+from lasdash.snapshots import CACHED, HALF_WRITTEN, TEMP_STATE, UNPUBLISHED, SnapshotStore, StoreError, open_location
 from lasdash.workbook import save_workbook
 
 STORE_TRIALS, PIPELINE_TRIALS = 40, 12  # kills inside store.publish, and inside the whole read-validate-publish
@@ -43,7 +50,7 @@ def forkserver():
     """A forkserver that has imported lasdash and this module (Python 3.11 ignores the parent's sys.path
     when preloading, so it gets PYTHONPATH instead): each publisher is then a cheap fork."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["lasdash.pipeline", "test_crash_safety"])
+    ctx.set_forkserver_preload(["lasdash.pipeline", "lasdash.cli", "lasdash.object_store", "test_crash_safety"])
     old = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).parent), str(config.REPO_ROOT), old]))
     try:
@@ -99,6 +106,7 @@ def check_store(root, expected_counts, checked: set) -> SnapshotStore:
     assert current is not None
     listed = {m.id: m for m in store.list()}
     assert current.id in listed
+    assert set(listed) <= {e["snapshot"] for e in store.events()}, "a snapshot no event names is listed"
     for m in listed.values():
         if m.id in checked:
             continue
@@ -141,8 +149,7 @@ def test_sigkill_at_random_points_never_leaves_a_partial_snapshot(forkserver, tm
     rng.shuffle(plan)
     for trial, mode in enumerate(plan):
         before = store.current_id()
-        before_listed = {m.id for m in store.list()}
-        before_tmp = set((root / "snapshots").glob(".tmp-*"))
+        before_left = {item.name for item in store.leftovers()}
         before_events = len(store.events())
         parent, child = forkserver.Pipe()
         proc = forkserver.Process(target=publish_forever,
@@ -157,13 +164,12 @@ def test_sigkill_at_random_points_never_leaves_a_partial_snapshot(forkserver, tm
         try:
             store = check_store(root, expected, checked)
             completed = len(store.events()) - before_events
-            new_tmp = set((root / "snapshots").glob(".tmp-*")) - before_tmp
-            orphans = {m.id for m in store.list()} - before_listed - {e["snapshot"] for e in store.events()}
+            left = {item.kind for item in store.leftovers() if item.name not in before_left}
             assert store.current_id() == (before if not completed else store.events()[-1]["snapshot"])
-            if new_tmp:
+            if HALF_WRITTEN in left:
                 where = "while writing the new snapshot's files (half-written folder left, not listed)"
-            elif orphans:
-                where = "after the snapshot was complete, before switching current"
+            elif UNPUBLISHED in left:
+                where = "after the snapshot was complete, before switching current (folder left, not listed)"
             else:
                 where = "before writing (reading, validating or waiting for the lock) or between publishes"
             phases[where] = phases.get(where, 0) + 1
@@ -181,12 +187,14 @@ def test_sigkill_at_random_points_never_leaves_a_partial_snapshot(forkserver, tm
     corpus.FIGURES["kill trials: delay span store/pipeline (s)"] = f"{spans['store']:.2f} / {spans['pipeline']:.2f}"
     assert not damaged, "\n".join(damaged)
     assert len(phases) >= 2 and len(currents) == 2, (phases, currents)  # the kills landed across the publish
-    # the debris of killed publishes is ignored by list() and can be swept; nothing listed changes
+    # the debris of killed publishes is ignored by list(), kept by sweep while young, then swept; nothing listed changes
     listed = [m.id for m in store.list()]
-    left = len(list((root / "snapshots").glob(".tmp-*")))
-    assert store.clean_partial() == left
-    assert [m.id for m in store.list()] == listed and not list((root / "snapshots").glob(".tmp-*"))
-    corpus.FIGURES["kill trials: half-written folders left, then swept by clean_partial"] = left
+    left = len(store.leftovers())
+    assert store.clean_partial() == 0  # all under an hour old
+    assert store.clean_partial(older_than=dt.timedelta(0)) == left
+    assert [m.id for m in store.list()] == listed and store.leftovers() == []
+    assert not list((root / "snapshots").glob(".tmp-*")) and not list(root.glob(".state.*"))
+    corpus.FIGURES["kill trials: leftovers (folders, temporary state files), then swept"] = left
 
 
 def test_two_publishers_at_once_are_serialised_by_the_lock(forkserver, store, data_dir):
@@ -234,3 +242,156 @@ def test_two_cli_publishes_at_once_both_land_in_the_history(store, data_dir, tab
     assert events[1]["previous"] == old and events[2]["previous"] == events[1]["snapshot"]
     assert {m.id for m in store.list()} == {old, *ids}
     corpus.FIGURES["concurrent publishes serialised (forked and CLI)"] = 4
+
+
+# --- kill points: each step of a publish, by the Data page's path and the CLI's, on every backend ------------------
+LOCAL_POINTS = {  # the folder store's publish, step by step; the value is what a kill there leaves
+    "files": {HALF_WRITTEN},  # the tables written in snapshots/.tmp-<id>/, not yet the manifest
+    "manifest": {HALF_WRITTEN},  # the manifest written, the folder not yet renamed into place
+    "folder": {UNPUBLISHED},  # snapshots/<id>/ in place, the state not yet written: issue 21's trial
+    "tmpstate": {UNPUBLISHED, TEMP_STATE},  # the new state in .state.<uuid>.tmp, not yet renamed
+    "switched": set(),  # state.json names the new snapshot: published
+}
+OBJECT_POINTS = {  # object storage (each machine also caches the files it wrote)
+    "files": {HALF_WRITTEN, CACHED},  # the tables uploaded, not the manifest
+    "manifest": {UNPUBLISHED, CACHED},  # the manifest uploaded, no event yet
+    "switched": set(),  # the event names the new snapshot: published
+}
+KILL_CASES = [(backend, point) for backend in ("local", "s3", "az")
+              for point in (LOCAL_POINTS if backend == "local" else OBJECT_POINTS)]
+
+
+def _die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def arm(point: str) -> None:
+    """Make this (forked, disposable) process SIGKILL itself at `point` of a publish, on either backend: the file
+    system and storage calls the stores make are wrapped, the stores themselves are not touched."""
+    import pathlib
+
+    import obstore
+    real_rename, real_replace, real_write_text, real_put = os.rename, os.replace, pathlib.Path.write_text, obstore.put
+
+    def write_text(self, *args, **kwargs):
+        if point == "files" and self.name == "manifest.json" and self.parent.name.startswith(".tmp-"):
+            _die()
+        return real_write_text(self, *args, **kwargs)
+
+    def rename(src, dst, *args, **kwargs):
+        into_place = Path(dst).parent.name == "snapshots"
+        if point == "manifest" and into_place:
+            _die()
+        real_rename(src, dst, *args, **kwargs)
+        if point == "folder" and into_place:
+            _die()
+
+    def replace(src, dst, *args, **kwargs):
+        state = Path(src).name.startswith(".state.")
+        if point == "tmpstate" and state:
+            _die()
+        real_replace(src, dst, *args, **kwargs)
+        if point == "switched" and state:
+            _die()
+
+    def put(store, key, *args, **kwargs):
+        if (point == "files" and key.endswith("/manifest.json")) or (point == "manifest" and key.startswith("events/")):
+            _die()
+        result = real_put(store, key, *args, **kwargs)
+        if point == "switched" and key.startswith("events/"):
+            _die()
+        return result
+
+    os.rename, os.replace, pathlib.Path.write_text, obstore.put = rename, replace, write_text, put
+
+
+def publish_killed_at(location: str, env: dict, point: str, how: str, tables, workbook: str, conn) -> None:
+    os.environ.update(env)  # the forkserver's environment predates the test's servers
+    arm(point)
+    conn.send("armed")
+    if how == "cli":
+        cli.main(["publish", workbook, "--by", "kill trial (cli)", "--note", point])
+    else:  # what the Data page's Publish button does after its review (lasdash.ui.editing.publish)
+        store = pipeline.open_store(location)
+        store.publish(tables, author="kill trial (data page)", note=point, source_file=Path(workbook).name,
+                      workbook_bytes=Path(workbook).read_bytes(), expected_current=store.current_id())
+    conn.send("not killed")
+
+
+def run_cli(capsys, *args) -> tuple[int, str]:
+    capsys.readouterr()
+    code = cli.main(list(args))
+    return code, capsys.readouterr().out
+
+
+def backdate(paths, by: dt.timedelta) -> None:
+    then = time.time() - by.total_seconds()
+    for path in map(Path, paths):
+        for p in [path, *(path.rglob("*") if path.is_dir() else [])]:
+            os.utime(p, (then, then))
+
+
+@pytest.mark.parametrize("how", ["data page", "cli"])
+@pytest.mark.parametrize("backend, point", KILL_CASES, ids=[f"{b}-{p}" for b, p in KILL_CASES])
+def test_a_publish_killed_at_any_step_is_published_wholly_or_not_at_all(forkserver, request, tmp_path, monkeypatch,
+                                                                         capsys, seed_tables, backend, point, how):
+    location = store_location(request, backend, tmp_path, monkeypatch)
+    monkeypatch.setenv("LASDASH_DATA_DIR", location)
+    env = {k: v for k, v in os.environ.items() if k.startswith(("AWS_", "AZURE_", "LASDASH_"))}
+    store = pipeline.open_store(location)
+    expected = store.current().row_counts
+    old, old_events, old_listed = store.current_id(), store.events(), [m.id for m in store.list()]
+
+    parent, child = forkserver.Pipe()
+    proc = forkserver.Process(target=publish_killed_at, args=(location, env, point, how, seed_tables,
+                                                              str(config.default_workbook()), child))
+    proc.start()
+    proc.join(120)
+    said = [parent.recv() for _ in range(2) if parent.poll(0)]
+    assert proc.exitcode == -signal.SIGKILL, (proc.exitcode, said)  # killed at the point, not before or after
+
+    after = open_location(location)  # a fresh look, as a restarted server or the CLI has
+    events = after.events()
+    listed = [m.id for m in after.list()]
+    assert set(listed) <= {e["snapshot"] for e in events}  # nothing listed that no state or event names
+    if point == "switched":  # the new snapshot, wholly
+        new = events[-1]["snapshot"]
+        assert events[:-1] == old_events and after.current_id() == new != old and listed == old_listed + [new]
+        assert {k: len(v) for k, v in after.read_all(new).items()} == after.manifest(new).row_counts == expected
+    else:  # the old one, and nothing else changed
+        assert events == old_events and after.current_id() == old and listed == old_listed
+    left = after.leftovers()
+    assert {item.kind for item in left} == (LOCAL_POINTS if backend == "local" else OBJECT_POINTS)[point], left
+    for unpublished in {item.snapshot for item in left if item.snapshot}:  # never offered: not by id either
+        with pytest.raises(StoreError, match="No snapshot"):
+            after.manifest(unpublished)
+        with pytest.raises(StoreError, match="No snapshot"):
+            after.rollback(unpublished, author="kill trial")
+        assert run_cli(capsys, "diff", old, unpublished)[0] == 2
+
+    code, out = run_cli(capsys, "doctor")
+    assert code == 0, out
+    if left:
+        assert f"WARN  leftovers of interrupted publishes: {len(left)}" in out, out
+        assert all(item.name in out for item in left), out
+    else:
+        assert "ok    leftovers: none" in out, out
+    code, out = run_cli(capsys, "sweep")  # all under an hour old: a publish may still be under way
+    assert code == 0 and "Removed 0 leftover(s) of interrupted publishes" in out, out
+    assert [(i.kind, i.name) for i in after.leftovers()] == [(i.kind, i.name) for i in left]
+
+    if backend == "local":  # an hour later, by the files' times
+        backdate([t for item in left for t in item.targets], dt.timedelta(hours=1, minutes=1))
+    else:  # object storage's times are the server's: shorten the rule instead
+        monkeypatch.setattr(snapshots, "ORPHAN_AGE", dt.timedelta(0))
+    code, out = run_cli(capsys, "sweep")
+    assert code == 0 and f"Removed {len(left)} leftover(s) of interrupted publishes." in out, out
+    assert all(f"removed  {item.kind} {item.name}" in out for item in left), out
+    code, out = run_cli(capsys, "doctor")
+    assert code == 0 and "ok    leftovers: none" in out, out
+    assert after.leftovers() == [] and [m.id for m in after.list()] == listed
+    if backend == "local":
+        assert not list(Path(location).glob(".state.*")) and not list(Path(location, "snapshots").glob(".*"))
+    nxt = after.publish(seed_tables, author="after the kill")  # the store works on
+    assert after.current_id() == nxt.id and [m.id for m in after.list()] == listed + [nxt.id]
+    corpus.count("kill points (a publish killed at each step, both paths, every backend)", 1)

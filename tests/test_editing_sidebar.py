@@ -32,9 +32,7 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
 @pytest.fixture(autouse=True)
 def editing_on(monkeypatch, data_dir):
     monkeypatch.setenv("LASDASH_EDITOR_PASSWORD", PASSWORD)
-    editors.THROTTLE._failures.clear()
-    yield data_dir
-    editors.THROTTLE._failures.clear()
+    return data_dir  # failed attempts are counted in each test's own store
 
 
 def restart(at: AppTest) -> AppTest:

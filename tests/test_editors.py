@@ -1,6 +1,7 @@
 import pytest
 
 from lasdash.editors import OFF, OIDC, PASSPHRASE, AccessConfigError, Policy, Throttle, policy_from
+from lasdash.snapshots import SnapshotStore
 
 
 @pytest.mark.parametrize("secrets, env, mode", [
@@ -33,17 +34,22 @@ def test_passphrase_never_matches_when_editing_is_off_or_oidc():
     assert not Policy(OIDC, editors=frozenset({"a@nhs.net"})).passphrase_matches("")
 
 
-def test_throttle_grows_caps_and_forgets():
-    now = [0.0]
-    t = Throttle(base=0.5, cap=4.0, window=60, clock=lambda: now[0])
-    assert t.delay() == 0
+def test_throttle_grows_caps_and_forgets(tmp_path):
+    """One session, one wrong try after another (each answered before the next): 0.5 s doubling to the cap; forgotten
+    after the window. The count is in the store (tests/test_throttle.py: concurrent sessions, restarts, S3, Azure)."""
+    now = [1_000_000.0]
+
+    def sleep(seconds):
+        now[0] += seconds
+    t = Throttle(SnapshotStore(tmp_path), base=0.5, cap=4.0, window=60, clock=lambda: now[0], sleep=sleep)
+    assert t.delay("s") == 0
     delays = []
     for _ in range(6):
-        t.record_failure()
-        delays.append(t.delay())
+        assert t.check("s", lambda: False) is False
+        delays.append(t.delay("s"))
     assert delays == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
-    now[0] = 61
-    assert t.delay() == 0
+    now[0] += 61
+    assert t.delay("s") == 0
 
 
 VIEWERS = {"auth": {"client_id": "x"}, "lasdash": {"viewers": ["@nhs.net", "Someone@Example.org"],

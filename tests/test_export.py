@@ -1,4 +1,3 @@
-import datetime as dt
 import io
 import sys
 import unicodedata
@@ -11,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lasdash import export
-from lasdash.export import BOM, file_name, neutralise, to_csv_bytes, to_xlsx_bytes
+from lasdash.export import neutralise, to_csv_bytes, to_xlsx_bytes
 
 # (value, what the CSV holds): every way a cell can start a formula in Excel, and what must stay as it is
 FORMULA_TABLE = [

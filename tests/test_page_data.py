@@ -11,13 +11,6 @@ PASSWORD = "correct horse battery staple"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(autouse=True)
-def no_throttle_carryover():
-    editors.THROTTLE._failures.clear()
-    yield
-    editors.THROTTLE._failures.clear()
-
-
 @pytest.fixture
 def editing_on(monkeypatch, data_dir):
     monkeypatch.setenv("LASDASH_EDITOR_PASSWORD", PASSWORD)

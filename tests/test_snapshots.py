@@ -115,7 +115,7 @@ def test_workbook_round_trip_gives_an_empty_diff(any_store, tmp_path):
 def test_half_written_snapshot_is_not_listed(store):
     (store.snapshot_dir / ".tmp-20990101T000000Z-abc").mkdir()
     assert all(not m.id.startswith(".") for m in store.list())
-    assert store.clean_partial() == 1
+    assert store.clean_partial() == 0 and store.clean_partial(older_than=dt.timedelta(0)) == 1  # kept while young
 
 
 def test_periods_are_read_once_and_stored_and_older_snapshots_still_work(store):
@@ -224,3 +224,77 @@ def test_a_recorded_engagement_and_a_recommendation_update_read_as_what_they_are
 def test_named_rows_read_by_name(seed_tables, sheet, key, expected):
     record = seed_tables[sheet].set_index("id").loc[key].to_dict() | {"id": key}
     assert snapshots._row_label(S.sheet(sheet), record, snapshots._labels(seed_tables)) == expected
+
+
+# --- a folder that exists is not a publish (issue 21) ------------------------------------------------------------
+def _killed_after_the_folder(store, tables) -> str:
+    """What a publish killed between renaming its folder into place and writing the state leaves."""
+    state = store.state_file.read_text()
+    m = store.publish(tables, author="killed", note="never published")
+    store.state_file.write_text(state)  # the state as it was before the switch
+    (store.root / ".state.0123456789abcdef.tmp").write_text(state[: len(state) // 2])  # and a half-written state
+    return m.id
+
+
+def test_a_folder_no_state_names_is_not_listed_read_or_offered(store, tables):
+    old = store.current_id()
+    ghost = _killed_after_the_folder(store, tables)
+    assert (store.snapshot_dir / ghost / "manifest.json").is_file()  # whole on disk
+    assert [m.id for m in store.list()] == [old] and store.current_id() == old
+    with pytest.raises(StoreError, match="No snapshot"):
+        store.manifest(ghost)
+    with pytest.raises(StoreError, match="No snapshot"):
+        store.read(ghost, "People")
+    with pytest.raises(StoreError, match="No snapshot"):
+        store.rollback(ghost, author="ed")
+    assert [e["snapshot"] for e in store.events()] == [old]
+    # a fresh store (a restarted server) sees the same
+    again = snapshots.SnapshotStore(store.root)
+    assert [m.id for m in again.list()] == [old]
+
+
+def test_leftovers_are_reported_with_their_age_and_swept_only_once_an_hour_old(store, tables):
+    import os
+    import time
+    ghost = _killed_after_the_folder(store, tables)
+    (store.snapshot_dir / ".tmp-20990101T000000Z-abcdef").mkdir()
+    (store.root / ".probe-0123").write_bytes(b"lasdash doctor")
+    left = {item.kind: item for item in store.leftovers()}
+    assert set(left) == {snapshots.UNPUBLISHED, snapshots.HALF_WRITTEN, snapshots.TEMP_STATE, snapshots.PROBE}
+    assert left[snapshots.UNPUBLISHED].snapshot == ghost and left[snapshots.UNPUBLISHED].name == f"snapshots/{ghost}"
+    assert left[snapshots.TEMP_STATE].describe().endswith("under a minute old")
+    removed, kept = store.sweep()
+    assert removed == [] and len(kept) == 4  # a publish may be under way: kept
+    then = time.time() - 2 * 3600  # two hours ago, for all but the probe
+    for item in left.values():
+        if item.kind != snapshots.PROBE:
+            for path in [store.root / item.name, *(store.root / item.name).rglob("*")]:
+                os.utime(path, (then, then))
+    assert store.leftovers()[0].describe().endswith("2 h 00 min old")
+    removed, kept = store.sweep()
+    assert {i.kind for i in removed} == {snapshots.UNPUBLISHED, snapshots.HALF_WRITTEN, snapshots.TEMP_STATE}
+    assert [i.kind for i in kept] == [snapshots.PROBE]
+    assert not (store.snapshot_dir / ghost).exists() and not list(store.root.glob(".state.*"))
+    now = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
+    assert store.clean_partial(now=now) == 1 and store.leftovers() == []
+    assert [m.id for m in store.list()] == [store.current_id()] and store.publish(tables, author="ed")  # works on
+
+
+def test_sweep_never_removes_what_the_state_names(store, tables):
+    import os
+    first = store.current_id()
+    second = store.publish(tables, author="ed").id
+    store.rollback(first, author="ed")  # second is no longer current, but the history names it
+    for path in store.root.rglob("*"):
+        os.utime(path, (0, 0))  # everything ancient
+    assert store.leftovers() == [] and store.clean_partial() == 0
+    assert [m.id for m in store.list()] == [first, second]
+
+
+def test_a_security_event_file_cut_short_is_a_leftover_too(store):
+    (store.root / "security").mkdir(exist_ok=True)
+    (store.root / "security" / ".tmp-0123").write_bytes(b'{"at": 1')
+    [item] = store.leftovers()
+    assert (item.kind, item.name) == (snapshots.TEMP_FILE, "security/.tmp-0123")
+    assert store.clean_partial() == 0 and store.clean_partial(older_than=dt.timedelta(0)) == 1
+    assert store.leftovers() == []

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import obstore
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -55,6 +56,8 @@ def test_pages_keep_the_last_snapshot_while_the_store_is_down_and_recover(own_st
     server, location = own_store
     store = pipeline.open_store(location)
     store.publish(tables, author="before the fault", note="second snapshot")  # history for What changed
+    killed = "20990101T000000Z-abcdef"  # and a publisher killed before its event: files no event names
+    obstore.put(store._obj, f"snapshots/{killed}/manifest.json", b"{}")
     at = apptest.open_page("app_pages/jhosc.py")
     assert "Mel Collins" in " ".join(apptest.shown(m.value) for m in at.markdown) + str(at.dataframe[0].value)
     assert not notes(at)
@@ -68,6 +71,10 @@ def test_pages_keep_the_last_snapshot_while_the_store_is_down_and_recover(own_st
     down = cli("publish", str(write_workbook(with_new_chair(tables, "Ada Faultless"))), "--by", "fault test")
     assert down.returncode == 2 and "Traceback" not in down.stderr, down.stderr
     assert down.stderr.strip().count("\n") == 0 and "cannot be reached" in down.stderr, down.stderr
+    for command in ("doctor", "sweep"):  # say so; remove nothing
+        said = cli(command)
+        assert said.returncode == 2 and "cannot be reached" in said.stdout + said.stderr, said.stdout + said.stderr
+        assert "Traceback" not in said.stdout + said.stderr
 
     server.restart()
     at = apptest.open_page("app_pages/jhosc.py")
@@ -77,6 +84,10 @@ def test_pages_keep_the_last_snapshot_while_the_store_is_down_and_recover(own_st
     at = apptest.open_page("app_pages/jhosc.py")
     assert "Ada Faultless" in at.dataframe[0].value.to_string() and not notes(at)
     assert [e["by"] for e in pipeline.open_store(location).events()][-2:] == ["before the fault", "fault test"]
+    doctor, swept = cli("doctor"), cli("sweep")  # the leftover is still there, named, and kept while young
+    assert doctor.returncode == 0 and f"unpublished snapshot snapshots/{killed}/" in doctor.stdout, doctor.stdout
+    assert swept.returncode == 0 and f"kept     unpublished snapshot snapshots/{killed}/" in swept.stdout
+    assert killed not in cli("snapshots").stdout
 
 
 def test_a_replica_that_never_reached_the_store_says_so_instead_of_a_traceback(own_store):
@@ -87,3 +98,4 @@ def test_a_replica_that_never_reached_the_store_says_so_instead_of_a_traceback(o
     assert not at.exception
     assert any("The map cannot be shown" in e.value and "cannot be reached" in e.value for e in at.error)
     assert not at.dataframe and not at.metric  # nothing pretends to be the map
+

@@ -8,6 +8,9 @@ crafted request from a viewer cannot publish or roll back.
 from __future__ import annotations
 
 import binascii
+import hashlib
+import logging
+import math
 import threading
 import time
 
@@ -15,11 +18,29 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lasdash.editors import OFF, OIDC, PASSPHRASE, THROTTLE, AccessConfigError, Policy, policy_from
+from lasdash.editors import OFF, OIDC, PASSPHRASE, THROTTLE, AccessConfigError, Policy, TooManyAttempts, \
+    policy_from
+from lasdash.snapshots import StoreError
+from lasdash.ui import data
 from lasdash.ui.text import literal
 
 _SESSION_EDITOR = "_editor_name"
 TITLE = "lasdash · LAS stakeholder map"
+log = logging.getLogger(__name__)
+
+
+def _log_to_stderr() -> None:
+    """Streamlit sets up its own loggers only: without a handler, the passphrase attempts logged by lasdash.editors
+    at INFO would be dropped and warnings printed bare. Nothing is added when logging is already set up."""
+    logger = logging.getLogger("lasdash")
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
+_log_to_stderr()
 
 
 def _secrets() -> dict:
@@ -52,14 +73,72 @@ def may_view() -> bool:
 def guarded(build):
     """A download's data callable that builds nothing unless the policy, read again when it runs, lets this
     session's identity see the map. Streamlit runs it outside the script, where st.user is not available, so the
-    identity is taken now: it is fixed for the session's life (signing out ends the session)."""
+    identity is taken now: it is fixed for the session's life (signing out ends the session).
+
+    What it builds is served at /media/<hash> to any request, with or without cookies, until removed: it is removed
+    DOWNLOAD_SECONDS after it was built (see `_remove_when_delivered`)."""
     email = _email()
 
     def data() -> bytes:
         if not _allowed(email):
             raise PermissionError("This session may not view the map.")
-        return build()
+        built = build()
+        _remove_when_delivered(built)
+        return built
     return data
+
+
+# A built download is stored in Streamlit's media storage and its URL sent to the browser, which fetches it at once
+# (twice: a check, then the download). The /media route serves it to anyone who has the URL, with no cookie, and
+# Streamlit 1.67 drops it only at the end of the second script run (of any session) after the download: on a quiet
+# server, never. It has no hook for "delivered", so the file is removed this long after it was built: long enough
+# for a slow connection's two fetches to start, short enough that a URL copied from a browser's download list or a
+# proxy's log has expired. A build of the same bytes meanwhile (another click) keeps it for its own full time.
+DOWNLOAD_SECONDS = 10.0
+_BUILT: dict[tuple[int, str], float] = {}  # (size, sha256) of the bytes -> monotonic time of the newest build
+_BUILT_LOCK = threading.Lock()
+
+
+def _remove_when_delivered(built: object) -> None:
+    if isinstance(built, str):
+        built = built.encode()  # as Streamlit stores it
+    if not isinstance(built, bytes):
+        return
+    key = (len(built), hashlib.sha256(built).hexdigest())
+    with _BUILT_LOCK:
+        _BUILT[key] = time.monotonic()
+    timer = threading.Timer(DOWNLOAD_SECONDS, _remove_download, args=(key,))
+    timer.daemon = True
+    timer.start()
+
+
+def _remove_download(key: tuple[int, str]) -> int:
+    """Remove the stored download with these bytes unless they were built again since. Returns how many files went.
+    Streamlit has no public call for this: it reads the in-memory media storage Streamlit 1.67 uses. Were that to
+    change, downloads still work and this says so in the log (and tests/browser/test_media.py fails)."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.media_file_storage import MediaFileKind
+    with _BUILT_LOCK:  # held throughout, so a new build of the same bytes is either seen here or stored after
+        if time.monotonic() - _BUILT.get(key, 0.0) < DOWNLOAD_SECONDS * 0.99:
+            return 0  # built again meanwhile: that build's own timer removes it
+        _BUILT.pop(key, None)
+        if not Runtime.exists():
+            return 0
+        try:
+            manager = Runtime.instance().media_file_mgr
+            storage = manager._storage
+            with manager._lock:
+                gone = [file_id for file_id, f in list(storage._files_by_id.items())
+                        if f.kind == MediaFileKind.DOWNLOADABLE and len(f.content) == key[0]
+                        and hashlib.sha256(f.content).hexdigest() == key[1]]
+                for file_id in gone:
+                    storage.delete_file(file_id)
+                    manager._file_metadata.pop(file_id, None)
+        except AttributeError as exc:
+            log.warning("Cannot remove a delivered download early on this Streamlit version (%s): it stays "
+                        "fetchable at its /media URL until Streamlit removes it.", exc)
+            return 0
+    return len(gone)
 
 
 def require_viewer() -> None:
@@ -206,15 +285,31 @@ def sign_in_box() -> None:
         name = st.text_input("Your name (recorded as the author of what you publish)")
         passphrase = st.text_input("Editor passphrase", type="password")
         if st.form_submit_button("Unlock editing", icon=":material/key:"):
-            time.sleep(THROTTLE.delay())  # slows down guessing, for every session of this server
-            if not name.strip():
+            if not name.strip():  # says nothing about the passphrase, so no attempt is made
                 st.error("Give your name: it is recorded with each publish.")
-            elif p.passphrase_matches(passphrase):
+                return
+            try:  # waits its turn, shared by every session and replica (see editors.Throttle)
+                ok = THROTTLE.check(_source(), lambda: p.passphrase_matches(passphrase), store=data.store())
+            except TooManyAttempts as exc:
+                st.error(f"Too many attempts to unlock editing: try again in {math.ceil(exc.retry_after)} s.")
+                return
+            except StoreError:  # the attempt cannot be counted, so it is not checked
+                st.error("Editing cannot be unlocked just now: the snapshot store cannot be reached. Try again later.")
+                return
+            if ok:
                 st.session_state[_SESSION_EDITOR] = f"{name.strip()} (passphrase)"
                 st.rerun()
-            else:
-                THROTTLE.record_failure()
-                st.error("That passphrase is not right.")
+            st.error("That passphrase is not right.")
+
+
+def _source() -> str:
+    """Where a passphrase attempt comes from: the client's address when Streamlit knows it (not for localhost, and
+    behind a proxy it is the proxy's), else this session. The throttle's overall wait covers sources that change."""
+    address = st.context.ip_address
+    if address:
+        return f"address {address}"
+    ctx = get_script_run_ctx()
+    return f"session {ctx.session_id}" if ctx else "an unknown session"
 
 
 def sign_out() -> None:

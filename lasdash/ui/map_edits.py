@@ -12,7 +12,7 @@ import streamlit as st
 
 from lasdash import clock, edits, pipeline
 from lasdash import schema as S
-from lasdash.snapshots import describe_rows, diff_tables
+from lasdash.snapshots import describe_rows, diff_tables, row_label
 from lasdash.ui import auth, data
 from lasdash.ui.page import Context
 from lasdash.ui.text import literal
@@ -140,7 +140,7 @@ def engagement_recorder(ctx: Context) -> None:
             _preview(tables, after, f"a new engagement ({literal(eid)}), sourced to you and today")
             note = st.text_input("Note for this snapshot (optional)", key="engagement_note")
             st.button("Save as a new snapshot", type="primary", icon=":material/save:", key="engagement_save",
-                      on_click=save, args=(base_id, after, note, f"Recorded engagement {eid}"))
+                      on_click=save, args=(base_id, after, note, f"Recorded: {row_label(after, 'Engagements', eid)}"))
 
 
 def _pending(key: str, base_id: str, after: dict, what: str) -> None:
