@@ -124,6 +124,17 @@ def test_an_editor_replaces_the_nw_london_jhosc_chair_with_someone_new(editing_o
     assert store.current().note == "new holder for NW London JHOSC \u2014 Chair: Cllr Ada Testwell (was Cllr Mel Collins)"
 
 
+@pytest.mark.parametrize("typed", ["Angela Bh\u0430n", "Angela Bahn"])  # a Cyrillic 'а'; two letters swapped
+def test_a_new_person_who_looks_like_someone_on_the_map_is_asked_about(editing_on, typed):
+    """The validator's lookalike check runs when an editor adds a person in the app, before anything is saved."""
+    at = editor_at("app_pages/jhosc.py")
+    next(s for s in at.selectbox if s.label == "Seat").set_value("R000-115")
+    next(t for t in at.text_input if t.label == "New person's name").input(typed)
+    _click(at, "Check")
+    asked = [shown(w.value) for w in at.warning if "did you mean" in w.value]
+    assert len(asked) == 1 and "did you mean PER-angela-bhan?" in asked[0]
+
+
 def test_an_editor_assesses_an_organisation_and_priorities_shows_it(editing_on):
     store = SnapshotStore(editing_on)
     at = editor_at("app_pages/priorities.py")

@@ -16,6 +16,7 @@ from lasdash.snapshots import describe_rows, diff_tables, row_label
 from lasdash.ui import auth, data
 from lasdash.ui.page import Context
 from lasdash.ui.text import literal
+from lasdash.validate import lookalike_people
 
 FLASH, PENDING_ENGAGEMENT = "_edit_flash", "_pending_engagement"
 UK = "DD/MM/YYYY"
@@ -147,12 +148,22 @@ def _pending(key: str, base_id: str, after: dict, what: str) -> None:
     st.session_state[key] = (base_id, after, what)
 
 
+def _lookalikes_added(before: dict, after: dict) -> list[str]:
+    """For each person the edit adds, the validator's warnings if they look like someone already on the map ('did
+    you mean PER-angela-bhan?'), so the editor can pick that person instead."""
+    old, new = before["People"], after["People"]
+    added = new[~new["id"].isin(old["id"])]
+    return [w for name in added["name"].dropna() for w in lookalike_people(str(name), old)]
+
+
 def _save_pending(key: str, tables: dict, ctx: Context) -> None:
     """The preview of a checked edit and its Save button (the edit was made when the form was checked)."""
     pending = st.session_state.get(key)
     if pending and pending[0] == ctx.manifest.id:
         base_id, after, what = pending
         _preview(tables, after, literal(what))
+        for warning in _lookalikes_added(tables, after):
+            st.warning(literal(warning), icon=":material/person_search:")
         note = st.text_input("Note for this snapshot (optional)", key=f"{key}_note")
         st.button("Save as a new snapshot", type="primary", icon=":material/save:", key=f"{key}_save",
                   on_click=save, args=(base_id, after, note, what))
