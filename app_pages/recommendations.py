@@ -68,9 +68,10 @@ else:
         owner = literal(r["Owner"]) if pd.notna(r["Owner"]) else "not recorded"
         where = f" · {literal(r['Scope'])}" if "Scope" in r else ""
         with st.container(border=True):
-            st.markdown(f"**{literal(r['Reference'] if pd.notna(r['Reference']) else r['ID'])}** · due "
-                        f"{r['Due']:%d %b %Y} · **{r['Days overdue']:,} days overdue** · owner: {owner} · status: "
-                        f"{literal(r['Status'])}{where}")
+            reference = f"**{literal(r['Reference'])}** ({literal(r['ID'])})" if pd.notna(r["Reference"]) \
+                else f"**{literal(r['ID'])}**"  # the ID too: it is what the CLI's set-recommendation takes
+            st.markdown(f"{reference} · due {r['Due']:%d %b %Y} · **{r['Days overdue']:,} days overdue** · owner: "
+                        f"{owner} · status: {literal(r['Status'])}{where}")
             st.text(r["Recommendation"])  # the whole text, wrapped; plain text, never Markdown
 
 st.subheader("Status by source document")

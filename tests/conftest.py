@@ -55,6 +55,14 @@ def con(store):
     return queries.connect(store, store.current_id())
 
 
+@pytest.fixture(scope="session")
+def map_con(tmp_path_factory):
+    """DuckDB views over the bundled map, shared by the tests that only read it (one bootstrap per session)."""
+    from lasdash import queries
+    store = pipeline.open_store(tmp_path_factory.mktemp("bundled") / "store")
+    return queries.connect(store, store.current_id())
+
+
 # --- object storage: real servers, started once per session ------------------------------------------------------
 BACKENDS = ["local", "s3", "az"]
 

@@ -44,8 +44,8 @@ def test_unfiltered_six_health_committee_recommendations_are_overdue(data_dir):
     items = overdue_items(at)
     days = (clock.today() - dt.date(2023, 3, 31)).days
     assert [line for line, _ in items] == [
-        f"Health Committee letter 20 Feb 2023, recommendation {n} · due 31 Mar 2023 · {days:,} days overdue · "
-        "owner: not recorded · status: Not recorded" for n in range(1, 7)]
+        f"Health Committee letter 20 Feb 2023, recommendation {n} (REC-001-HC{n}) · due 31 Mar 2023 · "
+        f"{days:,} days overdue · owner: not recorded · status: Not recorded" for n in range(1, 7)]
     texts = dict(zip(recs["ID"], recs["Recommendation"]))
     assert [text for _, text in items] == [texts[i] for i in HC]  # whole, not clipped
 

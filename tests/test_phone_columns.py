@@ -27,14 +27,14 @@ FIRST = [  # (view, the columns a phone must see first): who or what, then the a
 
 
 @pytest.mark.parametrize("view, first", FIRST)
-def test_a_phone_sees_what_answers_first(con, view, first):
-    columns = list(queries.run(con, view, limit=1).columns)
+def test_a_phone_sees_what_answers_first(map_con, view, first):
+    columns = list(queries.run(map_con, view, limit=1).columns)
     assert shown_order(columns)[:len(first)] == first
 
 
 @pytest.mark.parametrize("view, first", FIRST)
-def test_under_an_hcp_the_scope_follows_the_name(con, view, first):
-    columns = shown_order(list(queries.run(con, view, Filter(("NCL",)), limit=1).columns))
+def test_under_an_hcp_the_scope_follows_the_name(map_con, view, first):
+    columns = shown_order(list(queries.run(map_con, view, Filter(("NCL",)), limit=1).columns))
     assert columns[:2] == [first[0], "Scope"] and "ID" not in columns[:-1]  # an ID is not a name: it goes last
 
 

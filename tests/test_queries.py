@@ -196,7 +196,8 @@ def test_a_filter_names_its_place_and_its_own_rows(flt, place, own):
 
 @pytest.mark.parametrize("view", sorted(set(queries.VIEWS) - UNSCOPED))
 @pytest.mark.parametrize("hcp", ["NCL", "SEL"])
-def test_every_view_marks_scope_and_lists_the_hcps_own_rows_first(con, view, hcp):
+def test_every_view_marks_scope_and_lists_the_hcps_own_rows_first(map_con, view, hcp):
+    con = map_con
     unfiltered = queries.run(con, view)
     assert "Scope" not in unfiltered.columns  # all of London: nothing to mark
     df = queries.run(con, view, Filter((hcp,)))
@@ -216,7 +217,8 @@ def test_unscoped_views_are_exactly_those_without_a_row_footprint():
     assert {v.name for v in queries.VIEWS.values() if v.scope is None} == UNSCOPED
 
 
-def test_ncl_people_start_with_ncl_and_mark_the_london_wide(con):
+def test_ncl_people_start_with_ncl_and_mark_the_london_wide(map_con):
+    con = map_con
     people = queries.run(con, "people", Filter(("NCL",)))
     assert people["Scope"].iloc[0] == "NCL" and "NCL" in people["Footprints"].iloc[0]
     wider = people[people["Scope"] != "NCL"]

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from lasdash import clock, pipeline, queries
+from lasdash.workbook import save_workbook
 
 TODAY = dt.date(2026, 12, 2)
 # (interval in days or None, engagement: days ago, a period as written, or None) -> (Status, Overdue)
@@ -29,9 +30,10 @@ ORGS = ["ORG-camden-ccg", "ORG-lambeth-ccg", "ORG-kingston-ccg", "ORG-islington-
         "ORG-ealing-ccg", "ORG-brent-ccg", "ORG-croydon-ccg", "ORG-southwark-ccg", "ORG-tower-hamlets-ccg", "ORG-clch"]
 
 
-@pytest.fixture
-def rel(store, tables, write_workbook, monkeypatch):
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
+@pytest.fixture(scope="module")
+def rel(tmp_path_factory, seed_tables):
+    """Every case published at once, one organisation each, and the view read back (one publish per module)."""
+    tables = {k: v.copy(deep=True) for k, v in seed_tables.items()}
     orgs = tables["Organisations"].set_index("id")
     assert set(ORGS) <= set(orgs.index) and len(ORGS) >= len(CASES)
     engagements = tables["Engagements"]
@@ -46,9 +48,14 @@ def rel(store, tables, write_workbook, monkeypatch):
                       "source": "001 Appendix 2", **when})
     tables["Organisations"] = orgs.reset_index()
     tables["Engagements"] = pd.concat([engagements, pd.DataFrame(added)], ignore_index=True)
-    outcome = pipeline.publish(store, write_workbook(tables), author="tests (synthetic)", note="SYNTHETIC")
-    assert outcome.manifest, outcome.validation.errors
-    df = queries.run(queries.connect(store, store.current_id()), "relationships")
+    folder = tmp_path_factory.mktemp("states")
+    save_workbook(folder / "map.xlsx", tables)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(clock, "today", lambda: TODAY)
+        store = pipeline.open_store(folder / "store")
+        outcome = pipeline.publish(store, folder / "map.xlsx", author="tests (synthetic)", note="SYNTHETIC")
+        assert outcome.manifest, outcome.validation.errors
+        df = queries.run(queries.connect(store, store.current_id()), "relationships")
     names = tables["Organisations"].set_index("id")["name"]
     return df.set_index("Organisation"), {case: names[org] for org, case in zip(ORGS, CASES)}
 

@@ -50,9 +50,11 @@ def test_a_zero_heatmap_is_drawn_as_zero(page, server):
 
 def test_the_overdue_recommendations_read_in_full(page, server):
     open_path(page, server, "recommendations", "hcp=SEL")
+    page.get_by_text("days overdue").first.wait_for()  # the list is drawn (a loaded machine may still be painting)
+    wait_for_app(page)
     text = main_text(page)
-    assert "Overdue: 6" in text and "0 (+6 London-wide)" in text
-    assert "Health Committee letter 20 Feb 2023, recommendation 1 · due 31 Mar 2023" in text
+    assert "Overdue: 6" in text and "0 (+6 London-wide)" in text, text[:1500]
+    assert "Health Committee letter 20 Feb 2023, recommendation 1 (REC-001-HC1) · due 31 Mar 2023" in text
     assert "owner: not recorded" in text
     # the whole text of the first, not clipped
     assert ("The LAS should include in its new strategy commitments to increase levels of patient engagement, in "
