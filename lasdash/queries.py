@@ -68,6 +68,10 @@ class Filter:
             return "London"
         return self.hcps[0] if len(self.hcps) == 1 else ", ".join(self.hcps[:-1]) + " and " + self.hcps[-1]
 
+    def scope_label(self) -> str:
+        """What the Scope column calls the chosen HCPs' own rows: 'NCL', or 'NCL/SEL'."""
+        return "/".join(c for c in S.HCP_CODES if c in self.hcps)
+
     def own(self) -> Filter:
         """The chosen HCPs' own rows, without the London-wide and national ones: what headline figures count."""
         return replace(self, include_wider=False) if self.hcps else self
@@ -88,7 +92,7 @@ class Filter:
         national = f"{footprint} = 'National'"
         if aggregated:
             own, national = f"bool_or({own})", f"bool_and({national})"
-        label = "/".join(codes)
+        label = self.scope_label()
         return (f"CASE WHEN {own} THEN '{label}' WHEN {national} THEN 'National' ELSE 'London-wide' END AS \"Scope\", ",
                 f"(\"Scope\" <> '{label}'), ")
 

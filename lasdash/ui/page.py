@@ -136,7 +136,7 @@ def scope_split(df: pd.DataFrame, flt: Filter) -> tuple[pd.DataFrame, pd.DataFra
     """A view's rows as (the chosen HCPs' own, the London-wide and national ones shown with them)."""
     if "Scope" not in df.columns or not flt.hcps:
         return df, df.iloc[0:0]
-    own = df["Scope"] == "/".join(flt.hcps)
+    own = df["Scope"] == flt.scope_label()
     return df[own], df[~own]
 
 
