@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from importlib import resources
 
 import duckdb
 import numpy as np
@@ -125,56 +126,6 @@ class Filter:
 NO_FILTER = Filter()
 
 
-# The view layer: every join and derived column the pages use.
-_DERIVED_VIEWS = """
-CREATE OR REPLACE VIEW org_x AS
-SELECT o.*, sg.name AS sub_group_name,
-       EXISTS (SELECT 1 FROM engagements e WHERE e.organisation_id = o.id) AS engaged,
-       (SELECT max(e.date) FROM engagements e WHERE e.organisation_id = o.id) AS last_engaged
-FROM organisations o LEFT JOIN sub_groups sg ON sg.id = o.sub_group_id;
-
-CREATE OR REPLACE VIEW forum_x AS
-SELECT f.* EXCLUDE (sub_group_id), h.name AS host_name,
-       coalesce(nullif(f.sub_group_id, ''), h.sub_group_id) AS sub_group_id
-FROM forums f LEFT JOIN organisations h ON h.id = f.host_organisation_id;
-
-CREATE OR REPLACE VIEW all_seats AS
-SELECT r.*,
-       p.name AS person_name, p.aliases AS person_aliases,
-       CASE WHEN p.id IS NULL THEN NULL
-            ELSE trim(coalesce(p.title || ' ', '') || p.name) END AS person_display,
-       f.name AS forum_name, f.kind AS forum_kind, f.tier AS forum_tier,
-       o.name AS organisation_name,
-       coalesce(nullif(r.footprint, ''), nullif(f.footprint, ''), nullif(o.footprint, ''),
-                nullif(po.footprint, '')) AS eff_footprint,
-       coalesce(nullif(o.sub_group_id, ''), nullif(f.sub_group_id, ''), nullif(po.sub_group_id, '')) AS eff_sub_group,
-       (r.person_id IS NULL OR r.person_id = '') AS is_gap
-FROM roles r
-LEFT JOIN people p ON p.id = r.person_id
-LEFT JOIN forum_x f ON f.id = r.forum_id
-LEFT JOIN organisations o ON o.id = r.organisation_id
-LEFT JOIN organisations po ON po.id = p.organisation_id;
-
--- a seat that has ended is history, not a current seat
-CREATE OR REPLACE VIEW seats AS SELECT * FROM all_seats WHERE end_date IS NULL OR end_date >= getvariable('today');
-
--- every row of every sheet with its source, for the views about provenance
-CREATE OR REPLACE VIEW sourced_rows AS
-SELECT 'Sub-groups' AS sheet, id, name AS label, source, NULL AS footprint, id AS sub_group_id, 1 AS n FROM sub_groups
-UNION ALL SELECT 'Categories', id, name, source, NULL, sub_group_id, 2 FROM categories
-UNION ALL SELECT 'Organisations', id, name, source, footprint, sub_group_id, 3 FROM organisations
-UNION ALL SELECT 'People', p.id, p.name, p.source, o.footprint, o.sub_group_id, 4
-  FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
-UNION ALL SELECT 'Forums', id, name, source, footprint, sub_group_id, 5 FROM forum_x
-UNION ALL SELECT 'Roles', id, coalesce(person_display, 'Unknown') || ', ' || role, source, eff_footprint,
-  eff_sub_group, 6 FROM all_seats
-UNION ALL SELECT 'Engagements', e.id, coalesce(o.name, e.period, CAST(e.date AS VARCHAR)), e.source,
-  o.footprint, o.sub_group_id, 7 FROM engagements e LEFT JOIN organisations o ON o.id = e.organisation_id
-UNION ALL SELECT 'Recommendations', r.id, r.text, r.source, o.footprint, o.sub_group_id, 8
-  FROM recommendations r LEFT JOIN organisations o ON o.id = r.made_by_id;
-"""
-
-
 @dataclass(frozen=True)
 class View:
     """A named query: its SQL (with {where}), the columns the filter applies to, and its order."""
@@ -190,447 +141,72 @@ class View:
     aggregated: bool = False  # a row is a group: own to an HCP when any of its members is
 
 
-def _v(name, title, sql, footprint_col=None, sub_group_col=None, null_is_wider=False, search=(), scope=None,
-       aggregated=False) -> View:
-    if "{scope}" not in sql:
-        scope = None
-    return View(name, title, sql, footprint_col, sub_group_col, null_is_wider, tuple(search),
-                scope or (footprint_col if "{scope}" in sql else None), aggregated)
+# The SQL lives in lasdash/views/<name>.sql, one file per view. A file starts with a header of `-- key: value`
+# lines (other `--` lines there are comments), then its SQL with the placeholders {where}, {scope}, {scope_order}:
+#   title          what the table is called (required)
+#   footprint      our SQL for the row's footprint, which the HCP filter applies to
+#   sub_group      our SQL for the row's sub-group ID, which the sub-group filter applies to
+#   search         an SQL expression the search text is matched against; one line each
+#   null_is_wider  true: a row with no footprint counts as London-wide
+#   scope          the footprint for the Scope column, when it is not `footprint`
+#   aggregated     true: a row is a group, own to an HCP when any of its members is
+# lasdash/views/derived/<name>.sql are the SELECTs of the views every named view builds on, created in _DERIVED order.
+HEADER_KEYS = {"title", "footprint", "sub_group", "search", "null_is_wider", "scope", "aggregated"}
+_FLAGS = {"true": True, "false": False}
+_HEADER_LINE = re.compile(r"--\s*([a-z_]+):\s*(.*)")
+_PLACEHOLDER = re.compile(r"\{(where|scope|scope_order)\}")
+
+# Explicit, as the pages and `export --list` show views in this order.
+VIEW_ORDER = (
+    "jhosc", "organisations", "people", "roles", "forums", "engagements", "recommendations", "hcp_leaders",
+    "hcp_forums", "programme_leads", "las_coverage", "hwb_chairs", "la_chairs", "coverage", "engaged", "not_engaged",
+    "sub_groups", "sub_group_footprints", "hcp_partnerships", "network_links", "boundary_spanners", "shared_members",
+    "priorities", "not_assessed", "engagement_gaps", "relationships", "gap_unknown_chairs", "gap_tbc_leads",
+    "gap_forums_without_chair", "gap_organisations_without_owner", "gap_people_without_role",
+    "gap_rows_without_source", "first_hand_records", "gap_recommendations",
+)
+_DERIVED = ("org_x", "forum_x", "all_seats", "seats", "sourced_rows")  # each may read those before it
+_VIEW_DIR = resources.files(__package__) / "views"  # importlib.resources: found in a wheel as in the source tree
 
 
-# An organisation's owners as '; A; B;': searching for '; A;' (owner_search) finds A's list, not 'A. N. Other's.
-OWNER_LIST = "'; ' || regexp_replace(r.las_owner, '\\s*;\\s*', '; ', 'g') || ';'"
+def read_view_file(path) -> tuple[dict[str, list[str]], str]:
+    """A view file's header ({key: [values]}) and its SQL. Raises ValueError on an unknown or repeated key."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header: dict[str, list[str]] = {}
+    n = 0
+    while n < len(lines) and lines[n].startswith("--"):
+        m = _HEADER_LINE.fullmatch(lines[n].strip())
+        if m:
+            if m[1] not in HEADER_KEYS or (m[1] in header and m[1] != "search"):
+                raise ValueError(f"{path.name}: unknown or repeated header key '{m[1]}'")
+            if m[1] in ("null_is_wider", "aggregated") and m[2].strip() not in _FLAGS:
+                raise ValueError(f"{path.name}: '{m[1]}' must be true or false")
+            header.setdefault(m[1], []).append(m[2].strip())
+        n += 1
+    if "title" not in header:
+        raise ValueError(f"{path.name}: no '-- title:' line")
+    return header, "\n".join(lines[n:]).strip()
+
+
+def _load_view(name: str) -> View:
+    header, sql = read_view_file(_VIEW_DIR / f"{name}.sql")
+    one = {k: v[0] for k, v in header.items()}
+    footprint = one.get("footprint")
+    return View(name, one["title"], sql, footprint, one.get("sub_group"), _FLAGS[one.get("null_is_wider", "false")],
+                tuple(header.get("search", ())), (one.get("scope") or footprint) if "{scope}" in sql else None,
+                _FLAGS[one.get("aggregated", "false")])
+
+
+VIEWS: dict[str, View] = {name: _load_view(name) for name in VIEW_ORDER}
+# What `connect` runs on a snapshot's tables; the newline before ';' lets a file end in a comment.
+_DERIVED_SQL = {name: read_view_file(_VIEW_DIR / "derived" / f"{name}.sql")[1] for name in _DERIVED}
+_DERIVED_VIEWS = "\n".join(f"CREATE OR REPLACE VIEW {name} AS\n{sql}\n;" for name, sql in _DERIVED_SQL.items())
 
 
 def owner_search(owner: str) -> str:
-    """The search text that matches one owner exactly (ignoring case) in the relationships view."""
+    """The search text that matches one owner exactly (ignoring case) in the relationships view, whose search column
+    lists an organisation's owners as '; A; B;': '; A;' finds A's list, not 'A. N. Other's."""
     return f"; {owner.strip()};"
-
-
-VIEWS: dict[str, View] = {v.name: v for v in [
-    _v("jhosc", "JHOSC chairs and vice chairs", """
-        SELECT {scope}f.name AS "JHOSC",
-          coalesce(string_agg(s.person_display, '; ' ORDER BY s.id) FILTER (WHERE s.role = 'Chair'),
-                   CASE WHEN bool_or(s.role = 'Chair' AND s.is_gap) THEN 'Unknown' END) AS "Chair",
-          string_agg(s.organisation_name, '; ' ORDER BY s.id) FILTER (WHERE s.role = 'Chair' AND NOT s.is_gap) AS "Chair's council",
-          coalesce(string_agg(s.person_display, '; ' ORDER BY s.id) FILTER (WHERE s.role = 'Vice Chair'),
-                   CASE WHEN bool_or(s.role = 'Vice Chair' AND s.is_gap) THEN 'Unknown' END) AS "Vice chair(s)",
-          string_agg(s.organisation_name, '; ' ORDER BY s.id) FILTER (WHERE s.role = 'Vice Chair' AND NOT s.is_gap) AS "Vice chairs' councils",
-          string_agg(DISTINCT s.note, '; ' ORDER BY s.note) FILTER (WHERE s.is_gap) AS "Gap note",
-          f.footprint AS "Footprint", f.source AS "Source"
-        FROM forum_x f LEFT JOIN seats s ON s.forum_id = f.id AND s.role IN ('Chair', 'Vice Chair')
-        WHERE f.kind = 'JHOSC' AND {where}
-        GROUP BY f.id, f.name, f.footprint, f.source
-        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL'], f.footprint), f.name
-    """, "f.footprint", "f.sub_group_id"),
-    _v("organisations", "Organisations", """
-        SELECT {scope}o.id AS "ID", o.name AS "Name", o.sub_group_name AS "Sub-group", o.category AS "Category",
-          o.footprint AS "Footprint", o.borough AS "Borough", p.name AS "Parent",
-          o.power AS "Power", o.interest AS "Interest", o.target_level AS "Target engagement",
-          o.las_owner AS "LAS relationship owner", o.contact_every_days AS "Contact every (days)",
-          CASE WHEN o.engaged THEN 'Yes' ELSE 'No' END AS "Engaged", o.last_engaged AS "Last engaged",
-          o.source AS "Source"
-        FROM org_x o LEFT JOIN organisations p ON p.id = o.parent_id
-        WHERE {where}
-        ORDER BY {scope_order}o.sub_group_id, o.name
-    """, "o.footprint", "o.sub_group_id"),
-    _v("people", "People", """
-        SELECT {scope}p.id AS "ID", trim(coalesce(p.title || ' ', '') || p.name) AS "Name", p.aliases AS "Also spelled",
-          p.substantive_role AS "Substantive role", o.name AS "Organisation",
-          count(s.id) AS "Seats",
-          string_agg(s.role || coalesce(' (' || s.programme || ')', '') || ', ' ||
-                     coalesce(s.forum_name, s.organisation_name), '; ' ORDER BY s.id) AS "Roles",
-          string_agg(DISTINCT s.eff_footprint, ', ' ORDER BY s.eff_footprint) AS "Footprints",
-          p.source AS "Source"
-        FROM people p
-        LEFT JOIN organisations o ON o.id = p.organisation_id
-        LEFT JOIN seats s ON s.person_id = p.id
-        GROUP BY p.id, p.title, p.name, p.aliases, p.substantive_role, o.name, p.source
-        HAVING {where}
-        ORDER BY {scope_order}"Seats" DESC, p.name
-    """, "s.eff_footprint", "s.eff_sub_group", search=("p.name", "p.aliases"), aggregated=True),
-    _v("roles", "Roles (who sits where)", """
-        SELECT {scope}s.id AS "ID", coalesce(s.person_display, 'Unknown') AS "Person", s.role AS "Role",
-          s.forum_name AS "Forum", s.organisation_name AS "Organisation", s.programme AS "Programme",
-          s.area AS "Area", s.eff_footprint AS "Footprint", s.start_date AS "From", s.end_date AS "To",
-          s.note AS "Note", s.source AS "Source"
-        FROM seats s
-        WHERE {where}
-        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], s.eff_footprint), s.forum_name, s.id
-    """, "s.eff_footprint", "s.eff_sub_group", search=("s.person_name", "s.person_aliases")),
-    _v("forums", "Forums", """
-        SELECT {scope}f.id AS "ID", f.name AS "Name", f.kind AS "Kind", f.tier AS "Tier", f.footprint AS "Footprint",
-          f.host_name AS "Host organisation", f.programme AS "Programme / theme", f.cadence AS "Cadence",
-          f.las_attendee AS "LAS attendee role",
-          (SELECT string_agg(coalesce(s.person_display, 'Unknown'), '; ' ORDER BY s.id) FROM seats s
-            WHERE s.forum_id = f.id AND s.role IN ('Chair', 'Co-chair', 'Independent Chair', 'Interim Chair')) AS "Chair",
-          f.budget_gbp AS "Budget (£)", f.note AS "Note", f.source AS "Source"
-        FROM forum_x f
-        WHERE {where}
-        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], f.footprint), f.tier, f.name
-    """, "f.footprint", "f.sub_group_id"),
-    _v("engagements", "Engagements", """
-        SELECT {scope}e.id AS "ID", e.date AS "Date", e.period AS "Period", e.period_start AS "Period from",
-          e.period_end AS "Period to", o.name AS "Organisation",
-          trim(coalesce(p.title || ' ', '') || p.name) AS "Person", f.name AS "Forum", e.las_lead AS "LAS lead",
-          e.mechanism AS "Mechanism", e.level AS "Level", e.theme AS "Theme", e.summary AS "Summary",
-          e.next_steps AS "Next steps", e.next_contact AS "Next contact", e.source AS "Source"
-        FROM engagements e
-        LEFT JOIN organisations o ON o.id = e.organisation_id
-        LEFT JOIN people p ON p.id = e.person_id
-        LEFT JOIN organisations po ON po.id = p.organisation_id
-        LEFT JOIN forum_x f ON f.id = e.forum_id
-        WHERE {where}
-        ORDER BY {scope_order}e.date NULLS LAST, e.id
-    """, "coalesce(o.footprint, f.footprint, po.footprint)", "coalesce(o.sub_group_id, f.sub_group_id, po.sub_group_id)",
-        null_is_wider=True),
-    _v("recommendations", "Recommendations", """
-        SELECT {scope}r.id AS "ID", r.text AS "Recommendation", coalesce(r.status, 'Not recorded') AS "Status",
-          CASE WHEN r.due < getvariable('today') AND coalesce(r.status, '') NOT IN ('Done', 'Closed', 'Superseded')
-               THEN 'Yes' ELSE 'No' END AS "Overdue",
-          CASE WHEN "Overdue" = 'Yes' THEN getvariable('today') - r.due END AS "Days overdue",
-          r.due AS "Due", r.owner AS "Owner", r.reference AS "Reference", d.title AS "Source document", r.kind AS "Kind",
-          o.name AS "Made by",
-          r.theme AS "Theme", r.last_update AS "Last update", r.progress_note AS "Progress note", r.source AS "Source"
-        FROM recommendations r
-        LEFT JOIN documents d ON d.id = r.document_id
-        LEFT JOIN organisations o ON o.id = r.made_by_id
-        WHERE {where}
-        -- what needs acting on first: the longest overdue, then the rest in the documents' order
-        ORDER BY {scope_order}"Days overdue" DESC NULLS LAST, r.document_id, r.id
-    """, "o.footprint", "o.sub_group_id", null_is_wider=True),
-    _v("hcp_leaders", "HCP leaders (Chart 1 roles)", """
-        SELECT {scope}coalesce(s.person_display, 'Unknown') AS "Person", s.role AS "Role", s.programme AS "Programme",
-          coalesce(s.forum_name, s.organisation_name) AS "Where", s.eff_footprint AS "Footprint",
-          s.note AS "Note", s.source AS "Source"
-        FROM seats s
-        WHERE s.eff_sub_group = 'SG01' AND s.eff_footprint IN ('NWL','NCL','NEL','SEL','SWL')
-          AND s.role IN ('Chair','Independent Chair','Interim Chair','Co-chair','Convenor','Accountable Officer',
-                         'Chief Officer','Clinical lead','Co-clinical lead','LA lead','Provider lead','Provider SRO',
-                         'SRO','Programme Director')
-          AND {where}
-        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL'], s.eff_footprint),
-          array_position(['Independent Chair','Chair','Co-chair','Interim Chair','Convenor','Accountable Officer',
-                          'Chief Officer','Clinical lead','Co-clinical lead','LA lead','Provider lead','Provider SRO',
-                          'SRO','Programme Director'], s.role), s.programme, s.id
-    """, "s.eff_footprint", "s.eff_sub_group"),
-    _v("hcp_forums", "HCP forums and the LAS role that should attend (Chart 2)", """
-        SELECT {scope}f.name AS "Forum",
-          (SELECT string_agg(coalesce(s.person_display, 'Unknown'), '; ' ORDER BY s.id) FROM seats s
-            WHERE s.forum_id = f.id AND s.role IN ('Chair', 'Co-chair', 'Independent Chair', 'Interim Chair')) AS "Chair",
-          f.las_attendee AS "LAS attendee role", f.tier AS "Tier", f.kind AS "Kind", f.footprint AS "Footprint",
-          f.note AS "Participants / note", f.source AS "Source"
-        FROM forum_x f
-        WHERE f.sub_group_id = 'SG01' AND {where}
-        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], f.footprint),
-          array_position(['Board','Executive','Clinical','Programme'], f.tier) NULLS LAST, f.name
-    """, "f.footprint", "f.sub_group_id"),
-    _v("programme_leads", "SROs and leads by programme and footprint", """
-        SELECT {scope}coalesce(s.programme, s.forum_name) AS "Programme", s.eff_footprint AS "Footprint", s.area AS "Area",
-          CASE WHEN s.is_gap THEN 'Gap: ' || coalesce(nullif(s.note, ''), 'not known') ELSE s.person_display END AS "Lead",
-          s.role AS "Role", s.is_gap AS "Gap", s.source AS "Source"
-        FROM seats s
-        WHERE s.role IN ('SRO','Lead SRO','Joint SRO','Provider SRO','SPG lead','CCG lead','Programme lead')
-          AND (s.programme IS NOT NULL OR s.forum_kind IN ('Programme', 'Work programme', 'Workstream'))
-          AND {where}
-        ORDER BY {scope_order}"Programme", array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], s.eff_footprint), s.id
-    """, "s.eff_footprint", "s.eff_sub_group"),
-    _v("las_coverage", "LAS roles by forum and HCP (Chart 2)", """
-        SELECT {scope}trim(r.role) AS "LAS role", f.footprint AS "Footprint", f.name AS "Forum", f.tier AS "Tier",
-          f.source AS "Source"
-        FROM forum_x f, unnest(string_split(f.las_attendee, ';')) AS r(role)
-        WHERE trim(r.role) <> '' AND {where}
-        ORDER BY {scope_order}"LAS role", array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], f.footprint), f.name
-    """, "f.footprint", "f.sub_group_id"),
-    _v("hwb_chairs", "Health and Wellbeing Board chairs", """
-        SELECT {scope}f.name AS "Health and Wellbeing Board",
-          coalesce(string_agg(s.person_display, '; ' ORDER BY s.id) FILTER (WHERE s.role = 'Chair' AND NOT s.is_gap),
-                   CASE WHEN bool_or(s.role = 'Chair') THEN 'Not named' ELSE 'Not recorded' END) AS "Chair",
-          string_agg(s.person_display || ' (' || s.role || ')', '; ' ORDER BY s.id)
-            FILTER (WHERE s.role <> 'Chair' AND NOT s.is_gap) AS "Other named members",
-          string_agg(DISTINCT s.note, '; ' ORDER BY s.note) FILTER (WHERE s.role = 'Chair') AS "Note",
-          f.footprint AS "Footprint", f.source AS "Source"
-        FROM forum_x f LEFT JOIN seats s ON s.forum_id = f.id
-        WHERE f.kind = 'HWB' AND {where}
-        GROUP BY f.id, f.name, f.footprint, f.source
-        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL'], f.footprint) NULLS LAST, f.name
-    """, "f.footprint", "f.sub_group_id"),
-    _v("la_chairs", "Chairs and vice chairs of London-wide local government bodies", """
-        SELECT {scope}s.organisation_name AS "Organisation", s.role AS "Role", coalesce(s.person_display, 'Unknown') AS "Person",
-          s.note AS "Note", s.source AS "Source"
-        FROM seats s JOIN organisations o ON o.id = s.organisation_id
-        WHERE s.forum_id IS NULL AND o.sub_group_id = 'SG03' AND o.footprint = 'London'
-          AND s.role IN ('Chair', 'Vice Chair') AND {where}
-        ORDER BY {scope_order}s.organisation_name, array_position(['Chair', 'Vice Chair'], s.role)
-    """, "o.footprint", "o.sub_group_id"),
-    _v("coverage", "Mapped and engaged organisations by sub-group and HCP", """
-        SELECT * FROM (
-          SELECT {scope}o.sub_group_id AS "Sub-group ID", o.sub_group_name AS "Sub-group",
-            coalesce(o.footprint, 'Not stated') AS "Footprint", count(*) AS "Mapped",
-            count(*) FILTER (WHERE o.engaged) AS "Engaged",
-            round(100.0 * count(*) FILTER (WHERE o.engaged) / count(*), 1) AS "Engaged %"
-          FROM org_x o
-          WHERE {where}
-          GROUP BY o.sub_group_id, o.sub_group_name, coalesce(o.footprint, 'Not stated'))
-        ORDER BY {scope_order}"Sub-group ID",
-          array_position(['NWL','NCL','NEL','SEL','SWL','London','National','Not stated'], "Footprint")
-    """, "o.footprint", "o.sub_group_id", scope="coalesce(o.footprint, 'Not stated')"),
-    _v("engaged", "Engaged organisations, with their last engagement", """
-        SELECT {scope}o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.footprint AS "Footprint",
-          max(e.date) AS "Last engaged (date)",
-          string_agg(DISTINCT e.period, '; ' ORDER BY e.period) FILTER (WHERE e.date IS NULL) AS "Engaged (period)",
-          string_agg(DISTINCT e.las_lead, '; ' ORDER BY e.las_lead) AS "LAS lead", string_agg(DISTINCT e.mechanism, '; ' ORDER BY e.mechanism) AS "Mechanism",
-          string_agg(DISTINCT e.level, '; ' ORDER BY e.level) AS "Level", count(e.id) AS "Engagements",
-          string_agg(DISTINCT e.source, '; ' ORDER BY e.source) AS "Source"
-        FROM org_x o JOIN engagements e ON e.organisation_id = o.id
-        WHERE {where}
-        GROUP BY o.id, o.name, o.sub_group_name, o.footprint, o.sub_group_id
-        ORDER BY {scope_order}"Last engaged (date)" DESC NULLS LAST, o.name
-    """, "o.footprint", "o.sub_group_id"),
-    _v("not_engaged", "Organisations mapped but not engaged", """
-        SELECT {scope}o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.category AS "Category",
-          o.footprint AS "Footprint", o.las_owner AS "LAS relationship owner", o.source AS "Source"
-        FROM org_x o
-        WHERE NOT o.engaged AND {where}
-        ORDER BY {scope_order}o.sub_group_id, o.name
-    """, "o.footprint", "o.sub_group_id"),
-    _v("sub_groups", "The 11 stakeholder sub-groups and their categories", """
-        SELECT sg.id AS "ID", sg.name AS "Sub-group",
-          (SELECT string_agg(c.name, '; ' ORDER BY c.id) FROM categories c WHERE c.sub_group_id = sg.id) AS "Categories",
-          (SELECT count(*) FROM organisations o WHERE o.sub_group_id = sg.id) AS "Organisations (all footprints)",
-          sg.source AS "Source"
-        FROM sub_groups sg
-        WHERE {where}
-        ORDER BY sg.id
-    """, None, "sg.id"),
-    _v("sub_group_footprints", "Organisations, people and forums by sub-group and footprint", """
-        SELECT * FROM (
-          SELECT x.sub_group_id AS "Sub-group ID", coalesce(sg.name, 'Not stated') AS "Sub-group",
-            coalesce(x.footprint, 'Not stated') AS "Footprint",
-            count(DISTINCT x.id) FILTER (WHERE x.kind = 'organisation') AS "Organisations",
-            count(DISTINCT x.id) FILTER (WHERE x.kind = 'person') AS "People",
-            count(DISTINCT x.id) FILTER (WHERE x.kind = 'forum') AS "Forums"
-          FROM (SELECT 'organisation' AS kind, id, sub_group_id, footprint FROM organisations
-                UNION ALL SELECT 'forum', id, sub_group_id, footprint FROM forum_x
-                -- a person counts wherever they hold a seat, as the people view's filter does
-                UNION ALL SELECT 'person', person_id, eff_sub_group, eff_footprint FROM seats WHERE NOT is_gap) x
-          LEFT JOIN sub_groups sg ON sg.id = x.sub_group_id
-          WHERE {where}
-          GROUP BY x.sub_group_id, sg.name, coalesce(x.footprint, 'Not stated'))
-        ORDER BY "Sub-group ID" NULLS LAST,
-          array_position(['NWL','NCL','NEL','SEL','SWL','London','National','Not stated'], "Footprint")
-    """, "x.footprint", "x.sub_group_id"),
-    _v("hcp_partnerships", "Each HCP's partnership (its SG01 organisation with the most seats)", """
-        SELECT {scope}o.name AS "Partnership", o.footprint AS "Footprint", count(s.id) AS "Seats", o.source AS "Source"
-        FROM organisations o LEFT JOIN seats s ON s.organisation_id = o.id
-        WHERE o.sub_group_id = 'SG01' AND o.footprint IN ('NWL','NCL','NEL','SEL','SWL') AND {where}
-        GROUP BY o.id, o.footprint, o.name, o.source
-        QUALIFY row_number() OVER (PARTITION BY o.footprint ORDER BY count(s.id) DESC, o.name) = 1
-        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL'], o.footprint)
-    """, "o.footprint", "o.sub_group_id"),
-    _v("network_links", "Network links: each named seat as person to forum or organisation", """
-        SELECT {scope}s.person_id AS "Person ID", s.person_display AS "Person",
-          coalesce(s.forum_id, s.organisation_id) AS "Place ID",
-          coalesce(s.forum_name, s.organisation_name) AS "Forum or organisation",
-          CASE WHEN s.forum_id IS NOT NULL THEN 'Forum' ELSE 'Organisation' END AS "Place type",
-          s.role AS "Role", s.programme AS "Programme", s.eff_footprint AS "Footprint", s.id AS "Seat ID",
-          s.source AS "Source"
-        FROM seats s
-        WHERE NOT s.is_gap AND {where}
-        ORDER BY {scope_order}s.person_name, s.id
-    """, "s.eff_footprint", "s.eff_sub_group"),
-    _v("boundary_spanners", "Boundary spanners: people whose seats span the most forums and footprints", """
-        SELECT {scope}s.person_id AS "ID", s.person_display AS "Person",
-          count(DISTINCT coalesce(s.forum_id, s.organisation_id)) AS "Forums and organisations",
-          count(DISTINCT s.eff_footprint) AS "Footprints", count(*) AS "Seats",
-          count(DISTINCT s.eff_sub_group) AS "Sub-groups",
-          string_agg(DISTINCT s.eff_footprint, ', ' ORDER BY s.eff_footprint) AS "Footprint list",
-          string_agg(DISTINCT coalesce(s.forum_name, s.organisation_name), '; '
-                     ORDER BY coalesce(s.forum_name, s.organisation_name)) AS "Sits on",
-          string_agg(DISTINCT s.source, '; ' ORDER BY s.source) AS "Source"
-        FROM seats s
-        WHERE NOT s.is_gap AND {where}
-        GROUP BY s.person_id, s.person_display, s.person_name
-        HAVING count(DISTINCT coalesce(s.forum_id, s.organisation_id)) >= 2
-        ORDER BY {scope_order}"Forums and organisations" DESC, "Footprints" DESC, "Seats" DESC, s.person_name, s.person_id
-    """, "s.eff_footprint", "s.eff_sub_group", aggregated=True),
-    _v("shared_members", "Forums and organisations that share members", """
-        WITH m AS (
-          SELECT DISTINCT s.person_id, s.person_display, coalesce(s.forum_id, s.organisation_id) AS place_id,
-            coalesce(s.forum_name, s.organisation_name) AS place,
-            CASE WHEN s.forum_id IS NOT NULL THEN f.footprint ELSE o.footprint END AS place_footprint
-          FROM seats s LEFT JOIN forums f ON f.id = s.forum_id LEFT JOIN organisations o ON o.id = s.organisation_id
-          WHERE NOT s.is_gap AND {where})
-        SELECT a.place AS "Forum or organisation", a.place_footprint AS "Footprint",
-          b.place AS "Shares members with", b.place_footprint AS "Its footprint",
-          count(*) AS "Shared members", string_agg(a.person_display, '; ' ORDER BY a.person_display) AS "Who"
-        FROM m a JOIN m b ON a.person_id = b.person_id AND a.place_id < b.place_id
-        GROUP BY a.place_id, a.place, a.place_footprint, b.place_id, b.place, b.place_footprint
-        ORDER BY "Shared members" DESC, a.place, b.place
-    """, "s.eff_footprint", "s.eff_sub_group"),
-    _v("priorities", "Power/interest priorities (Mendelow grid) of assessed organisations", """
-        WITH reached AS (
-          SELECT e.organisation_id,
-            min(array_position(['Co-produce', 'Engage on specific aspects', 'Keep informed'], e.level)) AS depth
-          FROM engagements e WHERE e.level IS NOT NULL GROUP BY e.organisation_id)
-        SELECT {scope}o.name AS "Organisation",
-          -- Mendelow's grid is two by two: only 'High' moves an organisation up, so 'Medium' counts as low
-          CASE WHEN o.power = 'High' AND o.interest = 'High' THEN 'Manage closely'
-               WHEN o.power = 'High' THEN 'Keep satisfied'
-               WHEN o.interest = 'High' THEN 'Keep informed'
-               ELSE 'Monitor' END AS "Priority",
-          o.power AS "Power", o.interest AS "Interest", o.sub_group_name AS "Sub-group", o.footprint AS "Footprint",
-          o.target_level AS "Target engagement",
-          ['Co-produce', 'Engage on specific aspects', 'Keep informed'][r.depth] AS "Level reached",
-          o.las_owner AS "LAS relationship owner", o.source AS "Source"
-        FROM org_x o LEFT JOIN reached r ON r.organisation_id = o.id
-        WHERE o.power IS NOT NULL AND o.interest IS NOT NULL AND {where}
-        ORDER BY {scope_order}array_position(['Manage closely', 'Keep satisfied', 'Keep informed', 'Monitor'], "Priority"),
-          array_position(['High', 'Medium', 'Low'], o.power), array_position(['High', 'Medium', 'Low'], o.interest),
-          o.name
-    """, "o.footprint", "o.sub_group_id"),
-    _v("not_assessed", "Organisations not yet assessed for power and interest", """
-        SELECT {scope}o.id AS "ID", o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.category AS "Category",
-          o.footprint AS "Footprint",
-          CASE WHEN o.power IS NULL AND o.interest IS NULL THEN 'Power and interest'
-               WHEN o.power IS NULL THEN 'Power' ELSE 'Interest' END AS "Missing",
-          o.source AS "Source"
-        FROM org_x o
-        WHERE (o.power IS NULL OR o.interest IS NULL) AND {where}
-        ORDER BY {scope_order}o.sub_group_id, o.name
-    """, "o.footprint", "o.sub_group_id"),
-    _v("engagement_gaps", "Target engagement level against the level reached", """
-        WITH reached AS (
-          SELECT e.organisation_id, count(*) AS engagements,
-            min(array_position(['Co-produce', 'Engage on specific aspects', 'Keep informed'], e.level)) AS depth
-          FROM engagements e WHERE e.organisation_id IS NOT NULL GROUP BY e.organisation_id)
-        SELECT * EXCLUDE (sub_group_id) FROM (
-          SELECT {scope}o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.footprint AS "Footprint",
-            o.target_level AS "Target engagement",
-            coalesce(['Co-produce', 'Engage on specific aspects', 'Keep informed'][r.depth],
-                     CASE WHEN r.engagements > 0 THEN 'Level not recorded' ELSE 'Not engaged' END) AS "Level reached",
-            CASE WHEN r.depth IS NULL AND r.engagements > 0 THEN 'Engaged, level not recorded'
-                 WHEN r.depth IS NULL THEN 'No engagement recorded'
-                 WHEN r.depth > array_position(['Co-produce', 'Engage on specific aspects', 'Keep informed'],
-                                               o.target_level) THEN 'Below target'
-                 ELSE 'Target met' END AS "Gap",
-            o.las_owner AS "LAS relationship owner", o.last_engaged AS "Last engaged (date)", o.source AS "Source",
-            o.sub_group_id
-          FROM org_x o LEFT JOIN reached r ON r.organisation_id = o.id
-          WHERE o.target_level IS NOT NULL AND {where})
-        ORDER BY {scope_order}array_position(['No engagement recorded', 'Below target', 'Engaged, level not recorded', 'Target met'],
-          "Gap"), sub_group_id, "Organisation"
-    """, "o.footprint", "o.sub_group_id"),
-    _v("relationships", "Stale relationships: days since the last contact against each organisation's interval", """
-        WITH contact AS (
-          SELECT e.organisation_id, e.date, e.period, e.period_start,
-            -- a stated period counts to its last day (read once, at validation), the latest the contact can have been
-            CASE WHEN e.date IS NULL THEN e.period_end END AS period_end
-          FROM engagements e WHERE e.organisation_id IS NOT NULL),
-        latest AS (
-          SELECT organisation_id, max(date) AS last_dated,
-            max(period_end) FILTER (WHERE period_start <= period_end) AS last_period_end,
-            arg_max(period, period_end) FILTER (WHERE period_start <= period_end) AS last_period
-          FROM contact GROUP BY organisation_id),
-        r AS (
-          SELECT o.*, greatest(l.last_dated, l.last_period_end)::DATE AS last_contact,
-            CASE WHEN l.last_dated >= l.last_period_end OR l.last_period_end IS NULL THEN 'Dated engagement'
-                 ELSE 'End of the period ' || l.last_period END AS basis
-          FROM org_x o LEFT JOIN latest l ON l.organisation_id = o.id)
-        SELECT {scope}r.name AS "Organisation", r.status AS "Status",
-          r.las_owner AS "LAS relationship owner", r.contact_every_days AS "Contact every (days)",
-          r.last_contact AS "Last contact", r.days_since AS "Days since",
-          r.last_contact + r.contact_every_days::INTEGER AS "Contact due",
-          CASE WHEN r.contact_every_days IS NULL THEN 'No interval set'
-               WHEN r.status IN ('Overdue', 'Never contacted') THEN 'Yes' ELSE 'No' END AS "Overdue",
-          CASE WHEN r.last_contact IS NOT NULL THEN r.basis END AS "Last contact from",
-          r.sub_group_name AS "Sub-group", r.footprint AS "Footprint", r.source AS "Source"
-        FROM (SELECT r.*, getvariable('today') - r.last_contact AS days_since,
-                -- one place decides a relationship's state; every page, count and CSV reads it from here
-                CASE WHEN r.last_contact IS NULL THEN 'Never contacted'
-                     WHEN r.contact_every_days IS NULL THEN 'No interval set'
-                     WHEN getvariable('today') - r.last_contact > r.contact_every_days THEN 'Overdue'
-                     WHEN getvariable('today') - r.last_contact > r.contact_every_days - 14 THEN 'Due soon'
-                     ELSE 'Up to date' END AS status
-              FROM r) r
-        WHERE {where}
-        ORDER BY {scope_order}
-          -- never contacted with an interval is overdue, after those whose contact has lapsed
-          CASE WHEN r.status = 'Overdue' THEN 0
-               WHEN r.status = 'Never contacted' AND r.contact_every_days IS NOT NULL THEN 1
-               WHEN r.status = 'Due soon' THEN 2 WHEN r.status = 'Up to date' THEN 3
-               WHEN r.status = 'Never contacted' THEN 4 ELSE 5 END,
-          r.days_since - r.contact_every_days DESC NULLS LAST, r.days_since DESC NULLS LAST, r.sub_group_id, r.name
-    """, "r.footprint", "r.sub_group_id", search=(OWNER_LIST,)),
-    _v("gap_unknown_chairs", "Data gaps: chairs and vice chairs not known", """
-        SELECT {scope}coalesce(s.forum_name, s.organisation_name) AS "Forum or organisation", s.role AS "Role",
-          s.eff_footprint AS "Footprint", s.note AS "Note", s.id AS "Seat ID", s.source AS "Source"
-        FROM seats s
-        WHERE s.is_gap AND s.role IN ('Chair', 'Co-chair', 'Independent Chair', 'Interim Chair', 'Vice Chair',
-                                      'Deputy Chair', 'Convenor') AND {where}
-        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], s.eff_footprint),
-          "Forum or organisation", s.id
-    """, "s.eff_footprint", "s.eff_sub_group"),
-    _v("gap_tbc_leads", "Data gaps: leads marked TBC in the source", """
-        SELECT {scope}coalesce(s.programme, s.forum_name, s.organisation_name) AS "Programme or forum", s.role AS "Role",
-          s.area AS "Area", s.eff_footprint AS "Footprint", coalesce(s.person_display, 'Unknown') AS "Person",
-          s.note AS "Note", s.id AS "Seat ID", s.source AS "Source"
-        FROM seats s
-        WHERE regexp_matches(s.note, '\\bTBC\\b', 'i') AND {where}
-        ORDER BY {scope_order}"Programme or forum", s.id
-    """, "s.eff_footprint", "s.eff_sub_group"),
-    _v("gap_forums_without_chair", "Data gaps: forums with no named chair", """
-        SELECT {scope}f.id AS "ID", f.name AS "Forum", f.kind AS "Kind", f.footprint AS "Footprint",
-          f.host_name AS "Host organisation",
-          CASE WHEN bool_or(s.is_gap) THEN 'Chair seat recorded, holder unknown' ELSE 'No chair recorded' END AS "Gap",
-          f.source AS "Source"
-        FROM forum_x f
-        LEFT JOIN seats s ON s.forum_id = f.id AND s.role IN ('Chair', 'Co-chair', 'Independent Chair', 'Interim Chair')
-        WHERE {where}
-        GROUP BY f.id, f.name, f.kind, f.footprint, f.host_name, f.source
-        HAVING NOT coalesce(bool_or(NOT s.is_gap), FALSE)
-        ORDER BY {scope_order}array_position(['NWL','NCL','NEL','SEL','SWL','London','National'], f.footprint), f.kind, f.name
-    """, "f.footprint", "f.sub_group_id"),
-    _v("gap_organisations_without_owner", "Data gaps: organisations without a LAS relationship owner", """
-        SELECT {scope}o.id AS "ID", o.name AS "Organisation", o.sub_group_name AS "Sub-group", o.footprint AS "Footprint",
-          CASE WHEN o.engaged THEN 'Yes' ELSE 'No' END AS "Engaged", o.source AS "Source"
-        FROM org_x o
-        WHERE o.las_owner IS NULL AND {where}
-        ORDER BY {scope_order}o.sub_group_id, o.name
-    """, "o.footprint", "o.sub_group_id"),
-    _v("gap_people_without_role", "Data gaps: people with no seat", """
-        SELECT {scope}p.id AS "ID", trim(coalesce(p.title || ' ', '') || p.name) AS "Name",
-          p.substantive_role AS "Substantive role", o.name AS "Organisation", o.footprint AS "Footprint",
-          p.source AS "Source"
-        FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
-        WHERE NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id) AND {where}
-        ORDER BY {scope_order}p.name, p.id
-    """, "o.footprint", "o.sub_group_id", null_is_wider=True),
-    _v("gap_rows_without_source", "Data gaps: rows whose source names no chart or section", """
-        SELECT {scope}x.sheet AS "Sheet", x.id AS "ID", x.label AS "Row", x.source AS "Source"
-        FROM sourced_rows x
-        -- the validator requires a source; one naming only the document leaves the reader nowhere to look
-        WHERE (x.source IS NULL OR NOT regexp_matches(trim(x.source), '^\\S+\\s+\\S')) AND {where}
-        ORDER BY {scope_order}x.n, x.id
-    """, "x.footprint", "x.sub_group_id", null_is_wider=True),
-    _v("first_hand_records", "Rows recorded first-hand in lasdash (no source document)", """
-        SELECT {scope}x.sheet AS "Sheet", x.id AS "ID", x.label AS "Row", x.source AS "Recorded"
-        FROM sourced_rows x
-        WHERE regexp_full_match(trim(x.source), 'Recorded in lasdash by .+, \\d{{2}}/\\d{{2}}/\\d{{4}}') AND {where}
-        ORDER BY {scope_order}x.n, x.id
-    """, "x.footprint", "x.sub_group_id", null_is_wider=True),
-    _v("gap_recommendations", "Data gaps: recommendations without an owner or a status", """
-        SELECT {scope}r.id AS "ID", r.text AS "Recommendation", d.title AS "Source document",
-          CASE WHEN r.owner IS NULL AND r.status IS NULL THEN 'Owner and status'
-               WHEN r.owner IS NULL THEN 'Owner' ELSE 'Status' END AS "Missing",
-          r.owner AS "Owner", r.status AS "Status", r.source AS "Source"
-        FROM recommendations r
-        LEFT JOIN documents d ON d.id = r.document_id
-        LEFT JOIN organisations o ON o.id = r.made_by_id
-        WHERE (r.owner IS NULL OR r.status IS NULL) AND {where}
-        ORDER BY {scope_order}r.document_id, r.id
-    """, "o.footprint", "o.sub_group_id", null_is_wider=True),
-]}
 
 
 def connect(store: Store, snapshot_id: str) -> duckdb.DuckDBPyConnection:
@@ -668,7 +244,9 @@ def view_sql(view: View, flt: Filter) -> tuple[str, list]:
     if "HAVING {where}" in view.sql:  # aggregate views filter on any of the person's seats
         where = " AND ".join(f"bool_or({c})" if c != "TRUE" else c for c in conds) or "TRUE"
     scope, scope_order = flt.scope_sql(view.scope, view.aggregated) if view.scope else ("", "")
-    return view.sql.format(where=where, scope=scope, scope_order=scope_order), params
+    values = {"where": where, "scope": scope, "scope_order": scope_order}
+    # one pass, not str.format: the files' own braces (regex {2}) stay as written
+    return _PLACEHOLDER.sub(lambda m: values[m[1]], view.sql), params
 
 
 def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
