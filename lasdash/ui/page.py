@@ -66,45 +66,36 @@ def _scope() -> str:
 
 def rows(snapshot_id: str, view: str, flt: Filter) -> pd.DataFrame:
     """A named view's rows, cached per snapshot and filter: a publish changes the id, so no stale data."""
-    return _rows(_scope(), snapshot_id, view, flt)
+    return _cached(_scope(), "run", snapshot_id, view, flt)
 
 
 def first_rows(snapshot_id: str, view: str, flt: Filter, n: int,
                measures: dict[str, str] | None = None) -> tuple[pd.DataFrame, dict]:
     """A view's first `n` rows in its own order, its row count and `measures` (our SQL) over all its rows, from one
     evaluation of the view (queries.first_rows): a page that shows a few rows need not fetch them all."""
-    return _first_rows(_scope(), snapshot_id, view, flt, n, tuple((measures or {}).items()))
+    return _cached(_scope(), "first_rows", snapshot_id, view, flt, n, measures or {})
 
 
 def count(snapshot_id: str, view: str, flt: Filter) -> int:
     """A view's rows counted in SQL, cached like `rows`."""
-    return _count(_scope(), snapshot_id, view, flt)
+    return _cached(_scope(), "count", snapshot_id, view, flt)
 
 
 def aggregate(snapshot_id: str, view: str, flt: Filter, measures: dict[str, str]) -> dict:
     """queries.aggregate, cached: `measures` are our SQL over the view's columns, never a user's text."""
-    return _aggregate(_scope(), snapshot_id, view, flt, tuple(measures.items()))
+    return _cached(_scope(), "aggregate", snapshot_id, view, flt, measures)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _rows(root: str, snapshot_id: str, view: str, flt: Filter) -> pd.DataFrame:
-    return queries.run(data.connection(snapshot_id), view, flt)
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached(scope: str, query: str, snapshot_id: str, view: str, flt: Filter, *args):
+    """The one cache behind rows, first_rows, count and aggregate: `queries.<query>(connection, view, flt, *args)`.
 
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _first_rows(root: str, snapshot_id: str, view: str, flt: Filter, n: int,
-                measures: tuple) -> tuple[pd.DataFrame, dict]:
-    return queries.first_rows(data.connection(snapshot_id), view, flt, n, dict(measures))
-
-
-@st.cache_data(show_spinner=False, max_entries=512)
-def _count(root: str, snapshot_id: str, view: str, flt: Filter) -> int:
-    return queries.count(data.connection(snapshot_id), view, flt)
-
-
-@st.cache_data(show_spinner=False, max_entries=512)
-def _aggregate(root: str, snapshot_id: str, view: str, flt: Filter, measures: tuple) -> dict:
-    return queries.aggregate(data.connection(snapshot_id), view, flt, dict(measures))
+    An answer is keyed on every argument, by value: the scope (store and day), the query, the snapshot (a publish
+    changes its id), the view, the filter and the query's own `n` or `measures`. (Streamlit skips arguments named
+    with a leading "_", so none is.) One function, not a twin per query made by a factory: Streamlit names a cache by
+    its function's name and source, so such twins would share one cache. The four share its bound, least recently
+    used out first."""
+    return getattr(queries, query)(data.connection(snapshot_id), view, flt, *args)
 
 
 def context() -> Context:

@@ -8,20 +8,10 @@ import re
 
 import pytest
 
-from .server import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, chromium_available, open_path, wait_for_app
+from .server import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, chromium_available
+from .steps import EDITOR_PASSWORD, new_page, unlock  # noqa: F401 (unlock: test_accessibility imports it from here)
 
 ARTIFACTS = ROOT / "test-artifacts"
-EDITOR_PASSWORD = "correct horse battery staple"
-
-
-def unlock(page, server, name: str = "Browser Editor") -> None:
-    """Open the Data page and unlock editing with the test server's passphrase."""
-    open_path(page, server, "data")
-    page.get_by_label("Your name (recorded as the author of what you publish)").fill(name)
-    page.get_by_label("Editor passphrase").fill(EDITOR_PASSWORD)
-    page.get_by_role("button", name="Unlock editing").click()
-    page.wait_for_selector("text=Signed in as")
-    wait_for_app(page)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -54,9 +44,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, server, request, tmp_path):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="en-GB")
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    pg = new_page(browser, accept_downloads=True, locale="en-GB")
     yield pg
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -67,7 +55,7 @@ def page(browser, server, request, tmp_path):
         except Exception:  # the page may be gone; the server log still helps
             pass
         (ARTIFACTS / f"{name}.server.log").write_text(server.log_text())
-    context.close()
+    pg.context.close()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -4,40 +4,19 @@ leaves the page showing its Save, and pressing it says the engagement was not sa
 from lasdash.snapshots import SnapshotStore
 from lasdash.ui.text import WORD_JOINER
 
-from .conftest import EDITOR_PASSWORD
 from .server import Server, main_text, open_path, wait_for_app
+from .steps import EDITOR_PASSWORD, new_page, record_engagement, sidebar, unlock_in_sidebar
 
 NOT_SAVED = ("Your checked engagement was not saved: the server restarted (or this page was reloaded) before Save. "
              "Nothing changed; check it again.")
-
-
-def sidebar(page):
-    return page.locator("[data-testid=stSidebar]")
 
 
 def sidebar_text(page) -> str:
     return sidebar(page).inner_text().replace(WORD_JOINER, "")
 
 
-def unlock_in_sidebar(page, name="Jane Smith"):
-    editing = sidebar(page).locator("[data-testid=stExpander]", has_text="Editing")
-    editing.locator("summary").click()
-    editing.get_by_label("Your name (recorded as the author of what you publish)").fill(name)
-    editing.get_by_label("Editor passphrase").fill(EDITOR_PASSWORD)
-    editing.get_by_role("button", name="Unlock editing").click()
-    sidebar(page).get_by_text("Editing as").wait_for()
-    wait_for_app(page)
-
-
 def check_an_engagement(page):
-    expander = page.locator("[data-testid=stMain] [data-testid=stExpander]", has_text="Record an engagement")
-    expander.locator("summary").click()
-    expander.get_by_role("combobox", name="Organisation").click()
-    page.keyboard.type("London Fire")
-    page.keyboard.press("Enter")
-    expander.get_by_role("textbox", name="Mechanism").fill("Meeting")
-    expander.get_by_role("button", name="Check").click()
-    wait_for_app(page)
+    record_engagement(page, "London Fire", "Meeting")
     assert page.get_by_role("button", name="Save as a new snapshot").count() == 1
 
 
@@ -65,10 +44,8 @@ def test_unlock_in_the_sidebar_of_a_page_then_lock_then_a_reload_drops_it(page, 
 def test_a_save_pressed_after_a_server_restart_says_the_engagement_was_not_saved(browser, tmp_path):
     data_dir = tmp_path / "store"
     server = Server(data_dir, {"LASDASH_EDITOR_PASSWORD": EDITOR_PASSWORD}).start()
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+    page = new_page(browser, locale="en-GB")
     try:
-        page = context.new_page()
-        page.set_default_timeout(30_000)
         open_path(page, server, "engagement")
         unlock_in_sidebar(page)
         check_an_engagement(page)
@@ -89,5 +66,5 @@ def test_a_save_pressed_after_a_server_restart_says_the_engagement_was_not_saved
         assert sidebar(page).get_by_role("button", name="Unlock editing", include_hidden=True).count() == 1
         assert SnapshotStore(data_dir).list() == snapshots
     finally:
-        context.close()
+        page.context.close()
         server.stop()

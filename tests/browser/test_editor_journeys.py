@@ -9,23 +9,10 @@ import openpyxl
 
 from corpus import edit_cell
 
-from .conftest import unlock
 from .server import main_text, open_path, wait_for_app
-
-
-def download_current(page, path):
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Current map as a workbook (.xlsx)").click()
-    info.value.save_as(path)
-    return path
-
-
-def publish(page, note):
-    page.get_by_label("Note for this snapshot (what changed and why)").fill(note)
-    page.keyboard.press("Tab")
-    wait_for_app(page)
-    page.get_by_role("button", name="Publish as the new current map").click()
-    page.wait_for_selector("text=Published snapshot")
+# test_sign_in imports download_current, publish and upload from here
+from .steps import (change_seat, download_current, go, new_page, nwl_line, open_expander, pick, publish,
+                    record_engagement, save, sidebar, unlock, upload)
 
 
 def roll_back(page, server, to_note=None):
@@ -42,15 +29,9 @@ def roll_back(page, server, to_note=None):
     page.wait_for_selector("text=is current again")
 
 
-def upload(page, path):
-    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(path))
-    page.wait_for_timeout(500)
-    wait_for_app(page)
-
-
 def nwl_chair_line(page, server):
     open_path(page, server, "jhosc")
-    return next(line for line in main_text(page).splitlines() if line.startswith("NW London JHOSC"))
+    return nwl_line(page)
 
 
 def test_viewer_has_no_upload_control(page, server):
@@ -131,9 +112,7 @@ def test_two_editors_with_the_same_workbook_keep_both_changes(browser, server, t
     recommendation's status in the older workbook and publishes: both changes are in the map."""
     pages = {}
     for who in ("A", "B"):
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        pages[who] = context.new_page()
-        pages[who].set_default_timeout(30_000)
+        pages[who] = new_page(browser, accept_downloads=True)
         unlock(pages[who], server, f"Editor {who}")
     a_file = download_current(pages["A"], tmp_path / "a.xlsx")
     b_file = download_current(pages["B"], tmp_path / "b.xlsx")
@@ -153,9 +132,7 @@ def test_two_editors_with_the_same_workbook_keep_both_changes(browser, server, t
 
     assert "chair Cllr Lorraine Dean" in nwl_chair_line(a, server)
     open_path(a, server, "recommendations")
-    with a.expect_download() as info:
-        a.get_by_role("button", name="Download CSV: Recommendations").click()
-    rows = {r["ID"]: r for r in csv.DictReader(io.StringIO(open(info.value.path(), "rb").read().decode("utf-8-sig")))}
+    rows = {r["ID"]: r for r in _csv_rows(a, "Download CSV: Recommendations")}
     assert rows["REC-001-HC1"]["Status"] == "In progress"
 
     roll_back(a, server, to_note="Initial map transcribed")
@@ -170,51 +147,20 @@ def _csv_rows(page, button):
     return list(csv.DictReader(io.StringIO(open(info.value.path(), "rb").read().decode("utf-8-sig"))))
 
 
-def _go(page, title):
-    """Switch page by the menu, keeping the Streamlit session (and so the unlocked editing)."""
-    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=title).click()
-    wait_for_app(page)
-
-
-def _open(page, label):
-    """Open an expander and return it, once its content shows (a rerun can redraw it closed)."""
-    expander = page.locator("[data-testid=stExpander]", has_text=label)
-    wait_for_app(page)
-    for _ in range(3):
-        if expander.locator("details").get_attribute("open") is None:
-            expander.locator("summary").click()
-        try:
-            expander.locator("[data-testid=stExpanderDetails]").wait_for(state="visible", timeout=5_000)
-            return expander
-        except Exception:  # Playwright's TimeoutError: try the click again
-            wait_for_app(page)
-    raise AssertionError(f"the expander {label!r} does not open")
-
-
 def _figure(page, label):
     return int(page.locator("[data-testid=stMetric]", has_text=label).locator("[data-testid=stMetricValue]").inner_text())
 
 
 def test_an_editor_records_an_engagement_by_name_in_the_app(page, server):
     unlock(page, server, "Jane Smith")
-    _go(page, "Engagement coverage")
+    go(page, "Engagement coverage")
     before = _figure(page, "Engagements recorded")
-    _open(page, "Record an engagement")
-    page.get_by_label("Date", exact=True).locator("[role=spinbutton]").first.click()  # day, month, year fields
-    page.keyboard.type("15112026")
-    page.get_by_role("combobox", name="Organisation").click()
-    page.keyboard.type("London Fire")
-    page.keyboard.press("Enter")
-    page.get_by_role("textbox", name="Mechanism").fill("Meeting")
-    page.get_by_role("button", name="Check").click()
-    wait_for_app(page)
+    record_engagement(page, "London Fire", "Meeting", day="15112026")
     assert "Engagement with London Fire Brigade on 15 Nov 2026 (Meeting) added" in main_text(page)
-    page.get_by_role("button", name="Save as a new snapshot").click()
-    page.wait_for_selector("text=Saved as snapshot")
-    wait_for_app(page)
+    save(page)
     assert _figure(page, "Engagements recorded") == before + 1
 
-    _go(page, "Stale relationships")
+    go(page, "Stale relationships")
     lfb = next(r for r in _csv_rows(page, "Download CSV: Stale relationships") if r["Organisation"] == "London Fire Brigade")
     assert lfb["Last contact"] == "15/11/2026"
 
@@ -224,14 +170,12 @@ def test_an_editor_records_an_engagement_by_name_in_the_app(page, server):
 def test_an_editor_marks_a_recommendation_in_progress_in_the_grid(page, server):
     unlock(page, server, "Jane Smith")
     # the GLA's sub-group narrows the grid to the Health Committee's six, recommendation 1 first
-    page.locator("[data-testid=stSidebar]").get_by_role("combobox", name="Stakeholder sub-group").click()
-    page.keyboard.type("Mayor of London")
-    page.keyboard.press("Enter")
+    pick(page, "Stakeholder sub-group", "Mayor of London", within=sidebar(page))
     page.keyboard.press("Escape")
     wait_for_app(page)
-    _go(page, "Recommendations")
+    go(page, "Recommendations")
     before = _figure(page, "Status not recorded")
-    grid = _open(page, "Update recommendations").locator("[data-testid=stDataFrame]").first
+    grid = open_expander(page, "Update recommendations").locator("[data-testid=stDataFrame]").first
     grid.wait_for()
     page.wait_for_timeout(1000)  # the canvas draws after the element appears
     box = grid.bounding_box()
@@ -246,13 +190,11 @@ def test_an_editor_marks_a_recommendation_in_progress_in_the_grid(page, server):
     preview = main_text(page)
     assert "Status: \u2013 \u2192 In progress" in preview
     assert "Last update: \u2013 \u2192 " in preview  # today, set by the status change
-    page.get_by_role("button", name="Save as a new snapshot").click()
-    page.wait_for_selector("text=Saved as snapshot")
-    wait_for_app(page)
+    save(page)
     assert _figure(page, "Status not recorded") == before - 1
     rows = {r["ID"]: r for r in _csv_rows(page, "Download CSV: Recommendations")}
     assert rows["REC-001-HC1"]["Status"] == "In progress"
-    _go(page, "Overview")
+    go(page, "Overview")
     assert "Status: \u2013 \u2192 In progress" in " ".join(
         f"{r['Field']}: {r['From']} \u2192 {r['To']}" for r in _csv_rows(page, "Download CSV: What changed"))
     roll_back(page, server, to_note="Initial map transcribed")
@@ -260,22 +202,12 @@ def test_an_editor_marks_a_recommendation_in_progress_in_the_grid(page, server):
 
 def test_an_editor_replaces_the_nw_london_jhosc_chair_and_what_changed_shows_it(page, server):
     unlock(page, server, "Jane Smith")
-    _go(page, "JHOSC chairs")
-    _open(page, "Change a seat")
-    page.get_by_role("combobox", name="Seat").click()
-    page.keyboard.type("NW London JHOSC \u2014 Chair")
-    page.keyboard.press("Enter")
-    page.get_by_role("textbox", name="New person's name").fill("Ada Testwell")
-    page.get_by_role("textbox", name="Title").fill("Cllr")
-    page.get_by_role("button", name="Check").click()
-    wait_for_app(page)
+    go(page, "JHOSC chairs")
+    change_seat(page, "NW London JHOSC \u2014 Chair", "Ada Testwell", "Cllr")
     assert "People: added Cllr Ada Testwell" in main_text(page)
-    page.get_by_role("button", name="Save as a new snapshot").click()
-    page.wait_for_selector("text=Saved as snapshot")
-    wait_for_app(page)
-    assert "chair Cllr Ada Testwell" in next(line for line in main_text(page).splitlines()
-                                             if line.startswith("NW London JHOSC"))
-    _go(page, "Overview")
+    save(page)
+    assert "chair Cllr Ada Testwell" in nwl_line(page)
+    go(page, "Overview")
     changed = _csv_rows(page, "Download CSV: What changed")
     assert {"Sheet": "Roles", "Row": "NW London JHOSC \u2014 Chair", "To": "added", "By": "Jane Smith (passphrase)"}.items() \
         <= next(r for r in changed if r["Sheet"] == "Roles" and r["To"] == "added").items()

@@ -16,9 +16,9 @@ import pytest
 import corpus
 from corpus import edit_cell
 
-from .conftest import ARTIFACTS, EDITOR_PASSWORD, unlock
-from .server import ROOT, Server, main_text, open_path, wait_for_app
-from .test_editor_journeys import _go, _open
+from .conftest import ARTIFACTS
+from .server import ROOT, Server, open_path
+from .steps import EDITOR_PASSWORD, change_seat, go, new_page, nwl_line, save, unlock
 
 POLL_SECONDS = 2
 MARGIN_SECONDS = 10  # page loads and the CLI's own start; the poll interval is the bound being tested
@@ -49,16 +49,14 @@ def replicas(moto_server, tmp_path_factory):
 @pytest.fixture(scope="module")
 def pages(browser, replicas):
     """A browser context per replica; A's page is opened first so that A bootstraps the empty bucket."""
-    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB") for _ in range(2)]
     out = []
-    for context, server in zip(contexts, replicas[2:]):
-        page = context.new_page()
-        page.set_default_timeout(30_000)
+    for server in replicas[2:]:
+        page = new_page(browser, locale="en-GB")
         open_path(page, server, "jhosc")
         out.append(page)
     yield out
-    for context in contexts:
-        context.close()
+    for page in out:
+        page.context.close()
 
 
 @contextlib.contextmanager
@@ -73,10 +71,6 @@ def evidence_on_failure(name, page, *servers):
         for label, server in zip("AB", servers):
             print(f"--- replica {label} ({server.url}) log ---\n{server.log_text()}")
         raise
-
-
-def nwl_line(page) -> str:
-    return next(line for line in main_text(page).splitlines() if line.startswith("NW London JHOSC"))
 
 
 def wait_until_shown(page, server, name: str, since: float) -> float:
@@ -135,19 +129,11 @@ def test_a_chair_changed_in_replica_a_shows_on_replica_b(replicas, pages):
         open_path(page_b, b, "jhosc")
         before = re.search(r"chair (Cllr [^(]+?) \(", nwl_line(page_b))[1]
 
-        # the in-app seat editor, as test_an_editor_replaces_the_nw_london_jhosc_chair... does it
+        # the in-app seat editor, in the steps test_an_editor_replaces_the_nw_london_jhosc_chair... takes
         unlock(page_a, a, "Replica A Editor")
-        _go(page_a, "JHOSC chairs")
-        _open(page_a, "Change a seat")
-        page_a.get_by_role("combobox", name="Seat").click()
-        page_a.keyboard.type("NW London JHOSC \u2014 Chair")
-        page_a.keyboard.press("Enter")
-        page_a.get_by_role("textbox", name="New person's name").fill("Ben Testwell")  # invented: test data
-        page_a.get_by_role("textbox", name="Title").fill("Cllr")
-        page_a.get_by_role("button", name="Check").click()
-        wait_for_app(page_a)
-        page_a.get_by_role("button", name="Save as a new snapshot").click()
-        page_a.wait_for_selector("text=Saved as snapshot")
+        go(page_a, "JHOSC chairs")
+        change_seat(page_a, "NW London JHOSC \u2014 Chair", "Ben Testwell", "Cllr")  # invented: test data
+        save(page_a)
         seconds = wait_until_shown(page_b, b, "Ben Testwell", since=time.monotonic())
 
         assert before not in nwl_line(page_b)

@@ -1,0 +1,137 @@
+"""What an editor does in the browser, one named step each, shared by the browser tests: a session of one's own,
+unlocking editing (on the Data page or in a page's sidebar), moving between pages, opening an expander, picking in a
+search box, changing a seat, recording an engagement, Check and Save, and the workbook's download, upload and publish.
+
+A step ends once the app has finished running (wait_for_app). What a step should have done is asserted by the tests.
+"""
+from .server import main_text, open_path, wait_for_app
+
+EDITOR_PASSWORD = "correct horse battery staple"  # the test servers' LASDASH_EDITOR_PASSWORD
+
+
+def new_page(browser, **options):
+    """A page in a new browser context (so a Streamlit session of its own), desktop-sized, 30 s a step at most;
+    `options` go to browser.new_context (locale, accept_downloads). Close it with page.context.close()."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}, **options).new_page()
+    page.set_default_timeout(30_000)
+    return page
+
+
+def sidebar(page):
+    return page.locator("[data-testid=stSidebar]")
+
+
+def _enter_passphrase(where, name: str) -> None:
+    """Fill in the unlock form found in `where` (the page, or the sidebar's Editing expander) and press Unlock."""
+    where.get_by_label("Your name (recorded as the author of what you publish)").fill(name)
+    where.get_by_label("Editor passphrase").fill(EDITOR_PASSWORD)
+    where.get_by_role("button", name="Unlock editing").click()
+
+
+def unlock(page, server, name: str = "Browser Editor") -> None:
+    """Open the Data page and unlock editing with the test server's passphrase."""
+    open_path(page, server, "data")
+    _enter_passphrase(page, name)
+    page.wait_for_selector("text=Signed in as")
+    wait_for_app(page)
+
+
+def unlock_in_sidebar(page, name: str = "Jane Smith") -> None:
+    """Unlock editing from the sidebar of the page open now, which stays open."""
+    editing = sidebar(page).locator("[data-testid=stExpander]", has_text="Editing")
+    editing.locator("summary").click()
+    _enter_passphrase(editing, name)
+    sidebar(page).get_by_text("Editing as").wait_for()
+    wait_for_app(page)
+
+
+def go(page, title: str) -> None:
+    """Switch page by the menu, keeping the Streamlit session (and so the unlocked editing)."""
+    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=title).click()
+    wait_for_app(page)
+
+
+def open_expander(page, label: str):
+    """Open an expander and return it, once its content shows (a rerun can redraw it closed)."""
+    expander = page.locator("[data-testid=stExpander]", has_text=label)
+    wait_for_app(page)
+    for _ in range(3):
+        if expander.locator("details").get_attribute("open") is None:
+            expander.locator("summary").click()
+        try:
+            expander.locator("[data-testid=stExpanderDetails]").wait_for(state="visible", timeout=5_000)
+            return expander
+        except Exception:  # Playwright's TimeoutError: try the click again
+            wait_for_app(page)
+    raise AssertionError(f"the expander {label!r} does not open")
+
+
+def pick(page, label: str, typed: str, within=None) -> None:
+    """Choose in a search box (a selectbox) by typing: Enter takes the first option that matches `typed`."""
+    (within or page).get_by_role("combobox", name=label).click()
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+
+
+def check(page, within=None) -> None:
+    """Press an edit form's Check: the preview of the edit and its Save follow."""
+    (within or page).get_by_role("button", name="Check").click()
+    wait_for_app(page)
+
+
+def save(page) -> None:
+    """Save the checked edit as a new snapshot (it becomes the current map)."""
+    page.get_by_role("button", name="Save as a new snapshot").click()
+    page.wait_for_selector("text=Saved as snapshot")
+    wait_for_app(page)
+
+
+def change_seat(page, seat: str, name: str, title: str) -> None:
+    """In 'Change a seat' (an editor on a page with the seat editor), give the seat typed as `seat` to someone new
+    to the map, and Check."""
+    editor = open_expander(page, "Change a seat")
+    pick(page, "Seat", seat, within=editor)
+    editor.get_by_role("textbox", name="New person's name").fill(name)
+    editor.get_by_role("textbox", name="Title").fill(title)
+    check(page, within=editor)
+
+
+def record_engagement(page, organisation: str, mechanism: str, day: str | None = None) -> None:
+    """In 'Record an engagement' (an editor on the Engagement page), an engagement with the organisation typed as
+    `organisation`, on `day` (typed as DDMMYYYY) if given, and Check."""
+    form = open_expander(page, "Record an engagement")
+    if day:
+        form.get_by_label("Date", exact=True).locator("[role=spinbutton]").first.click()  # day, month, year fields
+        page.keyboard.type(day)
+    pick(page, "Organisation", organisation, within=form)
+    form.get_by_role("textbox", name="Mechanism").fill(mechanism)
+    check(page, within=form)
+
+
+def download_current(page, path):
+    """The current map as a workbook (an editor on the Data page), saved at `path`."""
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Current map as a workbook (.xlsx)").click()
+    info.value.save_as(path)
+    return path
+
+
+def upload(page, path):
+    """Upload a workbook on the Data page: its report, or its changes and the Publish form, follow."""
+    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(path))
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+
+
+def publish(page, note):
+    """Publish the uploaded workbook with `note`."""
+    page.get_by_label("Note for this snapshot (what changed and why)").fill(note)
+    page.keyboard.press("Tab")
+    wait_for_app(page)
+    page.get_by_role("button", name="Publish as the new current map").click()
+    page.wait_for_selector("text=Published snapshot")
+
+
+def nwl_line(page) -> str:
+    """The NW London JHOSC's line on the JHOSC chairs page open now."""
+    return next(line for line in main_text(page).splitlines() if line.startswith("NW London JHOSC"))
