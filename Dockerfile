@@ -15,9 +15,10 @@ RUN useradd --uid 10001 --user-group --create-home --no-log-init --shell /usr/sb
 
 WORKDIR /app
 
-# Requirements first: code changes then reuse the installed-packages layer.
-COPY requirements.txt ./
-RUN pip install --no-cache-dir -r requirements.txt
+# Requirements first: code changes then reuse the installed-packages layer. The lock has every package with
+# its hashes: the image gets exactly the set the tests passed with (bin/lock regenerates it).
+COPY requirements.lock ./
+RUN pip install --no-cache-dir -r requirements.lock
 
 # App files stay root-owned, so the app cannot change its own code. No secrets.toml: secrets come at run time.
 COPY app.py ./

@@ -76,9 +76,10 @@ def _starts_bin_serve():
     assert argv[0].endswith("bin/serve"), argv
 
 
-def _installs_requirements():
-    assert any("requirements.txt" in a for a in _args("COPY"))
-    assert any(re.search(r"pip install .*-r requirements\.txt", a) for a in _args("RUN"))
+def _installs_the_lock():
+    # the hash-locked set the tests passed with, not the top-level pins
+    assert any("requirements.lock" in a for a in _args("COPY"))
+    assert any(re.search(r"pip install .*-r requirements\.lock", a) for a in _args("RUN"))
     assert not any("requirements-dev" in a for _, a in INSTRUCTIONS)
 
 
@@ -90,7 +91,7 @@ def _never_copies_secrets():
 
 
 @pytest.mark.parametrize("fact", [_pinned_python_base, _non_root_user, _healthcheck_uses_streamlit_health,
-                                  _starts_bin_serve, _installs_requirements, _never_copies_secrets],
+                                  _starts_bin_serve, _installs_the_lock, _never_copies_secrets],
                          ids=lambda f: f.__name__.strip("_"))
 def test_dockerfile(fact):
     fact()
