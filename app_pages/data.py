@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from lasdash import export
-from lasdash.snapshots import describe
+from lasdash.diff import describe
 from lasdash.ui import auth, data, editing, page
 from lasdash.ui.text import literal
 from lasdash.validate import problems_frame

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from . import clock, config, export, pipeline, queries
 from . import schema as S
+from .diff import describe, diff_tables, row_label
 from .reader import ReadError
-from .snapshots import StaleSnapshot, StoreError, describe, diff_tables, open_location, row_label
+from .snapshots import StaleSnapshot, StoreError
+from .stores import open_location
 from .workbook import snapshot_workbook_bytes, workbook_bytes
 
 OK, INVALID, UNREADABLE = 0, 1, 2

@@ -25,6 +25,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from . import config
+from .snapshots import SecurityEventConflict, StoreError
+from .stores import open_location
+
 OIDC, PASSPHRASE, OFF = "oidc", "passphrase", "off"
 ENV_PASSWORD = "LASDASH_EDITOR_PASSWORD"
 ENV_VIEWERS = "LASDASH_VIEWERS"
@@ -150,8 +154,6 @@ _STORES_LOCK = threading.Lock()
 
 def _store_here():
     """The store at LASDASH_DATA_DIR (the app passes its own cached store instead)."""
-    from . import config
-    from .snapshots import open_location
     location = str(config.data_dir())
     with _STORES_LOCK:
         if location not in _STORES:
@@ -210,7 +212,6 @@ class Throttle:
     def reserve(self, source: str, store=None) -> Attempt:
         """Record an attempt and the time reserved for its answer; TooManyAttempts if the queue is too long."""
         store, key = self._store(store), source_key(source)
-        from .snapshots import SecurityEventConflict, StoreError
         with self._lock:
             for _ in range(50):
                 now = self.clock()
@@ -242,7 +243,6 @@ class Throttle:
                         "this source).", attempt.source, attempt.failures, self.window / 60, attempt.source_failures)
             return
         log.info("Passphrase attempt from %s unlocked editing.", attempt.source)
-        from .snapshots import StoreError
         try:
             self._store(store).record_security_event({"kind": UNLOCKED, "attempt": attempt.id,
                                                       "source": source_key(attempt.source)})

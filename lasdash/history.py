@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .snapshots import SELF_DESCRIBED, Store, _fmt, diff_tables, row_heading
+from .diff import SELF_DESCRIBED, diff_tables, fmt, row_heading
+from .snapshots import Store
 
 # Row: the row in people's words (a recommendation's reference and the start of its text); Row in full: the same with
 # nothing cut (a recommendation's whole text). From and To: the whole values, a blank as '–'.
@@ -35,7 +36,7 @@ def changes(store: Store, last: int | None = 20) -> pd.DataFrame:
                      for k, label in zip(d.removed_keys, d.removed)]
             for rc in d.changed:
                 rows += [[when, e["by"], d.sheet, rc.key, rc.label, d.full.get(rc.key, rc.label), fc.column,
-                          _fmt(fc.old), _fmt(fc.new), e["snapshot"]]
+                          fmt(fc.old), fmt(fc.new), e["snapshot"]]
                          for fc in rc.changes]
     return pd.DataFrame(rows, columns=COLUMNS)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import schema as S
-from .snapshots import SheetDiff, _comparable, _fmt, _labels, _row_label, _shown, diff_tables, row_heading
+from .diff import SheetDiff, comparable, diff_tables, fmt, record_label, row_heading, row_labels, shown
 
 BOTH_CHANGED = "both changed"  # a field others changed and your file changed differently
 OLDER_VALUE = "older value"  # a field others changed; your file still has the value from before
@@ -65,8 +65,8 @@ class Conflict:
         '... (your edit)' for an edit."""
         who = f" (by {self.by}, {self.at})" if self.by else " (current map)"
         if self.kind in FIELD_KINDS:
-            return (f"{row_heading(self.sheet, self.label)}: {self.header}: {_fmt(self.current)}{who} \u2192 "
-                    f"{_fmt(self.yours)} ({self.yours_are})")
+            return (f"{row_heading(self.sheet, self.label)}: {self.header}: {fmt(self.current)}{who} \u2192 "
+                    f"{fmt(self.yours)} ({self.yours_are})")
         words = (_EDIT_ROW_WORDS if self.yours_are == EDIT else {}).get(self.kind) or _ROW_WORDS[self.kind]
         return f"{row_heading(self.sheet, self.label)}: {words[0]}{who} \u2192 {words[1].format(self.yours_are)}"
 
@@ -87,14 +87,14 @@ def _records(df: pd.DataFrame, key: str) -> dict[str, dict]:
 def _same(a: dict | None, b: dict | None, columns: list[str]) -> bool:
     if a is None or b is None:
         return a is b
-    return all(_comparable(a[c]) == _comparable(b[c]) for c in columns)
+    return all(comparable(a[c]) == comparable(b[c]) for c in columns)
 
 
 def three_way(base: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], upload: dict[str, pd.DataFrame],
               take_yours: frozenset[str] | set[str] = frozenset()) -> Merge:
     """Merge `upload` (made from `base`) into `current`. `take_yours`: ids of conflicts the editor settles for
     their file; every other conflict keeps the current value."""
-    current_labels, upload_labels = _labels(current), _labels(upload)
+    current_labels, upload_labels = row_labels(current), row_labels(upload)
     merged: dict[str, pd.DataFrame] = {}
     conflicts: list[Conflict] = []
     for sheet in S.SHEETS:
@@ -104,12 +104,12 @@ def three_way(base: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], u
         out = []
         for k in order:
             rb, rc, ru = b.get(k), c.get(k), u.get(k)
-            label = _row_label(sheet, rc or ru or rb, current_labels if rc else upload_labels)
+            label = record_label(sheet, rc or ru or rb, current_labels if rc else upload_labels)
 
             def conflict(kind: str, column: str | None = None) -> Conflict:
                 col = sheet.column(column) if column else None
-                shown_c = _shown(col, rc[column], current_labels) if col and rc else None
-                shown_u = _shown(col, ru[column], upload_labels) if col and ru else None
+                shown_c = shown(col, rc[column], current_labels) if col and rc else None
+                shown_u = shown(col, ru[column], upload_labels) if col and ru else None
                 found = Conflict(sheet.name, k, column, kind, label, col.header if col else "", shown_c, shown_u)
                 conflicts.append(found)
                 return found
@@ -144,7 +144,7 @@ def _fields(rb: dict, rc: dict, ru: dict, cols: list[str], conflict, take_yours)
     """One row present on every side: each field from whoever changed it; a conflict where both did, differently."""
     row = {}
     for col in cols:
-        b, c, u = (_comparable(r[col]) for r in (rb, rc, ru))
+        b, c, u = (comparable(r[col]) for r in (rb, rc, ru))
         if u == c:
             row[col] = rc[col]
         elif c == b:  # only your file changed it
@@ -169,7 +169,7 @@ def reapply(base: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], edi
     DELETED_BY_OTHERS, DELETED_BY_YOU), or the deletion of a row the edit's own values refer to
     (REFERENCED_BY_YOU, e.g. the organisation of a recorded engagement). A row it adds under an ID another editor
     added meanwhile conflicts where the two differ. Every other row is the current one."""
-    labels = {"base": _labels(base), "current": _labels(current), "edited": _labels(edited)}
+    labels = {"base": row_labels(base), "current": row_labels(current), "edited": row_labels(edited)}
     merged: dict[str, pd.DataFrame] = {}
     conflicts: list[Conflict] = []
     refers: dict[str, set[str]] = {}  # sheet -> keys the edit's own values refer to
@@ -177,15 +177,15 @@ def reapply(base: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], edi
     def conflict(sheet: S.Sheet, key: str, kind: str, rc: dict | None, ru: dict | None, rb: dict | None,
                  column: str | None = None) -> None:
         col = sheet.column(column) if column else None
-        label = _row_label(sheet, rc or ru or rb, labels["current" if rc else "edited" if ru else "base"])
+        label = record_label(sheet, rc or ru or rb, labels["current" if rc else "edited" if ru else "base"])
         conflicts.append(Conflict(sheet.name, key, column, kind, label, col.header if col else "",
-                                  _shown(col, rc[column], labels["current"]) if col and rc else None,
-                                  _shown(col, ru[column], labels["edited"]) if col and ru else None,
+                                  shown(col, rc[column], labels["current"]) if col and rc else None,
+                                  shown(col, ru[column], labels["edited"]) if col and ru else None,
                                   yours_are=EDIT))
 
     def refer(sheet: S.Sheet, row: dict, columns: list[str]) -> None:
         for col in (sheet.column(c) for c in columns):
-            if col.ref and _comparable(row[col.name]) is not None:
+            if col.ref and comparable(row[col.name]) is not None:
                 refers.setdefault(col.ref, set()).add(row[col.name])
 
     for sheet in S.SHEETS:
@@ -203,10 +203,10 @@ def reapply(base: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], edi
                     refer(sheet, ru, cols)
                 else:  # the same ID added meanwhile: the same row, or a conflict where they differ
                     for col in cols:
-                        if _comparable(rc[col]) != _comparable(ru[col]):
+                        if comparable(rc[col]) != comparable(ru[col]):
                             conflict(sheet, k, BOTH_CHANGED, rc, ru, rb, col)
                 continue
-            changed = [col for col in cols if _comparable(rb[col]) != _comparable(ru[col])]
+            changed = [col for col in cols if comparable(rb[col]) != comparable(ru[col])]
             if not changed:
                 continue
             if rc is None:
@@ -214,9 +214,9 @@ def reapply(base: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], edi
                 continue
             row = dict(rc)
             for col in changed:
-                if _comparable(rc[col]) == _comparable(ru[col]):
+                if comparable(rc[col]) == comparable(ru[col]):
                     continue  # already so
-                if _comparable(rc[col]) != _comparable(rb[col]):
+                if comparable(rc[col]) != comparable(rb[col]):
                     conflict(sheet, k, BOTH_CHANGED, rc, ru, rb, col)
                 row[col] = ru[col]
             out[k] = row

@@ -11,7 +11,8 @@ from . import config
 from .edits import renumber_added
 from .merge import Conflict, Merge, attribute, reapply, three_way
 from .reader import DEFAULT_LIMITS, Limits, read_workbook
-from .snapshots import Manifest, StaleSnapshot, Store, StoreError, open_location
+from .snapshots import Manifest, StaleSnapshot, Store, StoreError
+from .stores import open_location
 from .validate import SheetsAhead, Validation, validate, validate_tables
 
 BOOTSTRAP_AUTHOR = "lasdash (bootstrap from the bundled default map)"

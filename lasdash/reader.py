@@ -14,7 +14,7 @@ import sys
 import threading
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cells import CellColumn, columns_of, decode_sheet, read_frames
@@ -40,43 +40,28 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+@dataclass(eq=False)  # compared by identity: SheetsAhead keys sheets by id()
 class RawSheet:
-    """One sheet's cells, as rows (rows[0] is Excel row 1; cells as calamine gives them) or as columns.
+    """One sheet's cells, column by column (lasdash.cells): the form the reader gives and the validator reads.
+    Tests and other small sheets start from rows: `from_rows`."""
+    name: str
+    visible: bool
+    columns: list[CellColumn]
+    n_rows: int  # Excel rows 1..n_rows; also when there are no columns
+    merged: list[str] = field(default_factory=list)  # e.g. ['A2:B2']
+    # Cells holding a formula with no saved result (calamine reads them as blank), e.g. ['K2']
+    uncalculated: list[str] = field(default_factory=list)
 
-    The reader gives columns (lasdash.cells); tests and merges may give rows. Each form is made from the other
-    when first asked for.
-    """
-
-    def __init__(self, name: str, visible: bool, rows: list[list[object]] | None = None,
-                 merged: list[str] | None = None, uncalculated: list[str] | None = None,
-                 columns: list[CellColumn] | None = None, n_rows: int | None = None):
-        self.name, self.visible = name, visible
-        self.merged = merged or []  # e.g. ['A2:B2']
-        # Cells holding a formula with no saved result (calamine reads them as blank), e.g. ['K2']
-        self.uncalculated = uncalculated or []
-        self._rows, self._columns = rows, columns
-        self._n_rows = n_rows
+    @classmethod
+    def from_rows(cls, name: str, visible: bool, rows: list[list[object]], merged: list[str] | None = None,
+                  uncalculated: list[str] | None = None) -> RawSheet:
+        return cls(name, visible, columns_of(rows), len(rows), merged or [], uncalculated or [])
 
     @property
     def rows(self) -> list[list[object]]:
-        if self._rows is None:
-            values = [c.values() for c in self._columns]
-            self._rows = [list(r) for r in zip(*values)] if values else [[] for _ in range(self._n_rows or 0)]
-        return self._rows
-
-    @rows.setter
-    def rows(self, rows: list[list[object]]) -> None:
-        self._rows, self._columns = rows, None
-
-    def columns(self) -> list[CellColumn]:
-        """The cells column by column; from rows, made again each time (tests edit rows in place)."""
-        return self._columns if self._columns is not None else columns_of(self._rows)
-
-    @property
-    def n_rows(self) -> int:
-        if self._columns is None:
-            return len(self._rows)
-        return len(self._columns[0]) if self._columns else (self._n_rows or 0)
+        """The cells row by row (rows[0] is Excel row 1), made from the columns at each call: to read, not edit."""
+        values = [c.values() for c in self.columns]
+        return [list(r) for r in zip(*values)] if values else [[] for _ in range(self.n_rows)]
 
 
 @dataclass
@@ -222,8 +207,8 @@ def read_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS, display_nam
             if "properties" in header:
                 properties = header["properties"]
                 continue
-            sheet = RawSheet(header["name"], header["visible"], merged=header["merged"],
-                             uncalculated=header["uncalculated"], columns=decode_sheet(blob), n_rows=header["n_rows"])
+            sheet = RawSheet(header["name"], header["visible"], decode_sheet(blob), header["n_rows"], header["merged"],
+                             header["uncalculated"])
             sheets.append(sheet)
             if on_sheet is not None:
                 on_sheet(sheet)
@@ -256,9 +241,9 @@ def _base_snapshot(properties: dict[str, str], sheets: list[RawSheet]) -> str | 
         return value
     for sheet in sheets:
         if sheet.name.strip().lower() == "instructions":
-            for row in sheet.rows[:5]:
-                for cell in row:
-                    if isinstance(cell, str) and (m := _BASE_WORDS.search(cell)):
+            for i in range(min(5, sheet.n_rows)):  # row by row, cell by cell: not the whole sheet as rows
+                for col in sheet.columns:
+                    if isinstance(cell := col.value(i), str) and (m := _BASE_WORDS.search(cell)):
                         return m.group(1)
     return None
 

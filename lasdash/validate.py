@@ -167,7 +167,7 @@ def validate(raw: RawWorkbook, ahead: SheetsAhead | None = None) -> Validation:
 def _read_sheet(sheet: S.Sheet, raw: RawSheet, problems: list[Problem]) -> tuple[pd.DataFrame, list[int] | None]:
     """Column by column: text is cleaned and checked as whole Arrow arrays; typed and listed values are converted
     once per distinct value. Problems come out row by row, as a cell-by-cell reading would give them."""
-    cols, n_rows = raw.columns(), raw.n_rows
+    cols, n_rows = raw.columns, raw.n_rows
     cleaned = [cleaned_text(c) if c.text is not None else None for c in cols]
     filled_cells = [_filled_cells(c, text) for c, text in zip(cols, cleaned)]
     filled = np.zeros(n_rows, dtype=bool)
@@ -842,7 +842,7 @@ def validate_tables(tables: dict[str, pd.DataFrame], file_name: str = "the merge
     for sheet in S.SHEETS:
         df = tables[sheet.name]
         columns = [_as_cells(c.header, df[c.name]) for c in sheet.input_columns]
-        sheets.append(RawSheet(sheet.name, True, columns=columns, n_rows=len(df) + 1))
+        sheets.append(RawSheet(sheet.name, True, columns, len(df) + 1))
     return validate(RawWorkbook(file_name, sheets))
 
 

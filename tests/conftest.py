@@ -1,4 +1,8 @@
+import multiprocessing
+import multiprocessing.forkserver
+import os
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -6,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lasdash import pipeline  # noqa: E402
+from lasdash import config, pipeline  # noqa: E402
 from lasdash.defaults import load_seed_tables  # noqa: E402
 from lasdash.workbook import save_workbook  # noqa: E402
 
@@ -110,3 +114,29 @@ def location(request, tmp_path, monkeypatch):
 def any_store(location):
     """A bootstrapped store, once per backend."""
     return pipeline.open_store(location)
+
+
+# --- publishers in forked processes (test_crash_safety.py, test_replicas.py) -------------------------------------
+@pytest.fixture(scope="module")
+def forkserver(request):
+    """A forkserver that has imported lasdash and the asking test module (Python 3.11 ignores the parent's sys.path
+    when preloading, so it gets PYTHONPATH instead): each publisher is then a cheap fork."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["lasdash.pipeline", "lasdash.cli", "lasdash.object_store", request.module.__name__])
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).parent), str(config.REPO_ROOT), old]))
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        if old is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = old
+    return ctx
+
+
+@pytest.fixture
+def plain_main(monkeypatch):
+    """Forked children re-import the parent's __main__; after an AppTest that is app.py (streamlit and all), which
+    made every fork take a second. Children need none of it. Modules that fork use it for every test (pytestmark)."""
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))

@@ -15,8 +15,6 @@ not an interpreter start-up: 50+ trials in seconds.
 import datetime as dt
 import fcntl
 import json
-import multiprocessing
-import multiprocessing.forkserver
 import os
 import random
 import signal
@@ -24,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import time
-import types
 from pathlib import Path
 
 import pytest
@@ -32,42 +29,21 @@ import pytest
 import corpus
 from conftest import store_location
 from lasdash import cli, config, pipeline, snapshots
-from lasdash import schema as S
-from lasdash.snapshots import CACHED, HALF_WRITTEN, TEMP_STATE, UNPUBLISHED, SnapshotStore, StoreError, open_location
+from lasdash.snapshots import CACHED, HALF_WRITTEN, TEMP_STATE, UNPUBLISHED, SnapshotStore, StoreError
+from lasdash.stores import open_location
 from lasdash.workbook import save_workbook
+from store_checks import check_store
 
 STORE_TRIALS, PIPELINE_TRIALS = 40, 12  # kills inside store.publish, and inside the whole read-validate-publish
 SEED = 20240607
 
 
+pytestmark = pytest.mark.usefixtures("plain_main")  # forkserver and plain_main: conftest.py
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _report(request):
     corpus.install_report(request.config)
-
-
-@pytest.fixture(scope="module")
-def forkserver():
-    """A forkserver that has imported lasdash and this module (Python 3.11 ignores the parent's sys.path
-    when preloading, so it gets PYTHONPATH instead): each publisher is then a cheap fork."""
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["lasdash.pipeline", "lasdash.cli", "lasdash.object_store", "test_crash_safety"])
-    old = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).parent), str(config.REPO_ROOT), old]))
-    try:
-        multiprocessing.forkserver.ensure_running()
-    finally:
-        if old is None:
-            del os.environ["PYTHONPATH"]
-        else:
-            os.environ["PYTHONPATH"] = old
-    return ctx
-
-
-@pytest.fixture(autouse=True)
-def _plain_main(monkeypatch):
-    """Forked children re-import the parent's __main__; after an AppTest that is app.py (streamlit and all),
-    which made every fork take a second. Children need none of it."""
-    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 
 
 # --- workers (run in forked processes) ----------------------------------------------------------------
@@ -98,29 +74,10 @@ def lock_is_free(root) -> bool:
         return True
 
 
-def check_store(root, expected_counts, checked: set) -> SnapshotStore:
-    """The store opens cleanly and everything it lists is complete. Raises AssertionError otherwise."""
-    json.loads((root / "state.json").read_text())  # parses: the state file is never half-written
-    store = SnapshotStore(root)
-    current = store.current()
-    assert current is not None
-    listed = {m.id: m for m in store.list()}
-    assert current.id in listed
-    assert set(listed) <= {e["snapshot"] for e in store.events()}, "a snapshot no event names is listed"
-    for m in listed.values():
-        if m.id in checked:
-            continue
-        for sheet in S.SHEETS:
-            df = store.read(m.id, sheet.name)  # every Parquet file readable
-            assert len(df) == m.row_counts[sheet.name] == expected_counts[sheet.name], (m.id, sheet.name)
-        checked.add(m.id)
-    events = store.events()
-    previous = None
-    for e in events:  # the history is one unbroken chain, and names only complete snapshots
-        assert e["snapshot"] in listed and e["previous"] == previous, e
-        previous = e["snapshot"]
-    assert events[-1]["snapshot"] == current.id
-    return store
+def check_folder(root, expected_counts, checked: set) -> SnapshotStore:
+    """check_store, once the state file parses: it is never half-written."""
+    json.loads((root / "state.json").read_text())
+    return check_store(SnapshotStore(root), expected_counts, checked)
 
 
 def test_sigkill_at_random_points_never_leaves_a_partial_snapshot(forkserver, tmp_path, seed_tables):
@@ -162,7 +119,7 @@ def test_sigkill_at_random_points_never_leaves_a_partial_snapshot(forkserver, tm
         proc.join(30)
         assert proc.exitcode == -signal.SIGKILL
         try:
-            store = check_store(root, expected, checked)
+            store = check_folder(root, expected, checked)
             completed = len(store.events()) - before_events
             left = {item.kind for item in store.leftovers() if item.name not in before_left}
             assert store.current_id() == (before if not completed else store.events()[-1]["snapshot"])

@@ -9,8 +9,8 @@ import pytest
 
 from lasdash import edits, pipeline
 from lasdash import schema as S
+from lasdash.diff import describe, diff_tables
 from lasdash.merge import BOTH_CHANGED, DELETED_BY_OTHERS
-from lasdash.snapshots import describe, diff_tables
 
 TODAY = dt.date(2026, 12, 1)
 HC1 = "REC-001-HC1"

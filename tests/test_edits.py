@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from lasdash import edits, pipeline
-from lasdash.snapshots import describe, diff_tables
+from lasdash.diff import describe, diff_tables
 
 TODAY = dt.date(2026, 12, 1)
 HC1 = "REC-001-HC1"

@@ -220,7 +220,7 @@ PLAIN = st.text(st.characters(exclude_categories=("Cf", "Cs", "Cc", "Co", "Cn"),
 
 def _people_sheet(pid, name, aliases=None):
     rows = [["ID", "Name", "Aliases", "Source"], [pid, name, aliases, "000 synthetic"]]
-    return RawWorkbook("x.xlsx", [RawSheet("People", True, rows)])
+    return RawWorkbook("x.xlsx", [RawSheet.from_rows("People", True, rows)])
 
 
 # Bounded: each example validates a workbook (about 0.05 s).

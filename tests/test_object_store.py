@@ -10,7 +10,8 @@ import pytest
 
 from lasdash import config
 from lasdash.object_store import ObjectSnapshotStore, _connection_string, _parse
-from lasdash.snapshots import SnapshotStore, StoreError, open_location
+from lasdash.snapshots import SnapshotStore, StoreError
+from lasdash.stores import open_location
 from storage_servers import AZURITE_ACCOUNT
 
 

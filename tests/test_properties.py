@@ -149,7 +149,8 @@ def raw_sheet(draw):
     body = draw(st.lists(row, max_size=8))
     leading = draw(st.lists(st.just([None] * width), max_size=2))  # blank rows above the header
     rows = leading + ([header] if draw(st.integers(0, 9)) else []) + body
-    return RawSheet(name, draw(st.booleans()), rows, draw(st.lists(A1, max_size=2)), draw(st.lists(A1, max_size=3)))
+    return RawSheet.from_rows(name, draw(st.booleans()), rows, draw(st.lists(A1, max_size=2)),
+                              draw(st.lists(A1, max_size=3)))
 
 
 @SLOW
@@ -200,13 +201,17 @@ _MINIMAL = {
 }
 
 
-def minimal_map() -> list[RawSheet]:
-    sheets = []
+def minimal_rows() -> list[list[list]]:
+    """Each sheet's rows (in S.SHEETS order): its header and one row."""
+    out = []
     for sheet in S.SHEETS:
         values = _MINIMAL[sheet.name] | ({"source": "000 synthetic"} if "source" in sheet.column_names else {})
-        rows = [[c.header for c in sheet.columns], [values.get(c.name) for c in sheet.columns]]
-        sheets.append(RawSheet(sheet.name, True, rows))
-    return sheets
+        out.append([[c.header for c in sheet.columns], [values.get(c.name) for c in sheet.columns]])
+    return out
+
+
+def minimal_map(rows: list[list[list]] | None = None) -> list[RawSheet]:
+    return [RawSheet.from_rows(sheet.name, True, r) for sheet, r in zip(S.SHEETS, rows or minimal_rows(), strict=True)]
 
 
 def test_the_minimal_map_is_valid():
@@ -232,14 +237,14 @@ EDIT = edit()
 def test_validate_random_cells_in_a_valid_map(edits):
     """Overwrite cells of a valid map (rows 3 and 4 start as copies of row 2): what validates is safe to store."""
     counted()
-    sheets = minimal_map()
-    for s in sheets:
-        s.rows += [list(s.rows[1]), list(s.rows[1])]
-        s.rows[2][0], s.rows[3][0] = f"{s.rows[1][0]}-b", f"{s.rows[1][0]}-c"
+    tables = minimal_rows()  # edited as rows, then made into sheets: a RawSheet's rows are a copy
+    for rows in tables:
+        rows += [list(rows[1]), list(rows[1])]
+        rows[2][0], rows[3][0] = f"{rows[1][0]}-b", f"{rows[1][0]}-c"
     for sheet_index, col, row, value in edits:
-        rows = sheets[sheet_index].rows
+        rows = tables[sheet_index]
         rows[row][col] = value
-    v = validate(RawWorkbook("edited.xlsx", sheets))
+    v = validate(RawWorkbook("edited.xlsx", minimal_map(tables)))
     for p in v.problems:
         assert p.sheet in {s.name for s in S.SHEETS} and (p.row is None or 1 <= p.row <= 4), p
     if v.ok:

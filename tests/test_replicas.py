@@ -11,16 +11,12 @@ Publishers are forked from a forkserver that has imported lasdash (a fork, not a
 Forked children get the servers' settings passed in: the forkserver's environment predates the test's.
 """
 import datetime as dt
-import multiprocessing
-import multiprocessing.forkserver
 import os
 import random
 import signal
 import statistics
-import sys
 import threading
 import time
-import types
 from pathlib import Path
 
 import pytest
@@ -28,9 +24,9 @@ import pytest
 import corpus
 from conftest import store_location
 from lasdash import config, pipeline
-from lasdash import schema as S
 from lasdash.object_store import ObjectSnapshotStore
 from lasdash.snapshots import StaleSnapshot
+from store_checks import check_store
 
 OBJECT_BACKENDS = ["s3", "az"]
 KILL_TRIALS = 30
@@ -38,30 +34,12 @@ PROCESSES, THREADS = 2, 10
 SEED = 20261202
 
 
+pytestmark = pytest.mark.usefixtures("plain_main")  # forkserver and plain_main: conftest.py
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _report(request):
     corpus.install_report(request.config)
-
-
-@pytest.fixture(scope="module")
-def forkserver():
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["lasdash.pipeline", "lasdash.object_store", "test_replicas"])
-    old = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).parent), str(config.REPO_ROOT), old]))
-    try:
-        multiprocessing.forkserver.ensure_running()
-    finally:
-        if old is None:
-            del os.environ["PYTHONPATH"]
-        else:
-            os.environ["PYTHONPATH"] = old
-    return ctx
-
-
-@pytest.fixture(autouse=True)
-def _plain_main(monkeypatch):
-    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))  # see test_crash_safety.py
 
 
 @pytest.fixture(params=OBJECT_BACKENDS)
@@ -122,26 +100,6 @@ def bootstrap(location: str, env: dict, conn) -> None:
     conn.send("ready")
     conn.recv()
     conn.send(pipeline.open_store(location).current_id())
-
-
-# --- checks ------------------------------------------------------------------------------------------
-def check_store(store: ObjectSnapshotStore, expected_counts: dict, checked: set) -> None:
-    """Everything listed is whole, and the history is one unbroken chain ending at current."""
-    current = store.current()
-    listed = {m.id: m for m in store.list()}
-    assert current is not None and current.id in listed
-    for m in listed.values():
-        if m.id in checked:
-            continue
-        for sheet in S.SHEETS:
-            df = store.read(m.id, sheet.name)
-            assert len(df) == m.row_counts[sheet.name] == expected_counts[sheet.name], (m.id, sheet.name)
-        checked.add(m.id)
-    previous = None
-    for e in store.events():
-        assert e["snapshot"] in listed and e["previous"] == previous, e
-        previous = e["snapshot"]
-    assert previous == current.id
 
 
 def start_racers(forkserver, location, env, tables, conditional):

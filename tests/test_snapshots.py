@@ -4,9 +4,10 @@ import json
 import pandas as pd
 import pytest
 
-from lasdash import pipeline, snapshots
+from lasdash import diff, pipeline, snapshots
 from lasdash import schema as S
-from lasdash.snapshots import StaleSnapshot, StoreError, describe
+from lasdash.diff import describe
+from lasdash.snapshots import StaleSnapshot, StoreError
 
 
 def test_bootstrap_publishes_the_default_map_once(location):
@@ -170,8 +171,8 @@ def _engagement(**fields):
     ({"mechanism": "Meeting"}, "Engagement ENG-20261201-001 (Meeting)"),  # nobody named (invalid, but never blank)
 ])
 def test_an_engagement_reads_as_whom_when_and_how(seed_tables, fields, expected):
-    labels = snapshots._labels(seed_tables)
-    assert snapshots._row_label(S.sheet("Engagements"), _engagement(**fields), labels) == expected
+    labels = diff.row_labels(seed_tables)
+    assert diff.record_label(S.sheet("Engagements"), _engagement(**fields), labels) == expected
 
 
 LONG = "Work with partners to improve the flow of patients between emergency departments and community services"
@@ -187,8 +188,8 @@ LONG = "Work with partners to improve the flow of patients between emergency dep
 ])
 def test_a_recommendation_reads_as_its_reference_and_the_start_of_its_text(reference, text, short, whole):
     record, rec = {"id": "REC-X", "reference": reference, "text": text}, S.sheet("Recommendations")
-    assert snapshots._row_label(rec, record, {}) == short
-    assert snapshots._row_label(rec, record, {}, full=True) == whole
+    assert diff.record_label(rec, record, {}) == short
+    assert diff.record_label(rec, record, {}, full=True) == whole
 
 
 @pytest.mark.parametrize("value, shown", [
@@ -196,7 +197,7 @@ def test_a_recommendation_reads_as_its_reference_and_the_start_of_its_text(refer
     (dt.date(2026, 12, 1), "01 Dec 2026"), (pd.Timestamp("2026-12-01"), "01 Dec 2026"), ("Done", "Done"), (3, "3"),
 ])
 def test_a_value_in_a_change_never_reads_none_or_nan(value, shown):
-    assert snapshots._fmt(value) == shown
+    assert diff.fmt(value) == shown
 
 
 def test_a_recorded_engagement_and_a_recommendation_update_read_as_what_they_are(seed_tables):
@@ -204,7 +205,7 @@ def test_a_recorded_engagement_and_a_recommendation_update_read_as_what_they_are
     after, eid = edits.record_engagement(seed_tables, {"date": dt.date(2026, 12, 1), "organisation_id": "ORG-lfb",
                                                        "mechanism": "Meeting"}, "Editor A", dt.date(2026, 12, 1))
     after = edits.update_recommendations(after, {"REC-001-HC1": {"status": "In progress"}}, dt.date(2026, 12, 1))
-    diffs = snapshots.diff_tables(seed_tables, after)
+    diffs = diff.diff_tables(seed_tables, after)
     lines = describe(diffs)
     assert "Engagement with London Fire Brigade on 01 Dec 2026 (Meeting) added" in lines
     assert ("Recommendation REC-001-HC1 (Health Committee letter 20 Feb 2023, recommendation 1): The LAS should "
@@ -223,7 +224,7 @@ def test_a_recorded_engagement_and_a_recommendation_update_read_as_what_they_are
 ])
 def test_named_rows_read_by_name(seed_tables, sheet, key, expected):
     record = seed_tables[sheet].set_index("id").loc[key].to_dict() | {"id": key}
-    assert snapshots._row_label(S.sheet(sheet), record, snapshots._labels(seed_tables)) == expected
+    assert diff.record_label(S.sheet(sheet), record, diff.row_labels(seed_tables)) == expected
 
 
 # --- a folder that exists is not a publish (issue 21) ------------------------------------------------------------

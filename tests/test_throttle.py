@@ -18,7 +18,8 @@ import time
 import pytest
 
 from lasdash.editors import ATTEMPT, UNLOCKED, Throttle, TooManyAttempts, source_key
-from lasdash.snapshots import SecurityEventConflict, open_location
+from lasdash.snapshots import SecurityEventConflict
+from lasdash.stores import open_location
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -156,7 +157,7 @@ def test_a_restart_keeps_the_count(location):
     six_wrong_tries(Throttle(open_location(location), clock=fake.clock, sleep=fake.sleep), fake)
     again = Throttle(open_location(location), clock=fake.clock, sleep=fake.sleep)
     assert again.delay("a new session") == 8.0
-    code = ("import sys, time; from lasdash.editors import Throttle; from lasdash.snapshots import open_location; "
+    code = ("import sys, time; from lasdash.editors import Throttle; from lasdash.stores import open_location; "
             "t = Throttle(open_location(sys.argv[1])); n = t._plan(open_location(sys.argv[1]).security_events("
             "time.time() - 900)[1], 'x', time.time()); print(n[1])")
     out = subprocess.run([sys.executable, "-c", code, location], cwd=ROOT, env=os.environ, capture_output=True,

@@ -145,7 +145,7 @@ def test_values_are_normalised(write_workbook, tables):
 
 
 def test_numeric_looking_text_stays_text():
-    raw = RawWorkbook("x.xlsx", [RawSheet("People", True, [["ID", "Name", "Source"], ["007", 123.0, "000 x"]])])
+    raw = RawWorkbook("x.xlsx", [RawSheet.from_rows("People", True, [["ID", "Name", "Source"], ["007", 123.0, "000 x"]])])
     v = validate(raw)
     people = v.tables["People"]
     assert people.iloc[0]["id"] == "007" and people.iloc[0]["name"] == "123"

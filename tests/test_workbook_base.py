@@ -82,5 +82,5 @@ def test_a_libreoffice_round_trip_keeps_the_base_and_the_map(store, tmp_path):
     v = pipeline.check(again)
     assert v.ok, v.errors[:5]
     assert v.problems == []
-    from lasdash.snapshots import describe, diff_tables
+    from lasdash.diff import describe, diff_tables
     assert describe(diff_tables(store.read_all(store.current_id()), v.tables)) == []

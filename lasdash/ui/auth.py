@@ -25,6 +25,9 @@ from lasdash.ui import data
 from lasdash.ui.text import literal
 
 _SESSION_EDITOR = "_editor_name"
+# Session keys of work done as an editor (a review, a checked change), dropped by sign_out. Their modules add them
+# (forget_on_sign_out): they import this one, so it cannot import them.
+_EDITOR_WORK: list[str] = []
 TITLE = "lasdash · LAS stakeholder map"
 log = logging.getLogger(__name__)
 
@@ -312,10 +315,13 @@ def _source() -> str:
     return f"session {ctx.session_id}" if ctx else "an unknown session"
 
 
+def forget_on_sign_out(*keys: str) -> None:
+    """Session keys holding work done as an editor, for sign_out to drop."""
+    _EDITOR_WORK.extend(k for k in keys if k not in _EDITOR_WORK)
+
+
 def sign_out() -> None:
     """Lock editing: the name goes, and so do changes checked or under review under it (a checked engagement is
     already sourced to its editor, so it must not be saved by whoever unlocks next)."""
-    from lasdash.ui import editing, map_edits  # they import this module
-    for key in (_SESSION_EDITOR, editing.REVIEW, editing.CONFIRM_ROLLBACK, map_edits.PENDING_ENGAGEMENT,
-                map_edits.PENDING_SEAT, map_edits.PENDING_ASSESSMENT):
+    for key in (_SESSION_EDITOR, *_EDITOR_WORK):
         st.session_state.pop(key, None)

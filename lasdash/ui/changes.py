@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lasdash import config, export, history, queries
-from lasdash.snapshots import row_heading
+from lasdash.diff import row_heading
 from lasdash.ui import auth, data
 from lasdash.ui.page import Context
 from lasdash.ui.text import literal

@@ -19,8 +19,9 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lasdash import pipeline
+from lasdash.diff import SheetDiff, diff_tables
 from lasdash.reader import ReadError, read_workbook
-from lasdash.snapshots import Manifest, SheetDiff, StaleSnapshot, Store, StoreError, diff_tables
+from lasdash.snapshots import Manifest, StaleSnapshot, Store, StoreError
 from lasdash.ui import auth, map_edits
 from lasdash.ui.text import literal
 from lasdash.validate import SheetsAhead, Validation, validate
@@ -28,6 +29,7 @@ from lasdash.validate import SheetsAhead, Validation, validate
 REVIEW, FLASH, UPLOAD_COUNTER, CONFIRM_ROLLBACK = "_review", "_flash", "_upload_counter", "_confirm_rollback"
 TAKE_YOURS, MODE = "take_yours", "publish_mode"  # widget keys: conflicts settled for the file; merge or overwrite
 MERGE, OVERWRITE = "merge", "overwrite"
+auth.forget_on_sign_out(REVIEW, CONFIRM_ROLLBACK)
 
 
 @dataclass

@@ -12,7 +12,7 @@ import streamlit as st
 
 from lasdash import clock, edits, pipeline
 from lasdash import schema as S
-from lasdash.snapshots import describe_rows, diff_tables, row_label
+from lasdash.diff import describe_rows, diff_tables, row_label
 from lasdash.ui import auth, data
 from lasdash.ui.page import Context
 from lasdash.ui.text import literal
@@ -170,6 +170,7 @@ def _save_pending(key: str, tables: dict, ctx: Context) -> None:
 
 
 PENDING_SEAT, PENDING_ASSESSMENT = "_pending_seat", "_pending_assessment"
+auth.forget_on_sign_out(PENDING_ENGAGEMENT, PENDING_SEAT, PENDING_ASSESSMENT)
 REPLACE, END, ADD = "Replace who holds it", "End it", "Add a seat"
 
 
