@@ -4,9 +4,9 @@ import streamlit as st
 
 from lasdash import charts
 from lasdash.schema import ENGAGEMENT_LEVELS
-from lasdash.validate import EARLIEST_EVENT, latest_event
 from lasdash.ui import map_edits, page
 from lasdash.ui.text import join, literal
+from lasdash.validate import EARLIEST_EVENT, latest_event
 
 NOT_RECORDED = "Not recorded"
 UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")

@@ -3,8 +3,8 @@ import pandas as pd
 import streamlit as st
 
 from lasdash import charts
-from lasdash.gaps import GAPS
 from lasdash.config import REPO_ROOT
+from lasdash.gaps import GAPS
 from lasdash.ui import changes, filters, page
 from lasdash.ui.menu import MENU
 from lasdash.ui.text import literal

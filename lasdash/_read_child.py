@@ -83,7 +83,6 @@ class _WithoutPandas:
     def find_spec(self, name, path=None, target=None):
         if name.partition(".")[0] == "pandas":
             raise ImportError("the reading process does not use pandas")
-        return None
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")

@@ -91,7 +91,7 @@ def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in _read_lines("/proc/cpuinfo") if line.startswith("model name")),
                platform.processor() or platform.machine())
     mem_kb = next((int(line.split()[1]) for line in _read_lines("/proc/meminfo") if line.startswith("MemTotal")), 0)
-    return {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "cores": os.cpu_count(),
+    return {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "cores": os.cpu_count(),
             "cpu": cpu, "memory_gb": round(mem_kb / 1024**2, 1), "python": platform.python_version(),
             "platform": platform.platform(), "packages": versions}
 
@@ -500,7 +500,7 @@ def _fmt(value, spec=".2f", unit="") -> str:
 
 def _grid(headers: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
-    line = lambda cells: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)  # noqa: E731
+    line = lambda cells: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
                                    for i, (c, w) in enumerate(zip(cells, widths)))
     return [line(headers), line(["-" * w for w in widths]), *map(line, rows)]
 

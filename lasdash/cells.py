@@ -28,7 +28,7 @@ class CellColumn:
     (suffix -> array, null where the cell is of another kind); or, for what no Arrow type holds, the cells as
     Python values."""
 
-    __slots__ = ("text", "parts", "_values")
+    __slots__ = ("_values", "parts", "text")
 
     def __init__(self, text: pa.Array | None = None, values: list | None = None,
                  parts: dict[str, pa.Array] | None = None):

@@ -9,4 +9,4 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def today(now: dt.datetime | None = None) -> dt.date:
-    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(LONDON).date()
+    return (now or dt.datetime.now(dt.UTC)).astimezone(LONDON).date()

@@ -136,9 +136,7 @@ def _skeleton_table() -> dict[int, str]:
         if len(key) != 1 or len(targets) != 1:
             continue  # a prototype (of a sequence, or of several characters)
         target = targets[0]
-        if len(target) > 1 or len(data.get(target, ())) > 1:
-            proto[key] = target
-        elif key > target:  # a pair listing each other
+        if len(target) > 1 or len(data.get(target, ())) > 1 or key > target:
             proto[key] = target
     renamed = {k: v for k, v in proto.items() if len(v) == 1 and v not in proto and data.get(v) == [k]}
     return {ord(k): "".join(renamed.get(c, c) for c in v) for k, v in proto.items()}
@@ -309,9 +307,9 @@ def parse_period(text: object) -> tuple[dt.date, dt.date] | None:
     For drawing a stated period as a span; no day is claimed that the text does not imply. None if unparseable.
     """
     s = clean_text(text).translate(_QUOTES)
-    m = re.fullmatch(_MONTH_YEAR + r"\s*(?:-|to)\s*" + _MONTH_YEAR, s, re.I)
+    m = re.fullmatch(_MONTH_YEAR + r"\s*(?:-|to)\s*" + _MONTH_YEAR, s, re.IGNORECASE)
     if not m:
-        single = re.fullmatch(_MONTH_YEAR, s, re.I)
+        single = re.fullmatch(_MONTH_YEAR, s, re.IGNORECASE)
         return parse_period(f"{s} - {s}") if single else None
     months = [_MONTHS.get(m.group(i)[:3].lower()) for i in (1, 3)]
     if None in months:

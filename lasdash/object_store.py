@@ -29,14 +29,34 @@ from pathlib import Path
 
 import obstore
 import pandas as pd
-from obstore.exceptions import AlreadyExistsError, NotFoundError, PermissionDeniedError, PreconditionError, \
-    UnauthenticatedError
+from obstore.exceptions import (
+    AlreadyExistsError,
+    NotFoundError,
+    PermissionDeniedError,
+    PreconditionError,
+    UnauthenticatedError,
+)
 from obstore.store import AzureStore, S3Store
 
 from . import config
 from . import schema as S
-from .snapshots import CACHED, HALF_WRITTEN, PARTIAL_COPY, PROBE, UNPUBLISHED, Leftover, Manifest, StaleSnapshot, \
-    Store, StoreError, _mtime, _remove, _split_by_age, new_snapshot_id, sheet_parquet
+from .snapshots import (
+    CACHED,
+    HALF_WRITTEN,
+    PARTIAL_COPY,
+    PROBE,
+    UNPUBLISHED,
+    Leftover,
+    Manifest,
+    StaleSnapshot,
+    Store,
+    StoreError,
+    _mtime,
+    _remove,
+    _split_by_age,
+    new_snapshot_id,
+    sheet_parquet,
+)
 
 LOCATION = re.compile(r"(?P<scheme>s3|az)://(?P<bucket>[^/]*)(?:/(?P<prefix>.*))?")
 BUCKET_NAME = {"s3": re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), "az": re.compile(r"[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")}
@@ -197,7 +217,7 @@ class ObjectSnapshotStore(Store):
             except StoreError:
                 self._failed = True
                 raise
-            self._failed, self._reached = False, dt.datetime.now(dt.timezone.utc)
+            self._failed, self._reached = False, dt.datetime.now(dt.UTC)
         finally:
             self._lock.release()
 
@@ -306,7 +326,7 @@ class ObjectSnapshotStore(Store):
         self._refresh(force=True)
         if self._current() == snapshot_id:
             raise StoreError(f"Snapshot {snapshot_id} is already current.")
-        at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self._append({"action": "rollback", "snapshot": snapshot_id, "by": author, "at": at, "note": note},
                      conditional=False)
         return manifest

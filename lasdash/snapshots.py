@@ -71,7 +71,7 @@ def arrow_schema(sheet: S.Sheet) -> pa.Schema:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 # What a killed publish left is swept only once this old: no publish still under way (on object storage there is no
@@ -109,7 +109,7 @@ class Leftover:
     targets: tuple = field(default=(), repr=False, compare=False)  # what sweep deletes (paths or object keys)
 
     def age(self, now: dt.datetime | None = None) -> dt.timedelta:
-        return (now or dt.datetime.now(dt.timezone.utc)) - self.modified
+        return (now or dt.datetime.now(dt.UTC)) - self.modified
 
     def describe(self, now: dt.datetime | None = None) -> str:
         return f"{self.kind} {self.name}, {_age_words(max(self.age(now), dt.timedelta(0)))} old"
@@ -122,7 +122,7 @@ def orphan_age(older_than: dt.timedelta | None = None) -> dt.timedelta:
 def _split_by_age(items: list[Leftover], older_than: dt.timedelta | None, now: dt.datetime | None
                   ) -> tuple[list[Leftover], list[Leftover]]:
     """(old enough to remove, too young: a publish may be under way)."""
-    cutoff = (now or dt.datetime.now(dt.timezone.utc)) - orphan_age(older_than)
+    cutoff = (now or dt.datetime.now(dt.UTC)) - orphan_age(older_than)
     return [i for i in items if i.modified <= cutoff], [i for i in items if i.modified > cutoff]
 
 
@@ -135,7 +135,7 @@ def _mtime(path: Path) -> dt.datetime:
                 times.append(p.stat().st_mtime)
             except FileNotFoundError:
                 pass
-    return dt.datetime.fromtimestamp(max(times), dt.timezone.utc)
+    return dt.datetime.fromtimestamp(max(times), dt.UTC)
 
 
 def _remove(path: Path) -> None:
@@ -164,7 +164,7 @@ def sheet_parquet(sheet: S.Sheet, df: pd.DataFrame | None) -> tuple[bytes, int]:
 
 def new_snapshot_id() -> tuple[str, str]:
     """(id, created): ids sort by time and are unique; microseconds keep two publishes in one second in order."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}", now.isoformat(timespec="microseconds")
 
 
@@ -242,7 +242,7 @@ class Store:
         after number `after`, else SecurityEventConflict (another was recorded since: read again, decide again), so
         that what a caller decided from the events it read holds across threads, processes and replicas. Without,
         as the next free number. Returns its number."""
-        now = dt.datetime.now(dt.timezone.utc).timestamp()
+        now = dt.datetime.now(dt.UTC).timestamp()
         data = json.dumps({"at": now, **event}, sort_keys=True).encode()
         while True:
             seq = after + 1 if after is not None else max((s for s, _, _ in self._security_list()), default=0) + 1
@@ -494,7 +494,7 @@ class SnapshotStore(Store):
         folder = self.root / "security"
         for name in names:
             (folder / name).unlink(missing_ok=True)
-        cutoff = dt.datetime.now(dt.timezone.utc).timestamp() - self.SECURITY_RETENTION
+        cutoff = dt.datetime.now(dt.UTC).timestamp() - self.SECURITY_RETENTION
         for tmp in folder.glob(".tmp-*"):  # left by a writer killed between writing and linking
             try:
                 if tmp.stat().st_mtime < cutoff:

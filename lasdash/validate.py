@@ -21,9 +21,25 @@ from . import clock
 from . import schema as S
 from .cells import BIG_INT, CellColumn, column
 from .edits import is_first_hand
-from .normalise import (ascii_skeleton_map, canonical_choice, clean_text, describe_character, header_key,
-                        hidden_characters, match_key, mixed_script_words, name_key, name_words, parse_date, parse_int,
-                        script_of, skeleton, visible, with_derived, within_one_edit)
+from .normalise import (
+    ascii_skeleton_map,
+    canonical_choice,
+    clean_text,
+    describe_character,
+    header_key,
+    hidden_characters,
+    match_key,
+    mixed_script_words,
+    name_key,
+    name_words,
+    parse_date,
+    parse_int,
+    script_of,
+    skeleton,
+    visible,
+    with_derived,
+    within_one_edit,
+)
 from .reader import RawSheet, RawWorkbook
 
 ERROR, WARNING = "error", "warning"

@@ -10,9 +10,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lasdash import config, pipeline  # noqa: E402
-from lasdash.defaults import load_seed_tables  # noqa: E402
-from lasdash.workbook import save_workbook  # noqa: E402
+from lasdash import config, pipeline
+from lasdash.defaults import load_seed_tables
+from lasdash.workbook import save_workbook
 
 
 @pytest.fixture(scope="session")

@@ -26,11 +26,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lasdash import schema as S  # noqa: E402
-from lasdash.defaults import load_seed_tables  # noqa: E402
-from lasdash.normalise import is_blank  # noqa: E402
-from lasdash.reader import DEFAULT_LIMITS  # noqa: E402
-from lasdash.workbook import save_workbook, set_text, workbook_bytes  # noqa: E402
+from lasdash import schema as S
+from lasdash.defaults import load_seed_tables
+from lasdash.normalise import is_blank
+from lasdash.reader import DEFAULT_LIMITS
+from lasdash.workbook import save_workbook, set_text, workbook_bytes
 
 SYNTHETIC = "(synthetic test value)"
 HYPERLINK = '=HYPERLINK("http://x","click")'

@@ -16,9 +16,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lasdash import schema as S  # noqa: E402
-from lasdash.defaults import load_seed_tables  # noqa: E402
-from lasdash.workbook import save_workbook  # noqa: E402
+from lasdash import schema as S
+from lasdash.defaults import load_seed_tables
+from lasdash.workbook import save_workbook
 
 EVIL_HOST = "evil.example"
 # (marker, payload): one of each kind of markup Streamlit's Markdown would act on

@@ -62,7 +62,7 @@ class _Server:
     def _env(self) -> dict:
         return dict(os.environ)
 
-    def start(self) -> "_Server":
+    def start(self) -> _Server:
         with open(self.log, "a") as log:
             self.proc = subprocess.Popen(self._command(), stdout=log, stderr=subprocess.STDOUT, env=self._env(),
                                          cwd=self.workdir, start_new_session=True)

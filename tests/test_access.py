@@ -1,11 +1,10 @@
 """AppTest: the viewers policy at the door of the app (the sign-in itself is proven in tests/browser/test_sign_in.py
 against a real provider). With viewers restricted and nobody signed in, a run shows the sign-in page and nothing of
 the map; contradictory settings refuse to show anything; Authlib is installed, so st.login can run."""
+import apptest
 import pytest
 from streamlit import auth_util
 from streamlit.testing.v1 import AppTest
-
-import apptest
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "c",
         "client_secret": "s", "server_metadata_url": "http://localhost:9/.well-known/openid-configuration"}

@@ -5,11 +5,11 @@ Other pages have their own test_page_*.py. test_every_page_opens runs every page
 import csv
 import io
 
+import apptest
 import pandas as pd
 import pytest
-
-import apptest
 from apptest import shown
+
 from lasdash import cli, queries
 from lasdash.gaps import GAPS
 from lasdash.ui import page

@@ -8,8 +8,8 @@ import sys
 
 import openpyxl
 import pytest
-
 from corpus import edit_cell
+
 from lasdash import cli, clock, config
 
 ROOT = config.REPO_ROOT
@@ -269,6 +269,7 @@ def test_snapshots_doctor_and_sweep_after_a_publish_killed_before_the_switch(dat
     """A folder no state names is not listed, doctor names it with its age, sweep keeps it for an hour (a publish
     may be under way), then removes it, and doctor is clean."""
     import time
+
     from lasdash.snapshots import SnapshotStore
     assert run("snapshots")[0] == 0  # bootstraps
     store = SnapshotStore(data_dir)

@@ -12,9 +12,9 @@ import shutil
 import subprocess
 import sys
 
+import corpus
 import pytest
 
-import corpus
 from lasdash import cli, config, pipeline
 from lasdash.snapshots import SnapshotStore
 

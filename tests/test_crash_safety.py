@@ -24,15 +24,15 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 import corpus
+import pytest
 from conftest import store_location
+from store_checks import check_store
+
 from lasdash import cli, config, pipeline, snapshots
 from lasdash.snapshots import CACHED, HALF_WRITTEN, TEMP_STATE, UNPUBLISHED, SnapshotStore, StoreError
 from lasdash.stores import open_location
 from lasdash.workbook import save_workbook
-from store_checks import check_store
 
 STORE_TRIALS, PIPELINE_TRIALS = 40, 12  # kills inside store.publish, and inside the whole read-validate-publish
 SEED = 20240607

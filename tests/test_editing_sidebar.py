@@ -7,15 +7,15 @@ callback for that button (callbacks are registered by the run that drew it).
 """
 import datetime as dt
 
+import apptest
 import pytest
+from apptest import shown
 from streamlit.runtime.state.common import TESTING_KEY
 from streamlit.runtime.state.safe_session_state import SafeSessionState
 from streamlit.runtime.state.session_state import SessionState
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.app_test import _AppTestSessionState
 
-import apptest
-from apptest import shown
 from lasdash import editors, pipeline
 from lasdash.snapshots import SnapshotStore
 from lasdash.ui.menu import MENU

@@ -2,6 +2,7 @@
 import datetime as dt
 
 import apptest
+
 from lasdash import edits, history, pipeline, queries
 
 TODAY = dt.date(2026, 12, 1)

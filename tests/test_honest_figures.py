@@ -3,9 +3,9 @@
 The bundled map has no contact interval, no owner and no power/interest score (the seeds give none), so every
 figure built on those must say so in words.
 """
+import apptest
 import pytest
 
-import apptest
 from lasdash.ui.menu import MENU
 
 UNSET = [  # (page, metric, what it must read on the bundled map, whose basis is missing)

@@ -22,13 +22,13 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import apptest
+import corpus
 import openpyxl
 import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-import apptest
-import corpus
 from lasdash import cli, config, export, pipeline, queries
 from lasdash.reader import DEFAULT_LIMITS, ReadError, read_workbook
 from lasdash.snapshots import SnapshotStore
@@ -312,7 +312,7 @@ def test_every_csv_download_in_the_app_uses_the_one_builder(data_dir, monkeypatc
             report = rows
     corpus.FIGURES["CSV download buttons clicked (all via export.to_csv_bytes)"] = len(csv_downloads)
     assert report is not None
-    assert ["Severity", "Sheet", "Row", "Column", "Value", "Message", "How to fix"] == report[0]
+    assert report[0] == ["Severity", "Sheet", "Row", "Column", "Value", "Message", "How to fix"]
     assert any(row[4] == "'=cmd|' /C calc'!A0" for row in report)
     assert any(row[3] == "'@evil header" for row in report)
     # the workbook downloads store text as text

@@ -18,8 +18,17 @@ from lasdash import clock, pipeline
 from lasdash import schema as S
 from lasdash.normalise import describe_character
 from lasdash.reader import RawSheet, RawWorkbook
-from lasdash.validate import (ERROR, IDENTITY_COLUMNS, WARNING, _coarse, _may_look_alike, is_name_or_id,
-                              lookalike_people, validate, validate_tables)
+from lasdash.validate import (
+    ERROR,
+    IDENTITY_COLUMNS,
+    WARNING,
+    _coarse,
+    _may_look_alike,
+    is_name_or_id,
+    lookalike_people,
+    validate,
+    validate_tables,
+)
 
 TODAY = dt.date(2026, 12, 3)
 

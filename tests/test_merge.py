@@ -6,8 +6,19 @@ the current side of each (unless the editor takes theirs) and applies the file's
 import pandas as pd
 import pytest
 
-from lasdash.merge import (ADDED_BY_OTHERS, BOTH_CHANGED, DELETED_BY_OTHERS, DELETED_BY_YOU, EDIT, FILE, OLDER_VALUE,
-                           REFERENCED_BY_YOU, Conflict, reapply, three_way)
+from lasdash.merge import (
+    ADDED_BY_OTHERS,
+    BOTH_CHANGED,
+    DELETED_BY_OTHERS,
+    DELETED_BY_YOU,
+    EDIT,
+    FILE,
+    OLDER_VALUE,
+    REFERENCED_BY_YOU,
+    Conflict,
+    reapply,
+    three_way,
+)
 
 CHAIR = ("Roles", "R000-115", "person_id")  # NW London JHOSC chair: Cllr Mel Collins (000 Chart 5)
 STATUS = ("Recommendations", "REC-001-HC1", "status")

@@ -1,10 +1,10 @@
 """A blank is a dash or 'not recorded', never 'None' or 'nan': on every page, unfiltered and under an HCP."""
 import re
 
+import apptest
 import pandas as pd
 import pytest
 
-import apptest
 from lasdash.ui.menu import MENU
 
 # 'None' as Python prints a blank; 'None of these…' and 'None under the filter' are English

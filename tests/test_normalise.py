@@ -2,9 +2,22 @@ import datetime as dt
 
 import pytest
 
-from lasdash.normalise import (canonical_choice, clean_text, describe_character, header_key, hidden_characters,
-                               match_key, mixed_script_words, name_key, name_words, parse_date, parse_int, skeleton,
-                               visible, within_one_edit)
+from lasdash.normalise import (
+    canonical_choice,
+    clean_text,
+    describe_character,
+    header_key,
+    hidden_characters,
+    match_key,
+    mixed_script_words,
+    name_key,
+    name_words,
+    parse_date,
+    parse_int,
+    skeleton,
+    visible,
+    within_one_edit,
+)
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -7,12 +7,12 @@ import sys
 
 import obstore
 import pytest
+from storage_servers import AZURITE_ACCOUNT
 
 from lasdash import config
 from lasdash.object_store import ObjectSnapshotStore, _connection_string, _parse
 from lasdash.snapshots import SnapshotStore, StoreError
 from lasdash.stores import open_location
-from storage_servers import AZURITE_ACCOUNT
 
 
 @pytest.mark.parametrize("location, parsed", [
@@ -173,6 +173,6 @@ def test_leftovers_on_object_storage_and_in_the_local_cache(request, backend, tm
     assert [m.id for m in store.list()] == [sid]
     removed, kept = store.sweep()
     assert removed == [] and len(kept) == 5
-    removed, kept = store.sweep(now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1, minutes=1))
+    removed, kept = store.sweep(now=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1, minutes=1))
     assert len(removed) == 5 and kept == [] and store.leftovers() == []
     assert [m.id for m in store.list()] == [sid] and len(store.read_all(sid)["People"]) > 0

@@ -1,9 +1,9 @@
 """The Data page: downloads for everyone; upload, preview, publish and rollback for editors only."""
+import apptest
 import pandas as pd
 import pytest
-
-import apptest
 from apptest import shown
+
 from lasdash import editors
 from lasdash.snapshots import SnapshotStore
 

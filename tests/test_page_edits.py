@@ -2,10 +2,10 @@
 name (no ID typed) and it becomes one snapshot; rights checked again at save; a stale map is handled."""
 import datetime as dt
 
-import pytest
-
 import apptest
+import pytest
 from apptest import shown
+
 from lasdash import clock, pipeline
 from lasdash.snapshots import SnapshotStore
 

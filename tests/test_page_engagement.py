@@ -1,12 +1,12 @@
 """AppTest: the engagement coverage page (heatmap, levels, engaged and not-engaged lists, timeline)."""
 import ast
 
+import apptest
 import pandas as pd
 import pytest
+from apptest import shown
 from streamlit import dataframe_util
 
-import apptest
-from apptest import shown
 from lasdash import config, pipeline, queries
 
 PAGE = "app_pages/engagement.py"

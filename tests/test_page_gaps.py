@@ -1,8 +1,8 @@
 """AppTest: the data gaps page, the map's own health. Each gap has a count, a list and the same CSV as the CLI."""
-import pytest
-
 import apptest
+import pytest
 from apptest import shown
+
 from lasdash import cli, pipeline, queries
 from lasdash.ui.page import csv_bytes
 

@@ -1,7 +1,7 @@
 """AppTest: the influence network page (boundary spanners, forums sharing members, the capped picture)."""
+import apptest
 from streamlit import dataframe_util
 
-import apptest
 from lasdash import network
 
 PAGE = "app_pages/network.py"

@@ -1,8 +1,8 @@
 """AppTest: the people page (search by name or alias, every seat a person holds, who holds the most seats)."""
+import apptest
 import pandas as pd
 from streamlit import dataframe_util
 
-import apptest
 from lasdash import queries
 from lasdash.ui import page
 

@@ -4,11 +4,11 @@ The synthetic scores, targets and engagement levels below are invented for the t
 'SYN' whose title says so, every added row citing it, and every scored organisation's note saying so. They are not
 facts about these organisations.
 """
+import apptest
 import pandas as pd
 import pytest
 from streamlit import dataframe_util
 
-import apptest
 from lasdash import pipeline
 
 PAGE = "app_pages/priorities.py"

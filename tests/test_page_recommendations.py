@@ -2,11 +2,11 @@
 import datetime as dt
 import json
 
+import apptest
 import pandas as pd
+from apptest import shown
 from streamlit import dataframe_util
 
-import apptest
-from apptest import shown
 from lasdash import clock, pipeline
 
 PAGE = "app_pages/recommendations.py"

@@ -6,11 +6,11 @@ to a pinned 'today' (the app's clock is patched) so the statuses neither drift n
 """
 import datetime as dt
 
+import apptest
 import pandas as pd
 import pytest
 from streamlit import dataframe_util
 
-import apptest
 from lasdash import charts, clock, pipeline, queries
 from lasdash.normalise import parse_period
 

@@ -1,7 +1,7 @@
 """AppTest: the sub-groups page (the 11 sub-groups, their spread by footprint, and the drill-down)."""
+import apptest
 import pandas as pd
 
-import apptest
 from lasdash import queries
 from lasdash.ui import page
 

@@ -6,15 +6,23 @@ exception, every problem names a sheet and a row inside it, and a workbook that 
 """
 import datetime as dt
 
+import corpus
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import corpus
 from lasdash import schema as S
-from lasdash.normalise import (canonical_choice, clean_text, header_key, is_blank, match_key, parse_date, parse_int,
-                               parse_period)
+from lasdash.normalise import (
+    canonical_choice,
+    clean_text,
+    header_key,
+    is_blank,
+    match_key,
+    parse_date,
+    parse_int,
+    parse_period,
+)
 from lasdash.reader import RawSheet, RawWorkbook
 from lasdash.snapshots import arrow_schema
 from lasdash.validate import ERROR, WARNING, problems_frame, validate

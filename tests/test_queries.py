@@ -93,8 +93,8 @@ def test_views_count_days_from_londons_date_on_every_query(con, monkeypatch, tod
 
 
 @pytest.mark.parametrize("utc, london", [
-    (dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.timezone.utc), dt.date(2026, 7, 2)),  # BST: already tomorrow
-    (dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.timezone.utc), dt.date(2026, 12, 1)),  # GMT: still today
+    (dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC), dt.date(2026, 7, 2)),  # BST: already tomorrow
+    (dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.UTC), dt.date(2026, 12, 1)),  # GMT: still today
 ])
 def test_london_date_not_the_servers(utc, london):
     assert clock.today(utc) == london

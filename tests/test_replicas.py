@@ -19,14 +19,14 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
 import corpus
+import pytest
 from conftest import store_location
+from store_checks import check_store
+
 from lasdash import config, pipeline
 from lasdash.object_store import ObjectSnapshotStore
 from lasdash.snapshots import StaleSnapshot
-from store_checks import check_store
 
 OBJECT_BACKENDS = ["s3", "az"]
 KILL_TRIALS = 30

@@ -276,7 +276,7 @@ def test_leftovers_are_reported_with_their_age_and_swept_only_once_an_hour_old(s
     assert {i.kind for i in removed} == {snapshots.UNPUBLISHED, snapshots.HALF_WRITTEN, snapshots.TEMP_STATE}
     assert [i.kind for i in kept] == [snapshots.PROBE]
     assert not (store.snapshot_dir / ghost).exists() and not list(store.root.glob(".state.*"))
-    now = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
+    now = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
     assert store.clean_partial(now=now) == 1 and store.leftovers() == []
     assert [m.id for m in store.list()] == [store.current_id()] and store.publish(tables, author="ed")  # works on
 

@@ -8,14 +8,14 @@ import os
 import subprocess
 import sys
 
+import apptest
 import obstore
 import pandas as pd
 import pytest
+from storage_servers import Azurite, Moto
 from streamlit.testing.v1 import AppTest
 
-import apptest
 from lasdash import config, pipeline
-from storage_servers import Azurite, Moto
 
 PAGES = sorted(p.relative_to(config.REPO_ROOT).as_posix() for p in (config.REPO_ROOT / "app_pages").glob("*.py"))
 NOTE = "Could not check for updates since"

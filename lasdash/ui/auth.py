@@ -18,8 +18,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lasdash.editors import OFF, OIDC, PASSPHRASE, THROTTLE, AccessConfigError, Policy, TooManyAttempts, \
-    policy_from
+from lasdash.editors import OFF, OIDC, PASSPHRASE, THROTTLE, AccessConfigError, Policy, TooManyAttempts, policy_from
 from lasdash.snapshots import StoreError
 from lasdash.ui import data
 from lasdash.ui.text import literal

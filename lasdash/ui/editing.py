@@ -183,7 +183,7 @@ def lost_changes(current: Manifest) -> list[str]:
         if state is None or (state.WhichOneof("value") == "trigger_value" and not state.trigger_value):
             continue
         note = state.string_value.strip()
-        recent = dt.datetime.now(dt.timezone.utc) - current.created_at < JUST_BEFORE
+        recent = dt.datetime.now(dt.UTC) - current.created_at < JUST_BEFORE
         if note and current.note == note and recent:  # the crash came after the save itself
             said.append(f"Your change may have been saved just before {RESTARTED}: the current snapshot "
                         f"{current.id} has your note \u201c{literal(note)}\u201d. Look at it before making it again.")

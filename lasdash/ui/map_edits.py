@@ -6,7 +6,6 @@ the editor as author (lasdash.pipeline.save_edit; lasdash.edits does the change 
 """
 from __future__ import annotations
 
-
 import pandas as pd
 import streamlit as st
 

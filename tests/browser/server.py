@@ -33,7 +33,7 @@ class Server:
         self.env = {**os.environ, "LASDASH_DATA_DIR": str(data_dir), **(env or {})}
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 90) -> "Server":
+    def start(self, timeout: float = 90) -> Server:
         cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.port", str(self.port), "--server.address", "127.0.0.1",
                "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *self.args]

@@ -6,13 +6,26 @@ import csv
 import io
 
 import openpyxl
-
 from corpus import edit_cell
 
 from .server import main_text, open_path, wait_for_app
+
 # test_sign_in imports download_current, publish and upload from here
-from .steps import (change_seat, download_current, go, new_page, nwl_line, open_expander, pick, publish,
-                    record_engagement, save, sidebar, unlock, upload)
+from .steps import (
+    change_seat,
+    download_current,
+    go,
+    new_page,
+    nwl_line,
+    open_expander,
+    pick,
+    publish,
+    record_engagement,
+    save,
+    sidebar,
+    unlock,
+    upload,
+)
 
 
 def roll_back(page, server, to_note=None):

@@ -9,9 +9,9 @@ import re
 from collections import Counter
 from urllib.parse import quote, urlsplit
 
+import hostile_text as H
 import pytest
 
-import hostile_text as H
 from lasdash import pipeline
 from lasdash.ui.text import WORD_JOINER
 

@@ -6,6 +6,7 @@ import pytest
 
 from .server import PAGES, main_text, open_path, wait_for_app
 
+
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_opens_with_title_and_as_of(page, server, path):
     open_path(page, server, path)

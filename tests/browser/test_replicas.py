@@ -10,10 +10,9 @@ import subprocess
 import sys
 import time
 
+import corpus
 import openpyxl
 import pytest
-
-import corpus
 from corpus import edit_cell
 
 from .conftest import ARTIFACTS
