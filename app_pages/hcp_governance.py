@@ -74,7 +74,7 @@ if not page.empty_note(partnerships, "partnerships"):
 if len(hcps) == 1:
     show_partnership(hcps[0])
 else:
-    for tab, code in zip(st.tabs(list(hcps)), hcps):
+    for tab, code in zip(st.tabs(list(hcps)), hcps, strict=True):
         with tab:
             show_partnership(code)
 

@@ -34,8 +34,8 @@ if not page.empty_note(jhosc, "JHOSCs"):
 
 seats = ctx.run("roles")
 where = seats["Forum"].fillna(seats["Organisation"]).fillna("")
-changes.row_history(ctx, "Roles", dict(zip(seats["ID"], where + " \u2014 " + seats["Role"] + ": " + seats["Person"].fillna(""))),
-                    "a seat")
+seat_labels = where + " \u2014 " + seats["Role"] + ": " + seats["Person"].fillna("")
+changes.row_history(ctx, "Roles", dict(zip(seats["ID"], seat_labels, strict=True)), "a seat")
 
 st.subheader("Health and Wellbeing Board chairs")
 st.caption("'Not named' means the source says the council leader chairs the board but gives no name.")

@@ -36,15 +36,15 @@ else:
                                                  if relationships["overdue_never"] else "")
 
 page.kpis([
-    ("Coverage", coverage, f"Engagement coverage: {engaged} of {n_orgs} mapped organisations in {ctx.place} have "
-                           f"an engagement recorded; {relationships['never']:,} have never been contacted"),
+    ("Coverage", coverage, (f"Engagement coverage: {engaged} of {n_orgs} mapped organisations in {ctx.place} have "
+                            f"an engagement recorded; {relationships['never']:,} have never been contacted")),
     ("Open recommendations", ctx.headline("recommendations", f"count(*) FILTER (WHERE {OPEN})"),
      "Status not Done, Closed or Superseded (blank counts as open)"),
     ("Overdue", ctx.headline("recommendations", f"count(*) FILTER (WHERE {OPEN} AND \"Overdue\" = 'Yes')"),
      "Recommendations past their due date and not done"),
     ("Relationships overdue", overdue,
-     f"Organisations not contacted within their contact interval, counting those with an interval never contacted. "
-     f"{n_rel - with_interval:,} of {n_rel:,} have no interval set (Stale relationships)."),
+     (f"Organisations not contacted within their contact interval, counting those with an interval never contacted. "
+      f"{n_rel - with_interval:,} of {n_rel:,} have no interval set (Stale relationships).")),
     ("Data gaps", f"{sum(gap_counts.values()):,}",
      "The Data gaps page's lists, added up: " + "; ".join(f"{label} {n:,}" for label, n in gap_counts.items())),
 ])

@@ -18,8 +18,8 @@ own_todo, wider_todo = page.scope_split(todo, ctx.flt)
 mapped = len(own_assessed) + len(own_todo)
 short = own_levels[own_levels["Gap"] != "Target met"]
 page.kpis([
-    ("Assessed", f"{len(own_assessed)} of {mapped}", f"Organisations with both Power and Interest set; "
-                                                      f"{len(own_todo)} not yet assessed (listed below)"),
+    ("Assessed", f"{len(own_assessed)} of {mapped}", (f"Organisations with both Power and Interest set; "
+                                                       f"{len(own_todo)} not yet assessed (listed below)")),
     ("Manage closely", int((own_assessed["Priority"] == "Manage closely").sum()) if len(own_assessed)
      else "none assessed", "High power and high interest"),
     ("Short of target", f"{len(short)} of {len(own_levels)}" if len(own_levels) else "No targets set",
@@ -33,7 +33,7 @@ if todo.shape[0] and assessed.empty:  # the seed map's state: say what to do, no
 
 map_edits.assessment_editor(ctx)  # editors only
 orgs = ctx.run("organisations")
-changes.row_history(ctx, "Organisations", dict(zip(orgs["ID"], orgs["Name"])), "an organisation")
+changes.row_history(ctx, "Organisations", dict(zip(orgs["ID"], orgs["Name"], strict=True)), "an organisation")
 
 st.subheader("Power and interest")
 st.caption("Mendelow's grid has two levels on each axis; here only **High** moves an organisation up, so Medium "

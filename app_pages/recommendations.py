@@ -36,7 +36,8 @@ if ctx.flt.hcps and own.empty and not wider.empty:
 if page.empty_note(recs, "recommendations"):
     st.stop()  # nothing below has anything to show
 map_edits.recommendation_editor(ctx, recs["ID"].tolist())  # editors only
-changes.row_history(ctx, "Recommendations", dict(zip(recs["ID"], recs["ID"] + " · " + recs["Recommendation"].str[:90])),
+changes.row_history(ctx, "Recommendations",
+                    dict(zip(recs["ID"], recs["ID"] + " · " + recs["Recommendation"].str[:90], strict=True)),
                     "a recommendation")
 
 # The Health Committee's deadline comes from the data: the due date of the recommendations its letter made.

@@ -61,8 +61,9 @@ def figure(status: str, needs_interval: bool) -> str:
 if with_interval:
     page.kpis([(status, figure(status, needs), HELP[status]) for status, _, needs in STATUSES])
 else:  # the three states that need an interval share one figure, so it says its missing basis once
-    page.kpis([("Overdue, due soon, up to date", "no intervals set", "None of these organisations has a contact "
-                "interval, so none can be judged overdue, due soon or up to date"),
+    page.kpis([("Overdue, due soon, up to date", "no intervals set",
+                ("None of these organisations has a contact interval, so none can be judged overdue, due soon "
+                 "or up to date")),
                *[(status, figure(status, needs), HELP[status]) for status, _, needs in STATUSES if not needs]])
 st.markdown(" ".join(f":{colour}-badge[{status}: {figure(status, needs)}]" for status, colour, needs in STATUSES))
 st.caption(f"Of {len(own):,} organisations{' in ' + ctx.place if ctx.flt.hcps else ''}: {with_interval:,} have a "

@@ -31,7 +31,8 @@ st.caption("Counts per sub-group and footprint. A person counts in every sub-gro
 if not page.empty_note(spread, "organisations, people or forums"):
     # The ID leads each label so the chart's rows keep the sub-groups' own order.
     labelled = spread.assign(**{"Sub-group": spread["Sub-group ID"].fillna("–") + " · " + spread["Sub-group"]})
-    for tab, measure in zip(st.tabs(["Organisations", "People", "Forums"]), ["Organisations", "People", "Forums"]):
+    measures = ["Organisations", "People", "Forums"]
+    for tab, measure in zip(st.tabs(measures), measures, strict=True):
         with tab:
             cells = labelled[labelled[measure] > 0]
             if not page.empty_note(cells, measure.lower()):
@@ -42,7 +43,7 @@ if not page.empty_note(spread, "organisations, people or forums"):
 
 st.subheader("Drill down: one sub-group's organisations")
 if not sub_groups.empty:
-    names = dict(zip(sub_groups["ID"], sub_groups["Sub-group"]))
+    names = dict(zip(sub_groups["ID"], sub_groups["Sub-group"], strict=True))
     chosen = st.selectbox("Sub-group", list(names), format_func=lambda sid: f"{sid} · {names[sid]}",
                           key="drill_sub_group")
     categories = sub_groups.set_index("ID").loc[chosen, "Categories"]

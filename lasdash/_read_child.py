@@ -33,7 +33,7 @@ def main() -> int:
             parsed = _parse_ahead(path, [meta.name for meta in wb.sheets_metadata],
                                   {name: zf.getinfo(part).file_size for name, part in parts.items()})
             properties = _custom_properties(zf)
-            for meta, future in zip(wb.sheets_metadata, parsed):
+            for meta, future in zip(wb.sheets_metadata, parsed, strict=True):
                 uncalculated = _uncalculated_formulas(zf, parts.get(meta.name))
                 merged, rows = future.result()
                 out.write(frame({

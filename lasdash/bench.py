@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import importlib.metadata
 import importlib.util
 import itertools
@@ -176,7 +177,7 @@ def query_times(store: SnapshotStore, repeats: int) -> dict[str, dict]:
     con = queries.connect(store, store.current_id())
     out = {}
     for name in queries.VIEWS:
-        median, _ = _median_time(lambda: queries.run(con, name), repeats)
+        median, _ = _median_time(functools.partial(queries.run, con, name), repeats)
         df = queries.run(con, name)
         out[name] = {"median_s": median, "rows": len(df), "columns": len(df.columns)}
     return out
@@ -276,7 +277,7 @@ def page_times(store_root: Path, workbook: Path, settings: Settings, timeout: fl
 
     def measure(sessions: dict[str, tuple], repeats: int) -> None:
         """Round-robin: each round changes every page's filter once, so drift on a shared machine hits all alike."""
-        for title, (at, error) in sessions.items():
+        for title, (_, error) in sessions.items():
             out[title] = {"runs": [], "error": error}
         for _ in range(repeats):
             for title, (at, _) in sessions.items():
@@ -385,6 +386,8 @@ def in_browser(store_root: Path, url_paths: list[str], repeats: int, viewers: in
 
 def _many_viewers(browser, srv, helpers, n: int, timeout_ms: int) -> dict:
     """n sessions open the overview at once: time until every one has rendered, errors, server CPU per view."""
+    from playwright.sync_api import Error as PlaywrightError
+
     contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(n)]
     tabs = [c.new_page() for c in contexts]
     cpu_before, start = _cpu_seconds(srv.proc.pid), time.perf_counter()
@@ -395,7 +398,7 @@ def _many_viewers(browser, srv, helpers, n: int, timeout_ms: int) -> dict:
         try:
             helpers.wait_for_app(tab, timeout_ms)
             failed += tab.locator("[data-testid=stException]").count() > 0
-        except Exception:  # a session that never rendered is an error, not a crash of the benchmark
+        except PlaywrightError:  # a session that never rendered is an error, not a crash of the benchmark
             failed += 1
     elapsed, cpu = time.perf_counter() - start, _cpu_seconds(srv.proc.pid) - cpu_before
     for c in contexts:
@@ -499,9 +502,9 @@ def _fmt(value, spec=".2f", unit="") -> str:
 
 
 def _grid(headers: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
     line = lambda cells: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
-                                   for i, (c, w) in enumerate(zip(cells, widths)))
+                                   for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
     return [line(headers), line(["-" * w for w in widths]), *map(line, rows)]
 
 
@@ -561,9 +564,9 @@ def report(result: dict) -> str:
                                    scales[keys[0]]["memory"]["pages"][u]["filter_s"]), ".2f")] for u in urls])
     crowd = scales.get("10", {}).get("memory", {}).get("viewers")
     if crowd:
-        out += ["", f"{crowd['sessions']} viewers opening the overview at once at S10: all rendered in "
-                    f"{crowd['all_rendered_s']:.1f} s, {crowd['errors']} errors, server CPU "
-                    f"{crowd['cpu_s_per_view']:.2f} s per page view"]
+        out += ["", (f"{crowd['sessions']} viewers opening the overview at once at S10: all rendered in "
+                     f"{crowd['all_rendered_s']:.1f} s, {crowd['errors']} errors, server CPU "
+                     f"{crowd['cpu_s_per_view']:.2f} s per page view")]
     out += ["", "Server peak RSS (MB) after opening every page once, and after each page in menu order"]
     out += _grid(["scale", "peak", "after each page (peak so far)"],
                  [[f"S{k}", _fmt(scales[k]["memory"].get("peak_rss_mb"), ".0f"),

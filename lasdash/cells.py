@@ -80,7 +80,7 @@ def _transposed(rows: list[list]) -> list[list]:
     """Rows (of any lengths) as columns, padded with empty cells."""
     width = max(map(len, rows), default=0)
     padded = [r if len(r) == width else [*r, *([None] * (width - len(r)))] for r in rows]
-    return [list(cells) for cells in zip(*padded)]
+    return [list(cells) for cells in zip(*padded, strict=True)]
 
 
 def columns_of(rows: list[list]) -> list[CellColumn]:

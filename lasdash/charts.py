@@ -41,11 +41,11 @@ def heatmap(df: pd.DataFrame, x: str, y: str, value: str, *, label: str | None =
     label = label or value
     if percent:
         top = 100
-        legend = dict(values=[0, 50, 100], format="d", labelExpr="datum.label + ' %'")
+        legend = {"values": [0, 50, 100], "format": "d", "labelExpr": "datum.label + ' %'"}
     else:
         peak = pd.to_numeric(df[value], errors="coerce").max() if len(df) else None
         top = max(1, math.ceil(peak)) if pd.notna(peak) else 1  # at least 1: an all-zero grid stays palest
-        legend = dict(format="d", tickMinStep=1)
+        legend = {"format": "d", "tickMinStep": 1}
     base = alt.Chart(df, title=title).encode(
         x=alt.X(f"{x}:N", sort=x_sort or FOOTPRINT_ORDER, title=None, axis=alt.Axis(labelAngle=0, orient="top")),
         y=alt.Y(f"{y}:N", title=None, axis=alt.Axis(labelLimit=340)),

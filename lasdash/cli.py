@@ -325,7 +325,7 @@ def build_filter(hcps: list[str] | None, sub_groups: list[str] | None, store) ->
     ids = []
     if sub_groups:
         known = store.read(store.current_id(), "Sub-groups")
-        by_key = {str(k).lower(): i for i, n in zip(known["id"], known["name"]) for k in (i, n)}
+        by_key = {str(k).lower(): i for i, n in zip(known["id"], known["name"], strict=True) for k in (i, n)}
         for sg in sub_groups:
             if sg.strip().lower() not in by_key:
                 raise UsageError(f"unknown sub-group '{sg}'; expected an ID or name from the Sub-groups sheet")
@@ -369,7 +369,8 @@ def _scales(text: str) -> tuple[int, ...]:
     try:
         scales = tuple(int(s) for s in text.split(",") if s.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas, e.g. 1,10,100; got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected whole numbers separated by commas, e.g. 1,10,100; got {text!r}") from None
     if not scales or min(scales) < 1:
         raise argparse.ArgumentTypeError("scales must be whole numbers of at least 1")
     return scales

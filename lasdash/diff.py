@@ -90,12 +90,12 @@ class _Labels(dict):
         keys = df[sheet.key].tolist()
         if "name" in df.columns:  # only People have a title beside the name
             titles = df["title"].tolist() if "title" in df.columns else [None] * len(keys)
-            names = [_display_name({"name": n, "title": t}) for n, t in zip(df["name"].tolist(), titles)]
+            names = [_display_name({"name": n, "title": t}) for n, t in zip(df["name"].tolist(), titles, strict=True)]
         elif "title" in df.columns:  # a document is called by its title
             names = [_text(t) for t in df["title"].tolist()]
         else:
             names = [""] * len(keys)
-        labels = {k: n or str(k) for k, n in zip(keys, names)}
+        labels = {k: n or str(k) for k, n in zip(keys, names, strict=True)}
         self[sheet_name] = labels
         return labels
 
@@ -172,28 +172,29 @@ def diff_tables(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> l
         before = {r[sheet.key]: r for r in old[sheet.name].to_dict("records")}
         after = {r[sheet.key]: r for r in new[sheet.name].to_dict("records")}
         d = SheetDiff(sheet.name)
-
-        def listed(key: str, record: dict, labels: dict) -> str:
-            label = record_label(sheet, record, labels)
-            if (whole := record_label(sheet, record, labels, full=True)) != label:
-                d.full[key] = whole
-            return label
-
         d.added_keys = [k for k in after if k not in before]
         d.removed_keys = [k for k in before if k not in after]
-        d.added = [listed(k, after[k], new_labels) for k in d.added_keys]
-        d.removed = [listed(k, before[k], old_labels) for k in d.removed_keys]
-        for k in after:
+        d.added = [_listed(sheet, d, k, after[k], new_labels) for k in d.added_keys]
+        d.removed = [_listed(sheet, d, k, before[k], old_labels) for k in d.removed_keys]
+        for k, row in after.items():
             if k not in before:
                 continue
             changes = [FieldChange(c.header, shown(c, before[k][c.name], old_labels),
-                                   shown(c, after[k][c.name], new_labels))
+                                   shown(c, row[c.name], new_labels))
                        for c in sheet.input_columns
-                       if comparable(before[k][c.name]) != comparable(after[k][c.name])]
+                       if comparable(before[k][c.name]) != comparable(row[c.name])]
             if changes:
-                d.changed.append(RowChange(k, listed(k, after[k], new_labels), changes))
+                d.changed.append(RowChange(k, _listed(sheet, d, k, row, new_labels), changes))
         out.append(d)
     return out
+
+
+def _listed(sheet: S.Sheet, d: SheetDiff, key: str, record: dict, labels: dict) -> str:
+    """A row's label for `d`'s lists; its whole text goes in `d.full` where the label shows only the start."""
+    label = record_label(sheet, record, labels)
+    if (whole := record_label(sheet, record, labels, full=True)) != label:
+        d.full[key] = whole
+    return label
 
 
 def row_heading(sheet_name: str, label: str) -> str:

@@ -9,6 +9,7 @@ document: its Source says who recorded it and when, e.g. 'Recorded in lasdash by
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 import pandas as pd
@@ -68,7 +69,7 @@ def _copy(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def _blank(value: object) -> object:
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA or value is pd.NaT:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, str):
         return value.strip() or None

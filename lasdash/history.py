@@ -31,9 +31,9 @@ def changes(store: Store, last: int | None = 20) -> pd.DataFrame:
         when = pd.Timestamp(e["at"]).strftime("%d %b %Y %H:%M")
         for d in diff_tables(tables(e["previous"]), tables(e["snapshot"])):
             rows += [[when, e["by"], d.sheet, k, label, d.full.get(k, label), "", "", "added", e["snapshot"]]
-                     for k, label in zip(d.added_keys, d.added)]
+                     for k, label in zip(d.added_keys, d.added, strict=True)]
             rows += [[when, e["by"], d.sheet, k, label, d.full.get(k, label), "", "removed", "", e["snapshot"]]
-                     for k, label in zip(d.removed_keys, d.removed)]
+                     for k, label in zip(d.removed_keys, d.removed, strict=True)]
             for rc in d.changed:
                 rows += [[when, e["by"], d.sheet, rc.key, rc.label, d.full.get(rc.key, rc.label), fc.column,
                           fmt(fc.old), fmt(fc.new), e["snapshot"]]

@@ -16,6 +16,7 @@ Pure functions over typed tables (no store, no streamlit), so the rules have a u
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -105,15 +106,7 @@ def three_way(base: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], u
         for k in order:
             rb, rc, ru = b.get(k), c.get(k), u.get(k)
             label = record_label(sheet, rc or ru or rb, current_labels if rc else upload_labels)
-
-            def conflict(kind: str, column: str | None = None) -> Conflict:
-                col = sheet.column(column) if column else None
-                shown_c = shown(col, rc[column], current_labels) if col and rc else None
-                shown_u = shown(col, ru[column], upload_labels) if col and ru else None
-                found = Conflict(sheet.name, k, column, kind, label, col.header if col else "", shown_c, shown_u)
-                conflicts.append(found)
-                return found
-
+            conflict = _conflict_recorder(conflicts, sheet, k, label, rc, ru, current_labels, upload_labels)
             if rb is None:  # new since the base: on one side, or the same ID added on both
                 if rc is None:
                     out.append(ru)
@@ -138,6 +131,22 @@ def three_way(base: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], u
     result = Merge(merged, diff_tables(base, upload), diff_tables(base, current), conflicts)
     result.result = diff_tables(current, merged)
     return result
+
+
+def _conflict_recorder(conflicts: list[Conflict], sheet: S.Sheet, key: str, label: str, rc: dict | None,
+                       ru: dict | None, current_labels: dict, upload_labels: dict) -> Callable[..., Conflict]:
+    """`conflict(kind, column=None)` for one row: adds a Conflict on that row (or that field) to `conflicts` and
+    returns it."""
+
+    def conflict(kind: str, column: str | None = None) -> Conflict:
+        col = sheet.column(column) if column else None
+        shown_c = shown(col, rc[column], current_labels) if col and rc else None
+        shown_u = shown(col, ru[column], upload_labels) if col and ru else None
+        found = Conflict(sheet.name, key, column, kind, label, col.header if col else "", shown_c, shown_u)
+        conflicts.append(found)
+        return found
+
+    return conflict
 
 
 def _fields(rb: dict, rc: dict, ru: dict, cols: list[str], conflict, take_yours) -> dict:

@@ -109,7 +109,7 @@ def layout(g: nx.Graph) -> dict[str, tuple[float, float]]:
                 x, top, row_height = -half_width, top - row_height - gap, 0.0
             centre = (x + radius, top - radius)
             x, row_height = x + 2 * radius + gap, max(row_height, 2 * radius)
-        pos.update({n: (px + centre[0], py + centre[1]) for n, (px, py) in zip(nodes, part)})
+        pos.update({n: (px + centre[0], py + centre[1]) for n, (px, py) in zip(nodes, part, strict=True)})
     return pos
 
 

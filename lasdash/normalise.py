@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 import unicodedata
 
@@ -30,7 +31,7 @@ def is_blank(value: object) -> bool:
     if value is None or (isinstance(value, str) and value == ""):
         return True
     try:
-        return bool(value != value)  # NaN, NaT and pd.NA are not equal to themselves
+        return bool(value != value)  # noqa: PLR0124 NaN check, any type: NaN, NaT and pd.NA are not equal to themselves
     except TypeError:  # pd.NA raises on bool()
         return True
 
@@ -47,7 +48,7 @@ def clean_text(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        if value != value:  # NaN
+        if math.isnan(value):
             return ""
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dt.datetime):
@@ -208,7 +209,7 @@ def parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool):
-        raise ValueError("found TRUE/FALSE, not a date")
+        raise ValueError("found TRUE/FALSE, not a date")  # noqa: TRY004 a cell's value, not a caller's type
     if isinstance(value, (int, float)):
         return _from_serial(value)
     text = clean_text(value)
@@ -263,11 +264,11 @@ def parse_int(value: object) -> int | None:
 
 def _whole_number(value: object) -> int | None:
     if isinstance(value, bool):
-        raise ValueError("found TRUE/FALSE, not a number")
+        raise ValueError("found TRUE/FALSE, not a number")  # noqa: TRY004 a cell's value, not a caller's type
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        if value != value:
+        if math.isnan(value):
             return None
         if not value.is_integer():
             raise ValueError(f"{value!r} is not a whole number")

@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import suppress
 from pathlib import Path
 
 import obstore
@@ -142,7 +143,7 @@ class ObjectSnapshotStore(Store):
             self._obj = (_s3 if scheme == "s3" else _azure)(bucket, prefix)
         except StoreError:
             raise
-        except Exception as exc:  # a setting the library refuses (a bad endpoint URL, an unknown key)
+        except Exception as exc:  # noqa: BLE001 any setting the library refuses (a bad endpoint URL, an unknown key)
             raise self._error(exc) from None
         self.poll_seconds = config.poll_seconds() if poll_seconds is None else poll_seconds
         digest = hashlib.sha256(location.encode()).hexdigest()[:16]
@@ -183,7 +184,7 @@ class ObjectSnapshotStore(Store):
             if "NoSuchBucket" in str(exc) or "ContainerNotFound" in str(exc):
                 raise self._error(exc) from None
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 library boundary: any error of the store becomes a StoreError
             raise self._error(exc) from None
         except BaseException as exc:  # the Rust client's panics derive from BaseException
             if type(exc).__name__ != "PanicException":
@@ -356,10 +357,8 @@ class ObjectSnapshotStore(Store):
                 elif folder.is_dir():
                     found += [(PARTIAL_COPY, p, folder.name) for p in sorted(folder.glob(".part-*"))]
             for kind, path, sid in found:
-                try:
+                with suppress(FileNotFoundError):  # gone meanwhile
                     out.append(Leftover(kind, str(path), _mtime(path), sid, (str(path),)))
-                except FileNotFoundError:  # gone meanwhile
-                    pass
         return out
 
     def sweep(self, older_than: dt.timedelta | None = None, now: dt.datetime | None = None
@@ -401,10 +400,8 @@ class ObjectSnapshotStore(Store):
 
     def _security_delete(self, names: list[str]) -> None:
         for name in names:
-            try:
+            with suppress(NotFoundError):
                 self._call(obstore.delete, f"security/{name}")
-            except NotFoundError:
-                pass
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

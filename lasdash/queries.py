@@ -292,7 +292,7 @@ def first_rows(con: duckdb.DuckDBPyConnection, view_name: str, flt: Filter, limi
         df = rows.df()
         probes, casts = _dtype_probes(df, types)
         wanted = {"rows": "count(*)", **(measures or {}), **probes}
-        found = dict(zip(wanted, cur.execute(f"SELECT {_select_list(wanted)} FROM _view_rows").fetchone()))
+        found = dict(zip(wanted, cur.execute(f"SELECT {_select_list(wanted)} FROM _view_rows").fetchone(), strict=True))
     finally:
         cur.close()  # and with it the table
     df = df.astype({column: dtype for probe, (column, dtype) in casts.items() if found[probe]})
@@ -304,7 +304,7 @@ def _dtype_probes(df: pd.DataFrame, types: list[str]) -> tuple[dict[str, str], d
     values: an integer or boolean column is nullable (Int64, boolean) only if a NULL occurs, and text is object only
     if every value is NULL. Returns measures (nonzero: cast) and, per measure, the column and the dtype to cast to."""
     probes, casts = {}, {}
-    for i, (column, sql_type) in enumerate(zip(df.columns, types)):
+    for i, (column, sql_type) in enumerate(zip(df.columns, types, strict=True)):
         dtype, key = df[column].dtype, f"_dtype_{i}"
         if sql_type == "VARCHAR" and dtype == object and df[column].isna().all():
             probes[key], casts[key] = f"count({_ident(column)})", (column, "str")  # a value further on
@@ -329,7 +329,7 @@ def aggregate(con: duckdb.DuckDBPyConnection, view_name: str, flt: Filter, measu
     """
     sql, view_params = _view_sql(view_name, flt)
     row = _cursor(con).execute(f"SELECT {_select_list(measures)} FROM ({sql}) v", [*params, *view_params]).fetchone()
-    return dict(zip(measures, row))
+    return dict(zip(measures, row, strict=True))
 
 
 def _select_list(measures: dict[str, str]) -> str:

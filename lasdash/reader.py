@@ -61,7 +61,7 @@ class RawSheet:
     def rows(self) -> list[list[object]]:
         """The cells row by row (rows[0] is Excel row 1), made from the columns at each call: to read, not edit."""
         values = [c.values() for c in self.columns]
-        return [list(r) for r in zip(*values)] if values else [[] for _ in range(self.n_rows)]
+        return [list(r) for r in zip(*values, strict=True)] if values else [[] for _ in range(self.n_rows)]
 
 
 @dataclass

@@ -26,7 +26,7 @@ import json
 import os
 import shutil
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,10 +131,8 @@ def _mtime(path: Path) -> dt.datetime:
     times = [path.stat().st_mtime]
     if path.is_dir():
         for p in path.rglob("*"):
-            try:
+            with suppress(FileNotFoundError):  # removed meanwhile
                 times.append(p.stat().st_mtime)
-            except FileNotFoundError:
-                pass
     return dt.datetime.fromtimestamp(max(times), dt.UTC)
 
 
@@ -193,7 +191,7 @@ class Store:
 
     def settings(self) -> list[str]:
         """How this store is set up, in words (for `doctor`)."""
-        return ["a folder on this machine: use object storage when hosted (see the README)"]
+        return ["a folder on this machine: use object storage when hosted (see docs/HOSTING.md)"]
 
     def leftovers(self) -> list[Leftover]:
         """What interrupted publishes left: snapshots nothing names, temporary files (for `doctor`)."""
@@ -252,10 +250,8 @@ class Store:
                 raise SecurityEventConflict(f"Security event {seq} was recorded by another writer first.")
         if now - self.__dict__.get("_security_pruned", 0.0) > self.SECURITY_CLOCK_SLACK:
             self.__dict__["_security_pruned"] = now
-            try:
+            with suppress(OSError, StoreError):  # removal is housekeeping: the event is recorded
                 self._security_prune(now - self.SECURITY_RETENTION, keep=seq)
-            except (OSError, StoreError):  # removal is housekeeping: the event is recorded
-                pass
         return seq
 
     def _security_prune(self, before: float, keep: int) -> None:
@@ -451,10 +447,8 @@ class SnapshotStore(Store):
         out = []
         for name in names:
             if name.endswith(".json") and name[:-5].isdigit():
-                try:
+                with suppress(FileNotFoundError):  # removed meanwhile
                     out.append((int(name[:-5]), name, (folder / name).stat().st_mtime))
-                except FileNotFoundError:  # removed meanwhile
-                    pass
         return out
 
     def _security_read(self, name: str) -> bytes | None:

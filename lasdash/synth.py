@@ -66,7 +66,7 @@ def _names(what: str, numbers) -> list[str]:
 def _text(what: str, numbers, like: pd.Series) -> list[str | None]:
     """Filler as long as the seed text it replaces; blank where the seed is blank."""
     out = []
-    for n, seed_text in zip(numbers, like.tolist()):
+    for n, seed_text in zip(numbers, like.tolist(), strict=True):
         if is_blank(seed_text):
             out.append(None)
         else:
@@ -90,20 +90,20 @@ class _Refs:
     def __call__(self, sheet: str, values: pd.Series, copy: np.ndarray) -> list[str | None]:
         pos, size, prefix = self.position[sheet], self.size[sheet], _ID_PREFIX[sheet]
         return [None if is_blank(v) else f"{prefix}{(k - 1) * size + pos[v] + 1:06d}"
-                for v, k in zip(values.tolist(), copy)]
+                for v, k in zip(values.tolist(), copy, strict=True)]
 
 
 def _dates(rng: np.random.Generator, n: int, filled: float, start: dt.date = FIRST_DATE,
            end: dt.date = LAST_DATE) -> list[dt.date | None]:
     days = rng.integers(0, (end - start).days + 1, size=n)
     keep = rng.random(n) < filled
-    return [start + dt.timedelta(days=int(d)) if k else None for d, k in zip(days, keep)]
+    return [start + dt.timedelta(days=int(d)) if k else None for d, k in zip(days, keep, strict=True)]
 
 
 def _choice(rng: np.random.Generator, options, n: int, filled: float) -> list:
     picks = rng.integers(0, len(options), size=n)
     keep = rng.random(n) < filled
-    return [options[p] if k else None for p, k in zip(picks, keep)]
+    return [options[p] if k else None for p, k in zip(picks, keep, strict=True)]
 
 
 def _periods(rng: np.random.Generator, n: int) -> list[str]:
@@ -111,7 +111,7 @@ def _periods(rng: np.random.Generator, n: int) -> list[str]:
     starts = rng.integers(0, 12 * 6, size=n)
     spans = rng.integers(1, 13, size=n)
     out = []
-    for s, span in zip(starts, spans):
+    for s, span in zip(starts, spans, strict=True):
         e = s + span
         out.append(f"{_MONTHS[s % 12]} {FIRST_DATE.year + s // 12} - {_MONTHS[e % 12]} {FIRST_DATE.year + e // 12}")
     return out
@@ -151,7 +151,7 @@ def synthetic_tables(scale: int, seed_tables: dict[str, pd.DataFrame] | None = N
         id=_ids(_ID_PREFIX["Organisations"], c.number), name=_names("Organisation", c.number),
         parent_id=refs("Organisations", c.frame["parent_id"], c.copy),
         aliases=[None if is_blank(a) else f"Synthetic Org {k:05d}"
-                 for k, a in zip(c.number, c.frame["aliases"].tolist())],
+                 for k, a in zip(c.number, c.frame["aliases"].tolist(), strict=True)],
         power=_choice(rng, S.POWER_INTEREST, n, 0.6), interest=_choice(rng, S.POWER_INTEREST, n, 0.6),
         target_level=_choice(rng, S.ENGAGEMENT_LEVELS, n, 0.5),
         las_owner=_choice(rng, [f"Synthetic LAS owner {i:02d}" for i in range(1, 21)], n, 0.4),
@@ -163,7 +163,7 @@ def synthetic_tables(scale: int, seed_tables: dict[str, pd.DataFrame] | None = N
     out["People"] = pd.concat([seed["People"], c.frame.assign(
         id=_ids(_ID_PREFIX["People"], c.number), name=_names("Person", c.number),
         aliases=[None if is_blank(a) else f"Synthetic Persn {k:05d}"
-                 for k, a in zip(c.number, c.frame["aliases"].tolist())],
+                 for k, a in zip(c.number, c.frame["aliases"].tolist(), strict=True)],
         organisation_id=refs("Organisations", c.frame["organisation_id"], c.copy),
         background=_text("background", c.number, c.frame["background"]),
         source=_sources(c.frame["source"]))], ignore_index=True)
@@ -171,10 +171,11 @@ def synthetic_tables(scale: int, seed_tables: dict[str, pd.DataFrame] | None = N
     c = _Copies(seed["Forums"], copies)
     out["Forums"] = pd.concat([seed["Forums"], c.frame.assign(
         id=_ids(_ID_PREFIX["Forums"], c.number),
-        name=[f"{NAME_PREFIX} {kind} {k:05d}" for kind, k in zip(c.frame["kind"].tolist(), c.number)],
+        name=[f"{NAME_PREFIX} {kind} {k:05d}" for kind, k in zip(c.frame["kind"].tolist(), c.number, strict=True)],
         host_organisation_id=refs("Organisations", c.frame["host_organisation_id"], c.copy),
         budget_gbp=pd.array([None if is_blank(b) else int(b * f) for b, f in
-                             zip(c.frame["budget_gbp"].tolist(), rng.uniform(0.5, 1.5, len(c.frame)))], dtype="Int64"),
+                             zip(c.frame["budget_gbp"].tolist(), rng.uniform(0.5, 1.5, len(c.frame)), strict=True)],
+                            dtype="Int64"),
         note=_text("forum note", c.number, c.frame["note"]),
         source=_sources(c.frame["source"]))], ignore_index=True)
 
@@ -184,7 +185,7 @@ def synthetic_tables(scale: int, seed_tables: dict[str, pd.DataFrame] | None = N
     holder_copy = np.where(rng.random(n) < 0.05, rng.integers(1, copies + 1, size=n) if copies else c.copy, c.copy)
     starts = _dates(rng, n, 0.6, dt.date(2016, 1, 1), LAST_DATE)
     ends = [s + dt.timedelta(days=int(d)) if s is not None and e else None
-            for s, d, e in zip(starts, rng.integers(90, 4 * 365, size=n), rng.random(n) < 0.3)]
+            for s, d, e in zip(starts, rng.integers(90, 4 * 365, size=n), rng.random(n) < 0.3, strict=True)]
     out["Roles"] = pd.concat([seed["Roles"], c.frame.assign(
         id=_ids(_ID_PREFIX["Roles"], c.number),
         person_id=refs("People", c.frame["person_id"], holder_copy),
@@ -200,11 +201,11 @@ def synthetic_tables(scale: int, seed_tables: dict[str, pd.DataFrame] | None = N
     dates = _dates(rng, n, 1.0)
     periods = _periods(rng, n)
     next_contact = [d + dt.timedelta(days=int(x)) if y else None
-                    for d, x, y in zip(dates, rng.integers(30, 365, size=n), rng.random(n) < 0.4)]
+                    for d, x, y in zip(dates, rng.integers(30, 365, size=n), rng.random(n) < 0.4, strict=True)]
     out["Engagements"] = pd.concat([seed["Engagements"], c.frame.assign(
         id=_ids(_ID_PREFIX["Engagements"], c.number),
-        date=[d if u < 0.8 else None for d, u in zip(dates, dated)],
-        period=[p if 0.8 <= u < 0.92 else None for p, u in zip(periods, dated)],
+        date=[d if u < 0.8 else None for d, u in zip(dates, dated, strict=True)],
+        period=[p if 0.8 <= u < 0.92 else None for p, u in zip(periods, dated, strict=True)],
         organisation_id=refs("Organisations", c.frame["organisation_id"], c.copy),
         person_id=refs("People", c.frame["person_id"], c.copy),
         forum_id=refs("Forums", c.frame["forum_id"], c.copy),
@@ -213,9 +214,11 @@ def synthetic_tables(scale: int, seed_tables: dict[str, pd.DataFrame] | None = N
         level=_choice(rng, S.ENGAGEMENT_LEVELS, n, 0.7),
         theme=_choice(rng, _THEMES, n, 0.6),
         summary=[f"{NAME_PREFIX} engagement summary {k:05d}: " + _FILLER[:int(x)].strip() if y else None
-                 for k, x, y in zip(c.number, rng.integers(40, 300, size=n), rng.random(n) < 0.7)],
-        next_steps=[f"{NAME_PREFIX} next steps {k:05d}" if y else None for k, y in zip(c.number, rng.random(n) < 0.4)],
-        next_contact=[nc if d is not None and u < 0.8 else None for nc, d, u in zip(next_contact, dates, dated)],
+                 for k, x, y in zip(c.number, rng.integers(40, 300, size=n), rng.random(n) < 0.7, strict=True)],
+        next_steps=[f"{NAME_PREFIX} next steps {k:05d}" if y else None
+                    for k, y in zip(c.number, rng.random(n) < 0.4, strict=True)],
+        next_contact=[nc if d is not None and u < 0.8 else None
+                      for nc, d, u in zip(next_contact, dates, dated, strict=True)],
         source=_sources(c.frame["source"]))], ignore_index=True)
 
     c = _Copies(seed["Recommendations"], copies)
@@ -232,7 +235,7 @@ def synthetic_tables(scale: int, seed_tables: dict[str, pd.DataFrame] | None = N
         status=_choice(rng, S.RECOMMENDATION_STATUSES, n, 0.8),
         last_update=_dates(rng, n, 0.5),
         progress_note=[f"{NAME_PREFIX} progress note {k:05d}" if y else None
-                       for k, y in zip(c.number, rng.random(n) < 0.3)],
+                       for k, y in zip(c.number, rng.random(n) < 0.3, strict=True)],
         source=_sources(c.frame["source"]))], ignore_index=True)
 
     return {sheet.name: out[sheet.name][[c.name for c in sheet.input_columns]] for sheet in S.SHEETS}

@@ -185,7 +185,7 @@ def _read_sheet(sheet: S.Sheet, raw: RawSheet, problems: list[Problem]) -> tuple
     once per distinct value. Problems come out row by row, as a cell-by-cell reading would give them."""
     cols, n_rows = raw.columns, raw.n_rows
     cleaned = [cleaned_text(c) if c.text is not None else None for c in cols]
-    filled_cells = [_filled_cells(c, text) for c, text in zip(cols, cleaned)]
+    filled_cells = [_filled_cells(c, text) for c, text in zip(cols, cleaned, strict=True)]
     filled = np.zeros(n_rows, dtype=bool)
     for cells in filled_cells:
         filled |= cells
@@ -559,7 +559,7 @@ def _check_not_before(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[i
             if rows_of[their_sheet.name] is None:
                 continue
             theirs = tables[their_sheet.name]
-            limit_of = {key: d for key, d in zip(theirs[their_sheet.key], theirs[col.not_before[1]])
+            limit_of = {key: d for key, d in zip(theirs[their_sheet.key], theirs[col.not_before[1]], strict=True)
                         if isinstance(d, dt.date)}
             df, excel_rows = tables[sheet.name], rows_of[sheet.name]
             their_header = their_sheet.column(col.not_before[1]).header.lower()
@@ -587,7 +587,7 @@ class PeopleIndex:
         self._by_variant: dict[str, list[int]] = {}  # the key, and the key less one letter -> entries
         ids, names = people["id"].tolist(), people["name"].tolist()
         aliases = people["aliases"].tolist() if "aliases" in people.columns else [None] * len(people)
-        for pos, (pid, name, more) in enumerate(zip(ids, names, aliases)):
+        for pos, (pid, name, more) in enumerate(zip(ids, names, aliases, strict=True)):
             if not isinstance(pid, str) or not isinstance(name, str) or not name.strip():
                 continue
             spellings = [name, *(a.strip() for a in more.split(";") if a.strip())] if isinstance(more, str) else [name]
@@ -647,7 +647,7 @@ def _one_word_apart(mine: list[str], theirs: list[str]) -> bool:
     """The same words but one, which is one edit from the other's (see NEAR_LETTERS)."""
     if len(mine) != len(theirs):
         return False
-    differ = [(a, b) for a, b in zip(mine, theirs) if a != b]
+    differ = [(a, b) for a, b in zip(mine, theirs, strict=True) if a != b]
     if len(differ) != 1:
         return False
     a, b = differ[0]
@@ -711,7 +711,8 @@ def _may_look_alike(people: pd.DataFrame) -> np.ndarray:
     theirs = [c for v in names.filter(other).to_pylist() for c in _coarse_forms(v)]
     aliased: list[tuple[int, set[str]]] = []  # (row position, its aliases' coarse forms); '' stands for 'no digits'
     if "aliases" in people.columns:
-        for pos, more in zip(np.flatnonzero(people["aliases"].notna().to_numpy()), people["aliases"].dropna()):
+        for pos, more in zip(np.flatnonzero(people["aliases"].notna().to_numpy()), people["aliases"].dropna(),
+                             strict=True):
             forms = {c for a in str(more).split(";") if a.strip()
                      for c in _coarse_forms(a) | ({""} if not _DIGIT.search(a) else set())}
             aliased.append((pos, forms))

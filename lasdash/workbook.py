@@ -124,12 +124,12 @@ def _instructions(ws, base: Manifest | None) -> None:
     ws.column_dimensions["B"].width = 100
     lines = [
         ("lasdash stakeholder map", BASE_LINE.format(id=base.id, created=base.created_at) if base else ""),
-        ("How to edit", "Keep the sheet names and header rows. One row per item. Dates as dd/mm/yyyy. "
-                        "Columns with a dropdown of fixed values accept only those. IDs link the sheets: a Roles row "
-                        "names a Person ID and a Forum ID or Organisation ID; in those columns you may also type "
-                        "or pick the exact name (or an alias) instead, and it is read as that row's ID. Every row needs a Source: a "
-                        "Documents ID and the chart or section, e.g. '000 Chart 5'. Leave unknown values blank: "
-                        "the dashboard shows them as gaps."),
+        ("How to edit", ("Keep the sheet names and header rows. One row per item. Dates as dd/mm/yyyy. "
+                         "Columns with a dropdown of fixed values accept only those. IDs link the sheets: a Roles row "
+                         "names a Person ID and a Forum ID or Organisation ID; in those columns you may also type "
+                         "or pick the exact name (or an alias) instead, and it is read as that row's ID. Every row "
+                         "needs a Source: a Documents ID and the chart or section, e.g. '000 Chart 5'. Leave unknown "
+                         "values blank: the dashboard shows them as gaps.")),
         ("", ""),
         ("Sheet / column", "Meaning"),
     ]

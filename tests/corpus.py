@@ -403,7 +403,7 @@ def _roles_dates_stored(tables, seed):
 
 
 def _curly_stored(tables, seed):
-    key = list(records(seed["Engagements"]))[0]
+    key = next(iter(records(seed["Engagements"])))
     assert _stored_value(tables, "Engagements", key, "level") == "Co-produce"
     assert _stored_value(tables, "Engagements", key, "summary") == f"LAS\u2019s \u201cjoint\u201d session {SYNTHETIC}"
     same_as_seed(tables, seed, (("Engagements", key, "level"), ("Engagements", key, "summary")))

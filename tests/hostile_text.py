@@ -77,7 +77,7 @@ def hostile_tables() -> dict[str, pd.DataFrame]:
             for i, value in enumerate(values):
                 payload = payloads[turn % len(payloads)]
                 turn += 1
-                values[i] = payload if value is None or value != value else f"{value} {payload}"
+                values[i] = payload if pd.isna(value) else f"{value} {payload}"
             df[col.name] = values
     people = tables["People"]
     people.loc[people["id"] == CHAIR_ID, "name"] = CHAIR_NAME

@@ -117,9 +117,9 @@ def test_overview_counts_in_sql_and_fetches_only_the_organisations_shown(data_di
                for c in at.caption)
     engaged = int((organisations["Engaged"] == "Yes").sum())
     assert everything["Coverage"] == (f"{100 * engaged / len(organisations):.0f}%",
-                                                 f"Engagement coverage: {engaged} of {len(organisations)} mapped "
-                                                 f"organisations in London have an engagement recorded; "
-                                                 f"{len(organisations) - engaged} have never been contacted")
+                                      (f"Engagement coverage: {engaged} of {len(organisations)} mapped "
+                                       f"organisations in London have an engagement recorded; "
+                                       f"{len(organisations) - engaged} have never been contacted"))
 
 
 def _cli_export(*args):

@@ -31,7 +31,7 @@ def run(*args):
 def run_process(*args, env_dir):
     env = {**os.environ, "LASDASH_DATA_DIR": str(env_dir)}
     return subprocess.run([sys.executable, "-m", "lasdash", *args], capture_output=True, text=True, cwd=ROOT, env=env,
-                          timeout=120)
+                          check=False, timeout=120)
 
 
 def test_validate_default_workbook_exits_0(data_dir):
@@ -82,13 +82,13 @@ def test_publish_export_jhosc_lists_six_with_chairs(data_dir, tmp_path):
 
 
 def test_export_filtered_by_hcp(data_dir):
-    code, out = run("export", "jhosc", "--hcp", "swl")
+    _code, out = run("export", "jhosc", "--hcp", "swl")
     rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
     assert [r["JHOSC"] for r in rows] == ["SW London and Surrey JHOSC"]
 
 
 def test_export_list_names_the_required_views(data_dir):
-    code, out = run("export", "--list")
+    _code, out = run("export", "--list")
     for view in ("jhosc", "people", "roles", "forums", "organisations", "engagements", "recommendations"):
         assert view in out
 
@@ -112,15 +112,15 @@ def test_snapshots_rollback_and_diff(data_dir, tables, write_workbook):
     run("snapshots")
     first = json.loads(run("snapshots", "--json")[1])[0]["id"]
     tables["Forums"].loc[0, "cadence"] = "Monthly"
-    code, new_id = run("publish", str(write_workbook(tables)))
+    _code, new_id = run("publish", str(write_workbook(tables)))
     new_id = new_id.strip()
     listing = json.loads(run("snapshots", "--json")[1])
     assert [s["current"] for s in listing] == [False, True]
-    code, out = run("diff")
+    _code, out = run("diff")
     assert "Cadence: \u2013 \u2192 Monthly" in out
     assert run("rollback", first)[0] == 0
     assert json.loads(run("snapshots", "--json")[1])[0]["current"] is True
-    code, out = run("diff", new_id, first)
+    _code, out = run("diff", new_id, first)
     assert "Monthly \u2192 \u2013" in out
 
 
@@ -172,7 +172,7 @@ def test_a_stale_file_with_conflicts_exits_1_names_them_and_publishes_nothing(tw
 
 
 def test_merge_publishes_both_changes(two_editors, data_dir):
-    code, out = run("publish", str(two_editors), "--by", "Editor A", "--merge")
+    code, _out = run("publish", str(two_editors), "--by", "Editor A", "--merge")
     assert code == 0
     assert _current(data_dir, "Roles", "R000-115", "person_id") == "PER-lorraine-dean"  # B's chair kept
     assert _current(data_dir, "Recommendations", "REC-001-HC1", "status") == "In progress"  # A's status

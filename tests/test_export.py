@@ -62,7 +62,7 @@ def test_any_trigger_after_invisible_characters_is_neutralised(leading, trigger,
     value = leading + trigger + rest
     assert neutralise(value) == "'" + value
     csv = to_csv_bytes(pd.DataFrame({"t": [value]})).decode("utf-8-sig")
-    assert csv.startswith("t\r\n\"'") or csv.startswith("t\r\n'")  # quoted when it holds a comma, quote or CR/LF
+    assert csv.startswith(("t\r\n\"'", "t\r\n'"))  # quoted when it holds a comma, quote or CR/LF
 
 
 def test_xlsx_stores_formula_like_text_as_text():

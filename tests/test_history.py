@@ -58,7 +58,7 @@ def test_a_recommendations_own_history(data_dir, store):
     assert picker.options[0].startswith("REC-001-HC1") and len(picker.options) == 1  # only what has changed
     picker.set_value("REC-001-HC1").run()
     grid = next(d.value for d in at.dataframe if "Field" in d.value.columns and "Sheet" not in d.value.columns)
-    assert ("Status", "In progress", "Editor A") in set(zip(grid["Field"], grid["To"], grid["By"]))
+    assert ("Status", "In progress", "Editor A") in set(zip(grid["Field"], grid["To"], grid["By"], strict=True))
 
 
 def test_an_organisations_own_history(data_dir, store):
@@ -67,7 +67,7 @@ def test_an_organisations_own_history(data_dir, store):
     at = apptest.open_page("app_pages/priorities.py")
     next(s for s in at.selectbox if s.label == "An organisation").set_value("ORG-lfb").run()
     grid = next(d.value for d in at.dataframe if "Field" in d.value.columns and "Sheet" not in d.value.columns)
-    assert ("Power", "High", "Editor A") in set(zip(grid["Field"], grid["To"], grid["By"]))
+    assert ("Power", "High", "Editor A") in set(zip(grid["Field"], grid["To"], grid["By"], strict=True))
 
 
 def test_no_row_history_to_pick_before_anything_changed(data_dir, store):

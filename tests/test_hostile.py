@@ -85,7 +85,7 @@ def run_measured(args, env, tmp_path):
     """Run a command; return (exit code, stdout, stderr, seconds, peak RSS in MB of it and its children)."""
     report = tmp_path / "measured.json"
     proc = subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), *args], capture_output=True, cwd=ROOT,
-                          env=env, stdin=subprocess.DEVNULL, timeout=120)
+                          env=env, stdin=subprocess.DEVNULL, check=True, timeout=120)
     m = json.loads(report.read_text())
     return m["code"], proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"), \
         m["seconds"], m["rss_mb"]
@@ -182,7 +182,7 @@ def test_parent_survives_its_reader_child_killed_from_outside(tmp_path):
     path = tmp_path / "big.xlsx"
     _big_workbook(path)
     with ThreadPoolExecutor(1) as pool:
-        for attempt in range(5):  # the child must still be running when we find it
+        for _ in range(5):  # the child must still be running when we find it
             future = pool.submit(read_workbook, path)
             while not future.done() and not (children := _reader_children()):
                 time.sleep(0.002)
@@ -405,7 +405,7 @@ def test_views_bind_user_values_as_parameters():
         for marker in MARKERS:
             assert marker not in sql and "DROP TABLE" not in sql, name
         used = {p for p in params if isinstance(p, str)}
-        for marker, col in zip(MARKERS, (view.footprint_col, view.sub_group_col, view.search_cols)):
+        for marker, col in zip(MARKERS, (view.footprint_col, view.sub_group_col, view.search_cols), strict=True):
             if col:
                 assert any(marker in p for p in used), (name, marker)
 

@@ -77,19 +77,19 @@ def cell(sheet, key, column, value):
 CASES = [
     # lookalikes: another alphabet, case and accents, aliases, typos
     ("cyrillic-a", new_person("Angela Bh\u0430n"), [
-        (WARNING, "'Bh\u0430n' mixes Latin and Cyrillic letters ('\u0430' U+0430 CYRILLIC SMALL LETTER A at "
-                  "position 10)"),
-        (WARNING, "The name looks the same as Angela Bhan (PER-angela-bhan), though its letters differ: "
-                  "did you mean PER-angela-bhan?")]),
+        (WARNING, ("'Bh\u0430n' mixes Latin and Cyrillic letters ('\u0430' U+0430 CYRILLIC SMALL LETTER A at "
+                   "position 10)")),
+        (WARNING, ("The name looks the same as Angela Bhan (PER-angela-bhan), though its letters differ: "
+                   "did you mean PER-angela-bhan?"))]),
     ("greek-capital-alpha", new_person("\u0391ngela Bhan"), [
         (WARNING, "mixes Latin and Greek letters ('\u0391' U+0391 GREEK CAPITAL LETTER ALPHA at position 1)"),
         (WARNING, "did you mean PER-angela-bhan?")]),
     ("same-name", new_person("Jonty Heaversedge"), [
-        (WARNING, "The name is the same as Jonty Heaversedge (PER-jonty-heaversedge) (another person with this "
-                  "name): did you mean PER-jonty-heaversedge?")]),
+        (WARNING, ("The name is the same as Jonty Heaversedge (PER-jonty-heaversedge) (another person with this "
+                   "name): did you mean PER-jonty-heaversedge?"))]),
     ("capitals-and-accents", new_person("ANGELA BH\u00c1N"), [
-        (WARNING, "reads the same as Angela Bhan (PER-angela-bhan), apart from capitals, accents, spacing or "
-                  "lookalike letters: did you mean PER-angela-bhan?")]),
+        (WARNING, ("reads the same as Angela Bhan (PER-angela-bhan), apart from capitals, accents, spacing or "
+                   "lookalike letters: did you mean PER-angela-bhan?"))]),
     ("an-alias", new_person("Zoe Elliott"), [
         (WARNING, "is the same as 'Zoe Elliott', an alias of Zoe Lelliott (PER-zoe-lelliott)")]),
     ("two-letters-swapped", new_person("Angela Bahn"), [
@@ -107,8 +107,8 @@ CASES = [
     ("zero-width-joiner", new_person("Tom Cof\u200dfey"), [
         (ERROR, "(U+200D ZERO WIDTH JOINER at position 8)"), (WARNING, "did you mean PER-tom-coffey?")]),
     ("right-to-left-override", new_person("\u202eyeffoC moT"), [
-        (ERROR, "The cell holds an invisible or direction-control character (U+202E RIGHT-TO-LEFT OVERRIDE at "
-                "position 1), so it reads as something it is not and search misses it")]),
+        (ERROR, ("The cell holds an invisible or direction-control character (U+202E RIGHT-TO-LEFT OVERRIDE at "
+                 "position 1), so it reads as something it is not and search misses it"))]),
     ("isolates", new_person("\u2066Tom Coffey\u2069"), [
         (ERROR, "(U+2066 LEFT-TO-RIGHT ISOLATE at position 1, U+2069 POP DIRECTIONAL ISOLATE at position 12)"),
         (WARNING, "did you mean PER-tom-coffey?")]),
@@ -125,19 +125,19 @@ CASES = [
     ("zwj-in-free-text-is-fine", cell("Forums", "FOR-london-spb", "note", "\U0001f469\u200d\u2695\ufe0f nurse"), []),
     # implausible dates and long text
     ("engagement-in-2099", cell("Engagements", "E001-001", "date", dt.date(2099, 1, 1)), [
-        (WARNING, "The date is more than a year ahead of today, so it is most likely mistyped (found '01/01/2099'). "
-                  "Expected a date from 01/01/2000 to 03/12/2027: check the year.")]),
+        (WARNING, ("The date is more than a year ahead of today, so it is most likely mistyped (found '01/01/2099'). "
+                   "Expected a date from 01/01/2000 to 03/12/2027: check the year."))]),
     ("engagement-in-1900", cell("Engagements", "E001-001", "date", dt.date(1900, 1, 1)), [
         (WARNING, "The date is before 2000, so it is most likely mistyped (found '01/01/1900')")]),
     ("engagement-a-year-ahead", cell("Engagements", "E001-001", "date", dt.date(2027, 12, 3)), []),
     ("engagement-on-1-jan-2000", cell("Engagements", "E001-001", "date", dt.date(2000, 1, 1)), []),
     ("due-before-its-document", cell("Recommendations", "REC-001-K1", "due", dt.date(2020, 1, 1)), [
-        (WARNING, "The date is before the date of source document 001 (20/02/2023) (found '01/01/2020'). "
-                  "Expected a date on or after 20/02/2023: check the year.")]),
+        (WARNING, ("The date is before the date of source document 001 (20/02/2023) (found '01/01/2020'). "
+                   "Expected a date on or after 20/02/2023: check the year."))]),
     ("due-on-its-document-date", cell("Recommendations", "REC-001-K1", "due", dt.date(2023, 2, 20)), []),
     ("note-of-5000-characters", cell("Forums", "FOR-london-spb", "note", "x" * 5000), [
-        (WARNING, "The text is 5,000 characters long (found 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (5,000 "
-                  "characters)'). Expected at most 2,000 characters")]),
+        (WARNING, ("The text is 5,000 characters long (found 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (5,000 "
+                   "characters)'). Expected at most 2,000 characters"))]),
     ("note-of-2000-characters", cell("Forums", "FOR-london-spb", "note", "x" * 2000), []),
 ]
 
@@ -188,11 +188,11 @@ def test_the_five_trial_inputs_through_a_workbook(write_workbook, tables):
 def test_lookalike_people_for_the_add_a_person_form(seed_tables):
     people = seed_tables["People"]
     assert lookalike_people("Angela Bh\u0430n", people) == [
-        "The name looks the same as Angela Bhan (PER-angela-bhan), though its letters differ: "
-        "did you mean PER-angela-bhan?"]
+        ("The name looks the same as Angela Bhan (PER-angela-bhan), though its letters differ: "
+         "did you mean PER-angela-bhan?")]
     assert lookalike_people("Jonty Heversedge", people) == [
-        "The name is the same as 'Jonty Heversedge', an alias of Jonty Heaversedge (PER-jonty-heaversedge) "
-        "(another person with this name): did you mean PER-jonty-heaversedge?"]
+        ("The name is the same as 'Jonty Heversedge', an alias of Jonty Heaversedge (PER-jonty-heaversedge) "
+         "(another person with this name): did you mean PER-jonty-heaversedge?")]
     assert lookalike_people("Jonty Heaversedge", people, exclude="PER-jonty-heaversedge") == []  # editing oneself
     assert lookalike_people("Ada Testwell", people) == []
     assert lookalike_people("", people) == []

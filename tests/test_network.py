@@ -189,7 +189,8 @@ def test_networkx_agrees_with_the_sql_views(seed_con, flt):
     g = network.bipartite_graph(queries.run(seed_con, "network_links", flt))
     ranked = queries.run(seed_con, "boundary_spanners", flt)
     degrees = {g.nodes[n]["key"]: g.degree(n) for n in network.people(g)}
-    assert dict(zip(ranked["ID"], ranked["Forums and organisations"])) == {p: d for p, d in degrees.items() if d >= 2}
+    assert dict(zip(ranked["ID"], ranked["Forums and organisations"], strict=True)) == {
+        p: d for p, d in degrees.items() if d >= 2}
     shared = queries.run(seed_con, "shared_members", flt)
     by_name = {(g.nodes[n]["name"]) for n in network.places(g)}
     assert set(shared["Forum or organisation"]) | set(shared["Shares members with"]) <= by_name

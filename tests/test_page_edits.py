@@ -222,9 +222,9 @@ def test_a_recommendation_edit_preview_wraps_names_the_row_and_keeps_the_whole_t
     [popover] = at.get("popover")
     assert popover.proto.popover.label == "The whole text"
     assert [t.value for t in popover.text] == [
-        "Recommendation REC-001-HC1 (Health Committee letter 20 Feb 2023, recommendation 1): The LAS should include in "
-        "its new strategy commitments to increase levels of patient engagement, in order to give patients a greater "
-        "say in how services are delivered."]
+        ("Recommendation REC-001-HC1 (Health Committee letter 20 Feb 2023, recommendation 1): The LAS should include "
+         "in its new strategy commitments to increase levels of patient engagement, in order to give patients a "
+         "greater say in how services are delivered.")]
 
 
 def _without(tables, sheet, key):

@@ -19,7 +19,7 @@ def frame(at, column):
 def kpis(at):
     """The counts table at the top of the page."""
     counts = frame(at, "Data gap")  # its second column: the count, or under an HCP filter that HCP's own count
-    return dict(zip(counts["Data gap"], counts.iloc[:, 1].astype(str)))
+    return dict(zip(counts["Data gap"], counts.iloc[:, 1].astype(str), strict=True))
 
 
 def test_unfiltered_lists_inner_ne_london_jhosc_missing_chair(data_dir):

@@ -23,7 +23,7 @@ def grids(at, hcps=1, wider=True):
     names = ["partnerships"] + [f"{t}_{i}" for i in range(hcps) for t in ("leaders", "forums")]
     names += ["wider_forums"] * wider + ["lead_matrix", "programme_leads", "coverage_matrix", "las_coverage"]
     assert len(at.dataframe) == len(names)
-    return {n: d.value for n, d in zip(names, at.dataframe)}
+    return {n: d.value for n, d in zip(names, at.dataframe, strict=True)}
 
 
 def test_ncl_shows_its_convenor_and_its_sros(data_dir):
@@ -33,7 +33,7 @@ def test_ncl_shows_its_convenor_and_its_sros(data_dir):
     assert any(shown(h.value) == f"NCL: {PARTNERSHIPS['NCL']}" for h in at.subheader)
     leaders = g["leaders_0"]
     assert set(leaders["Footprint"]) == {"NCL"}
-    seats = set(zip(leaders["Person"], leaders["Role"], leaders["Programme"].fillna("")))
+    seats = set(zip(leaders["Person"], leaders["Role"], leaders["Programme"].fillna(""), strict=True))
     assert {("Helen Pettersen", "Convenor", ""), ("Paul Jenkins", "SRO", "Mental Health"),
             ("Sarah Mansuralli", "SRO", "Urgent and Emergency Care")} <= seats
     text = "\n".join(shown(m.value) for m in at.markdown)
@@ -56,7 +56,7 @@ def test_ncl_shows_its_convenor_and_its_sros(data_dir):
 def test_unfiltered_shows_all_five_partnerships_side_by_side(data_dir):
     at = open_page()
     g = grids(at, hcps=5)
-    assert dict(zip(g["partnerships"]["Footprint"], g["partnerships"]["Partnership"])) == PARTNERSHIPS
+    assert dict(zip(g["partnerships"]["Footprint"], g["partnerships"]["Partnership"], strict=True)) == PARTNERSHIPS
     assert [t.label for t in at.tabs] == list(PARTNERSHIPS)
     assert {shown(h.value) for h in at.subheader} >= {f"{c}: {n}" for c, n in PARTNERSHIPS.items()}
     assert set(g["leaders_4"]["Footprint"]) == {"SWL"} and "Cheryl Coppell" in set(g["leaders_4"]["Person"])

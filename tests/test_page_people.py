@@ -36,7 +36,7 @@ def test_searching_an_alias_finds_heaversedge_and_every_seat(data_dir):
     matches, seats, everyone = tables(at)
     assert matches["Name"].tolist() == [HEAVERSEDGE] and matches["Also spelled"].tolist() == ["Jonty Heversedge"]
     assert set(seats["Person"]) == {HEAVERSEDGE} and len(seats) == 4 == matches["Seats"].iloc[0]
-    held = set(zip(seats["Role"], seats["Forum"].fillna(seats["Organisation"])))
+    held = set(zip(seats["Role"], seats["Forum"].fillna(seats["Organisation"]), strict=True))
     assert ("Medical Director", "NHS England/NHS Improvement London Region") in held  # a London-wide role
     assert ("Vice Chair", "Southwark Health and Wellbeing Board") in held
     assert len(everyone) == 198  # the full list stays

@@ -85,10 +85,10 @@ def test_synthetic_scores_fill_the_grid_and_the_gap_list(synthetic):
     assert kpis(at)["Manage closely"] == "1" and kpis(at)["Short of target"] == "3 of 4"
     assert not at.warning  # no longer only a to-do list
     t = frames(at)
-    priority = dict(zip(t["priorities"]["Organisation"], t["priorities"]["Priority"]))
+    priority = dict(zip(t["priorities"]["Organisation"], t["priorities"]["Priority"], strict=True))
     assert priority == {"Camden CCG": "Manage closely", "Lambeth CCG": "Keep satisfied",  # Medium counts as low
                         "Kingston CCG": "Keep informed", "East London Health and Care Partnership": "Monitor"}
-    assert list(t["priorities"]["Organisation"])[0] == "Camden CCG"  # manage closely first
+    assert t["priorities"]["Organisation"].iloc[0] == "Camden CCG"  # manage closely first
     gaps = t["gaps"].set_index("Organisation")
     assert gaps.loc["Camden CCG", ["Level reached", "Gap"]].tolist() == ["Keep informed", "Below target"]
     assert gaps.loc["Lambeth CCG", "Gap"] == "Target met"

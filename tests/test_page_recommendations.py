@@ -24,7 +24,7 @@ def kpis(at):
 def overdue_items(at):
     """The overdue list: (its line in words, its whole text) per item."""
     lines = [shown(m.value).replace("**", "") for m in at.markdown if "days overdue" in m.value]
-    return list(zip(lines, [t.value for t in at.text]))
+    return list(zip(lines, [t.value for t in at.text], strict=True))
 
 
 def status_chart(at):
@@ -46,7 +46,7 @@ def test_unfiltered_six_health_committee_recommendations_are_overdue(data_dir):
     assert [line for line, _ in items] == [
         f"Health Committee letter 20 Feb 2023, recommendation {n} (REC-001-HC{n}) · due 31 Mar 2023 · "
         f"{days:,} days overdue · owner: not recorded · status: Not recorded" for n in range(1, 7)]
-    texts = dict(zip(recs["ID"], recs["Recommendation"]))
+    texts = dict(zip(recs["ID"], recs["Recommendation"], strict=True))
     assert [text for _, text in items] == [texts[i] for i in HC]  # whole, not clipped
 
 

@@ -168,14 +168,15 @@ def test_a_period_counts_to_the_same_last_day_as_parse_period(store, tables, wri
     engaged = set(tables["Engagements"]["organisation_id"].dropna())
     orgs = [o for o in tables["Organisations"]["id"] if o not in engaged][:len(PERIODS)]
     tables["Engagements"] = pd.DataFrame([{"id": f"SYN-E-{i}", "organisation_id": org, "period": period,
-                                           "source": "SYN test"} for i, (org, period) in enumerate(zip(orgs, PERIODS))],
+                                           "source": "SYN test"}
+                                          for i, (org, period) in enumerate(zip(orgs, PERIODS, strict=True))],
                                          columns=tables["Engagements"].columns)
     publish(store, tables, write_workbook)
     con = queries.connect(store, store.current_id())
-    names = dict(zip(tables["Organisations"]["id"], tables["Organisations"]["name"]))
+    names = dict(zip(tables["Organisations"]["id"], tables["Organisations"]["name"], strict=True))
     rel = queries.run(con, "relationships").set_index("Organisation")
     read = {}
-    for org, period in zip(orgs, PERIODS):
+    for org, period in zip(orgs, PERIODS, strict=True):
         got = rel.loc[names[org], "Last contact"]
         read[period] = None if pd.isna(got) else got.date()
     assert read == {p: (parse_period(p)[1] if parse_period(p) else None) for p in PERIODS}

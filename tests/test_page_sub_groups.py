@@ -32,8 +32,8 @@ def test_unfiltered_lists_the_eleven_sub_groups_with_their_categories(data_dir):
 
 def test_drill_down_lists_only_the_chosen_sub_groups_organisations(data_dir):
     at = open_page()
-    assert set(grid(at, "drill")["Sub-group"]) == {"London Clinical Commissioning Groups: STPs/Health and "
-                                                   "Care Partnerships(HCPs)"}  # the first sub-group by default
+    assert set(grid(at, "drill")["Sub-group"]) == {("London Clinical Commissioning Groups: STPs/Health and "
+                                                    "Care Partnerships(HCPs)")}  # the first sub-group by default
     at.selectbox(key="drill_sub_group").set_value("SG03").run()
     drill = grid(at, "drill")
     assert set(drill["Sub-group"]) == {"London local authorities"}

@@ -39,7 +39,7 @@ def rel(tmp_path_factory, seed_tables):
     engagements = tables["Engagements"]
     engagements = engagements[~engagements["organisation_id"].isin(ORGS)]  # these organisations start uncontacted
     added = []
-    for org, ((every, contact), _) in zip(ORGS, CASES.values()):
+    for org, ((every, contact), _) in zip(ORGS, CASES.values(), strict=False):
         orgs.loc[org, "contact_every_days"] = every
         if contact is None:
             continue
@@ -57,7 +57,7 @@ def rel(tmp_path_factory, seed_tables):
         assert outcome.manifest, outcome.validation.errors
         df = queries.run(queries.connect(store, store.current_id()), "relationships")
     names = tables["Organisations"].set_index("id")["name"]
-    return df.set_index("Organisation"), {case: names[org] for org, case in zip(ORGS, CASES)}
+    return df.set_index("Organisation"), {case: names[org] for org, case in zip(ORGS, CASES, strict=False)}
 
 
 def test_each_state_is_decided_in_the_view(rel):
@@ -77,5 +77,5 @@ def test_the_view_orders_what_needs_acting_on_first(rel):
     df, _ = rel
     rank = {"Overdue": 0, "Due soon": 2, "Up to date": 3, "No interval set": 5}
     ranks = [1 if (s == "Never contacted" and pd.notna(e)) else 4 if s == "Never contacted" else rank[s]
-             for s, e in zip(df["Status"], df["Contact every (days)"])]
+             for s, e in zip(df["Status"], df["Contact every (days)"], strict=True)]
     assert ranks == sorted(ranks)

@@ -72,7 +72,7 @@ def race(location: str, env: dict, tables, conditional: bool, conn) -> None:
             results.append(("accepted", m.id, bases[i]))
         except StaleSnapshot:
             results.append(("stale", None, bases[i]))
-        except Exception as exc:  # anything else is a defect the parent reports
+        except Exception as exc:  # noqa: BLE001 (not swallowed) anything else is a defect the parent reports
             results.append(("error", repr(exc), bases[i]))
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(THREADS)]

@@ -179,8 +179,8 @@ LONG = "Work with partners to improve the flow of patients between emergency dep
 
 
 @pytest.mark.parametrize("reference, text, short, whole", [
-    ("Health Committee 1", LONG, "Recommendation REC-X (Health Committee 1): Work with partners to improve the flow of "
-                                 "patients between \u2026", f"Recommendation REC-X (Health Committee 1): {LONG}"),
+    ("Health Committee 1", LONG, ("Recommendation REC-X (Health Committee 1): Work with partners to improve the flow "
+                                  "of patients between \u2026"), f"Recommendation REC-X (Health Committee 1): {LONG}"),
     (None, LONG, "Recommendation REC-X: Work with partners to improve the flow of patients between \u2026",
      f"Recommendation REC-X: {LONG}"),
     (float("nan"), "Meet the SROs.", "Recommendation REC-X: Meet the SROs.", "Recommendation REC-X: Meet the SROs."),

@@ -237,8 +237,8 @@ def test_a_name_shared_by_two_rows_is_an_error_naming_both(write_workbook, table
     tables["People"] = __import__("pandas").concat([people, twin], ignore_index=True)
     tables["Engagements"].loc[1, "person_id"] = "Mel Collins"
     errors = pipeline.check(write_workbook(tables)).errors
-    assert [e.message for e in errors] == ["'Mel Collins' names 2 rows in People: Mel Collins (PER-mel-collins), "
-                                           "Mel Collins (PER-synthetic-twin)"]
+    assert [e.message for e in errors] == [("'Mel Collins' names 2 rows in People: Mel Collins (PER-mel-collins), "
+                                            "Mel Collins (PER-synthetic-twin)")]
 
 
 def test_a_name_in_a_reference_publishes_against_that_row(store, write_workbook, tables):

@@ -268,7 +268,7 @@ def how_to_edit() -> None:
         st.info("Editing is turned off on this server. To turn it on, set an editor passphrase "
                 "(the `LASDASH_EDITOR_PASSWORD` environment variable, or `editor_password` under `[lasdash]` "
                 "in `.streamlit/secrets.toml`), or configure OIDC sign-in (`[auth]`) with an allow-list "
-                "`editors = [\"name@nhs.net\"]` under `[lasdash]`. See the README.", icon=":material/lock:")
+                "`editors = [\"name@nhs.net\"]` under `[lasdash]`. See docs/ACCESS.md.", icon=":material/lock:")
     elif p.mode == PASSPHRASE:
         st.markdown("**Editors: unlock editing for this session** under **Editing** in the sidebar, with your name "
                     "and the editor passphrase. It stays unlocked from page to page until you lock it again or "

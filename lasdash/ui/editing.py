@@ -115,8 +115,8 @@ def publish(store: Store, note: str) -> None:
             r.stale = True
             return
         if not outcome.validation.ok:
-            st.session_state[FLASH] = ("error", "Not published: the merged map has errors: "
-                                                f"{literal(outcome.validation.summary())}. Nothing was changed.")
+            st.session_state[FLASH] = ("error", ("Not published: the merged map has errors: "
+                                                 f"{literal(outcome.validation.summary())}. Nothing was changed."))
             return
         tables, source = outcome.validation.tables, f"{r.file_name} (merged with {r.against_id})"
     try:
@@ -144,8 +144,8 @@ def rollback(store: Store, snapshot_id: str) -> None:
     except StoreError as exc:
         st.session_state[FLASH] = ("error", str(exc))
         return
-    st.session_state[FLASH] = ("success", f"Snapshot {m.id} ({m.created_at:%d %b %Y %H:%M}) is current again. "
-                                          "To undo, roll back to the snapshot you replaced.")
+    st.session_state[FLASH] = ("success", (f"Snapshot {m.id} ({m.created_at:%d %b %Y %H:%M}) is current again. "
+                                           "To undo, roll back to the snapshot you replaced."))
 
 
 # --- What a restart loses -------------------------------------------------------------------------------------------

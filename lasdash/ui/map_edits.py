@@ -79,7 +79,7 @@ def recommendation_editor(ctx: Context, shown_ids: list[str]) -> None:
                                     "Due": st.column_config.DateColumn(format=UK),
                                     "Recommendation": st.column_config.TextColumn(width="large")})
         changes = {}
-        for (_, old), (_, new) in zip(grid.iterrows(), edited.iterrows()):
+        for (_, old), (_, new) in zip(grid.iterrows(), edited.iterrows(), strict=True):
             fields = {c: new[REC_COLUMNS[c]] for c in edits.REC_FIELDS
                       if edits._blank(old[REC_COLUMNS[c]]) != edits._blank(new[REC_COLUMNS[c]])}
             if fields:

@@ -3,6 +3,7 @@
 Locally, no chromium skips these tests with the reason; under CI (CI set) it is a failure.
 On failure each test leaves a screenshot and the page HTML in test-artifacts/.
 """
+import contextlib
 import os
 import re
 
@@ -49,11 +50,10 @@ def page(browser, server, request, tmp_path):
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-        try:
+        from playwright.sync_api import Error as PlaywrightError
+        with contextlib.suppress(PlaywrightError):  # the page may be gone; the server log still helps
             pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
             (ARTIFACTS / f"{name}.html").write_text(pg.content())
-        except Exception:  # the page may be gone; the server log still helps
-            pass
         (ARTIFACTS / f"{name}.server.log").write_text(server.log_text())
     pg.context.close()
 

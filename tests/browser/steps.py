@@ -53,6 +53,7 @@ def go(page, title: str) -> None:
 
 def open_expander(page, label: str):
     """Open an expander and return it, once its content shows (a rerun can redraw it closed)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     expander = page.locator("[data-testid=stExpander]", has_text=label)
     wait_for_app(page)
     for _ in range(3):
@@ -61,7 +62,7 @@ def open_expander(page, label: str):
         try:
             expander.locator("[data-testid=stExpanderDetails]").wait_for(state="visible", timeout=5_000)
             return expander
-        except Exception:  # Playwright's TimeoutError: try the click again
+        except PlaywrightTimeoutError:  # try the click again
             wait_for_app(page)
     raise AssertionError(f"the expander {label!r} does not open")
 

@@ -2,7 +2,7 @@
 layout, and a journey by keyboard alone.
 
 axe-core comes bundled in the axe-playwright-python wheel (no npm in CI). It checks what a
-machine can (contrast, names, roles, structure); README "Accessibility" lists what it cannot.
+machine can (contrast, names, roles, structure); docs/ACCESSIBILITY.md lists what it cannot.
 """
 import csv
 import io
@@ -93,5 +93,5 @@ def test_filter_switch_page_and_download_by_keyboard_alone(page, server):
     _press_until_focused(page, "Tab", "Download CSV: JHOSC chairs and vice chairs")
     with page.expect_download() as info:
         page.keyboard.press("Enter")
-    rows = list(csv.DictReader(io.StringIO(open(info.value.path(), "rb").read().decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(info.value.path().read_bytes().decode("utf-8-sig"))))
     assert [r["Chair"] for r in rows] == ["Cllr Anita Schaper"]

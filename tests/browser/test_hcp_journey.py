@@ -12,7 +12,7 @@ PALE_GREY, MID_BLUE = (0xE8, 0xED, 0xEE), (0x74, 0xA5, 0xD3)  # 0 % and halfway 
 
 
 def _near(pixel, colour, tolerance):
-    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour))
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour, strict=True))
 
 
 def test_sel_not_engaged_lists_sels_own_first_and_marks_london(page, server):
@@ -22,7 +22,7 @@ def test_sel_not_engaged_lists_sels_own_first_and_marks_london(page, server):
     page.get_by_role("tab", name="Not engaged").click()
     with page.expect_download() as info:
         page.get_by_role("button", name="Download CSV: Organisations mapped but not engaged").click()
-    rows = list(csv.DictReader(io.StringIO(open(info.value.path(), "rb").read().decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(info.value.path().read_bytes().decode("utf-8-sig"))))
     scopes = [r["Scope"] for r in rows]
     own = scopes.count("SEL")
     assert own == 10 and scopes[:own] == ["SEL"] * own  # SEL's own first

@@ -53,7 +53,7 @@ def test_filtered_jhosc_csv_download(page, server):
         page.get_by_role("button", name="Download CSV: JHOSC chairs and vice chairs").click()
     download = info.value
     assert download.suggested_filename.startswith("lasdash_jhosc_hcp-SWL_") and download.suggested_filename.endswith(".csv")
-    data = open(download.path(), "rb").read()
+    data = download.path().read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [r["JHOSC"] for r in rows] == ["SW London and Surrey JHOSC"]

@@ -17,8 +17,12 @@ from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 
 from lasdash.ui.auth import DOWNLOAD_SECONDS
 
+from . import test_sign_in
 from .server import open_path
-from .test_sign_in import VIEWER, provider, server, sign_in  # noqa: F401 (fixtures: a viewers-only server)
+from .test_sign_in import VIEWER, sign_in
+
+# test_sign_in's fixtures, so that here too `server` (the page's as well) is its viewers-only server
+provider, server = test_sign_in.provider, test_sign_in.server
 
 MEDIA = re.compile(r"/media/(?P<id>[0-9a-f]{32})\.csv$")
 GIVE_UP = DOWNLOAD_SECONDS + 90  # generous: a loaded machine may run the removal late, never early
@@ -41,7 +45,7 @@ def test_a_delivered_download_is_gone_for_a_cookie_less_request(page, server):
         page.get_by_role("button", name=re.compile("Download CSV")).first.click()
     clicked = time.monotonic()
     download = info.value
-    body = open(download.path(), "rb").read()
+    body = download.path().read_bytes()
     assert b"Mel Collins" in body  # the viewer got the map
     url = download.url
     m = MEDIA.search(url)

@@ -67,7 +67,7 @@ def evidence_on_failure(name, page, *servers):
         ARTIFACTS.mkdir(exist_ok=True)
         with contextlib.suppress(Exception):
             page.screenshot(path=str(ARTIFACTS / f"replicas-{name}.png"), full_page=True)
-        for label, server in zip("AB", servers):
+        for label, server in zip("AB", servers, strict=True):
             print(f"--- replica {label} ({server.url}) log ---\n{server.log_text()}")
         raise
 
@@ -87,7 +87,8 @@ def wait_until_shown(page, server, name: str, since: float) -> float:
 
 def lasdash_cli(env, tmp, *args) -> str:
     run = subprocess.run([sys.executable, "-m", "lasdash", *args], cwd=ROOT, capture_output=True, text=True,
-                         timeout=60, env={**os.environ, **env, "LASDASH_CACHE_DIR": str(tmp / "cache-cli")})
+                         check=False, timeout=60,
+                         env={**os.environ, **env, "LASDASH_CACHE_DIR": str(tmp / "cache-cli")})
     assert run.returncode == 0, f"lasdash {' '.join(args)} exited {run.returncode}:\n{run.stdout}\n{run.stderr}"
     return run.stdout
 
@@ -122,7 +123,7 @@ def test_a_chair_published_through_the_cli_shows_on_replica_b(replicas, pages):
 
 
 def test_a_chair_changed_in_replica_a_shows_on_replica_b(replicas, pages):
-    env, tmp, a, b = replicas
+    _env, _tmp, a, b = replicas
     page_a, page_b = pages
     with evidence_on_failure("browser", page_b, a, b):
         open_path(page_b, b, "jhosc")
