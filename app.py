@@ -23,7 +23,7 @@ except StoreError as exc:  # no snapshot this server can show: say why, and try 
     st.stop()
 sub_group_names = queries.sub_group_names(con)
 pages = nav.pages()
-navigation = st.navigation(pages)
+navigation = st.navigation(pages, expanded=True)  # every page in the menu: no "View 3 more" hiding three
 auth.return_to_deep_link(pages)
 flt = filters.sidebar(sub_group_names)
 st.session_state["_context"] = Context(manifest, con, flt, sub_group_names)

@@ -5,7 +5,7 @@ import streamlit as st
 from lasdash import charts
 from lasdash import schema as S
 from lasdash.queries import Filter
-from lasdash.ui import map_edits, page
+from lasdash.ui import brief_links, map_edits, page
 from lasdash.ui.text import literal
 
 # Chart 1's roles, grouped as the issue asks for them; an empty group is shown as a gap, not hidden.
@@ -54,6 +54,7 @@ def show_partnership(code: str) -> None:
     one = Filter((code,), ctx.flt.sub_groups, include_wider=False)  # this footprint only, so tables and CSVs agree
     name = partnerships.loc[partnerships["Footprint"] == code, "Partnership"]
     st.subheader(f"{code}: {literal(name.iloc[0])}" if len(name) else f"{code}: partnership not recorded")
+    brief_links.link("partnership", code, f"the {code} partnership")
     who = ctx.run("hcp_leaders", one)
     st.markdown("**Who runs it** (Chart 1)")
     st.markdown(who_is_who(who))

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from lasdash.ui import changes, map_edits, page
+from lasdash.ui import brief_links, changes, map_edits, page
 from lasdash.ui.text import literal
 
 ctx = page.header("JHOSC chairs", "Who chairs the Joint Health Overview and Scrutiny Committee that will "
@@ -30,7 +30,8 @@ if not page.empty_note(jhosc, "JHOSCs"):
                  else literal(f"{r['Chair']} ({council})" if council else r["Chair"]))
         vice = literal(vice) if vice and vice != "Unknown" else "⚠ not known"
         st.markdown(f"- **{literal(r['JHOSC'])}** ({literal(r['Footprint'])}): chair **{chair}**; vice chair(s) {vice}")
-    page.table(ctx, "jhosc", jhosc, key="jhosc")
+    page.table(ctx, "jhosc", jhosc.assign(Brief=[brief_links.url("forum", n) for n in jhosc["JHOSC"]]), key="jhosc",
+               column_config={"Brief": brief_links.column()})
 
 seats = ctx.run("roles")
 where = seats["Forum"].fillna(seats["Organisation"]).fillna("")

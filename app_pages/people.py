@@ -4,10 +4,11 @@ import dataclasses
 import streamlit as st
 
 from lasdash import charts
-from lasdash.ui import page
+from lasdash.ui import brief_links, page
 from lasdash.ui.text import literal
 
 TOP = 15
+BRIEF_LINKS = 5  # a meeting brief link under each match, for a search that found a few
 UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
 
 ctx = page.header("People", "Who is this person, and what seats do they hold across London?")
@@ -32,6 +33,9 @@ if query:
         st.caption(f"{n} {'person matches' if n == 1 else 'people match'} "
                    f"\u201c{literal(query)}\u201d (name or alias).")
         page.table(ctx, "people", key="matches", flt=searched)
+        if n <= BRIEF_LINKS:
+            for r in matches.itertuples():
+                brief_links.link("person", r.ID, r.Name)
         st.markdown("**Every seat they hold**: their roles in forums and organisations, London-wide and "
                     "national roles included.")
         if ctx.flt.hcps or ctx.flt.sub_groups or not ctx.flt.include_wider:

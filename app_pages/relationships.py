@@ -4,7 +4,7 @@ import dataclasses
 import streamlit as st
 
 from lasdash import charts, queries
-from lasdash.ui import page
+from lasdash.ui import brief_links, page
 from lasdash.ui.text import literal
 
 UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
@@ -89,5 +89,6 @@ if not timed.empty:
 
 st.subheader(f"Every relationship in {ctx.place}" if ctx.flt.hcps else "Every relationship")
 if not page.empty_note(rel, "organisations"):
-    page.table(ctx, "relationships", rel, key="relationships", flt=flt,
-               column_config={"Last contact": UK_DATE, "Contact due": UK_DATE})
+    page.table(ctx, "relationships", rel.assign(Brief=[brief_links.url("organisation", n) for n in rel["Organisation"]]),
+               key="relationships", flt=flt,
+               column_config={"Last contact": UK_DATE, "Contact due": UK_DATE, "Brief": brief_links.column()})

@@ -1,4 +1,5 @@
-"""`python -m lasdash bench`: ingest, pages, queries, CSV and memory at 1x, 10x and 100x the default map.
+"""`python -m lasdash bench`: ingest, pages, queries, CSV, meeting briefs and memory at 1x, 10x and 100x the
+default map.
 
 The machine is shared and noisy, so every target is a ratio of two things measured in the same
 run; absolute times are reported beside them for reference. Every figure is a median of repeated
@@ -19,6 +20,7 @@ import json
 import logging
 import os
 import platform
+import re
 import shutil
 import statistics
 import sys
@@ -53,6 +55,8 @@ TARGETS = {  # what, comparison, threshold
     "rss": ("server peak RSS at S{top} (MB)", "<", 400.0),
     "viewers": ("20 viewers at once at S10: errors", "<=", 0.0),
     "edit": ("a one-field edit saved: S{top} / S1", "<=", 3.0),
+    "brief": ("a meeting brief (data + PDF) at S{top}, the slowest of three (s)", "<", 1.0),
+    "brief_scaling": ("a meeting brief: S{top} / S1, the worst of three", "<=", 2.0),
 }
 
 
@@ -67,10 +71,11 @@ class Settings:
     browser: bool = True  # the chromium part: page loads, filter changes, memory, many viewers
     browser_repeats: int = 3
     viewers: int = 20
+    brief_repeats: int = 5
 
 
 SMOKE = Settings(scales=(1,), ingest_repeats=1, page_repeats=1, naive_repeats=1, query_repeats=1, csv_repeats=1,
-                 browser=False)
+                 browser=False, brief_repeats=1)
 
 
 def _median_time(fn: Callable[[], object], repeats: int) -> tuple[float, list[float]]:
@@ -190,6 +195,50 @@ def csv_time(store: SnapshotStore, views: dict[str, dict], repeats: int) -> dict
     median, _ = _median_time(lambda: export.to_csv_bytes(queries.run(con, view)), repeats)
     return {"view": view, "rows": views[view]["rows"], "bytes": len(export.to_csv_bytes(queries.run(con, view))),
             "median_s": median}
+
+
+# --- meeting briefs ------------------------------------------------------------------------
+def largest_subjects(con) -> dict[str, str]:
+    """The forum, organisation and HCP with the most current seats (an organisation's: in it, or held by its
+    people), ties to the first ID: the briefs that have the most to read."""
+    seats = queries.run(con, "brief_seats")
+
+    def most(values: pd.Series) -> str:
+        counts = values.dropna().value_counts()
+        return min(counts.index, key=lambda i: (-counts[i], i))
+
+    own_people = seats["Holder's organisation ID"].where(seats["Holder's organisation ID"] != seats["Organisation ID"])
+    return {"forum": most(seats["Forum ID"]), "organisation": most(pd.concat([seats["Organisation ID"], own_people])),
+            "hcp": most(seats["Footprint"].where(seats["Footprint"].isin(S.HCP_CODES)))}
+
+
+def brief_times(store: SnapshotStore, repeats: int) -> dict[str, dict]:
+    """A meeting brief of the largest forum, organisation and HCP, as the page and the CLI make it (a brief's data,
+    then its PDF), after one untimed brief, as a running app has made some: medians of `repeats`, with the parts."""
+    from . import brief
+
+    snapshot_id = store.current_id()
+    con = queries.connect(store, snapshot_id)
+    manifest = store.manifest(snapshot_id)
+    out = {}
+    for kind, subject_id in largest_subjects(con).items():
+        subject = brief.resolve(con, kind, subject_id)
+        builds, renders, pdf = [], [], b""
+        brief.render_pdf(brief.build(con, subject, manifest=manifest, made_by="lasdash bench",
+                                     made_at=dt.datetime.now(dt.UTC)))  # warm: typst loaded, template parsed
+        for i in range(max(repeats, 1)):
+            start = time.perf_counter()  # each brief differs (its author), so typst cannot reuse the last PDF's work
+            data = brief.build(con, subject, manifest=manifest, made_by=f"lasdash bench {i}",
+                               made_at=dt.datetime.now(dt.UTC))
+            built = time.perf_counter()
+            pdf = brief.render_pdf(data)
+            builds.append(built - start)
+            renders.append(time.perf_counter() - built)
+        totals = [b + r for b, r in zip(builds, renders, strict=True)]
+        out[kind] = {"id": subject.id, "name": subject.name, "median_s": statistics.median(totals),
+                     "build_s": statistics.median(builds), "render_s": statistics.median(renders),
+                     "pages": len(re.findall(rb"/Type\s*/Page\b", pdf)), "pdf_bytes": len(pdf), "runs_s": totals}
+    return out
 
 
 # --- pages (AppTest) ---------------------------------------------------------------------
@@ -427,6 +476,8 @@ def run(settings: Settings = Settings(), log: Callable[[str], None] = lambda s: 
             csv = csv_time(store, views, settings.csv_repeats)
             log(f"S{scale}: one-field edits")
             edit = edit_time(store, settings.ingest_repeats)
+            log(f"S{scale}: meeting briefs")
+            briefs = brief_times(store, settings.brief_repeats)
             log(f"S{scale}: pages (AppTest)")
             pages = page_times(root, path, settings)
             memory = {"skipped": "not asked for (smoke mode)"}
@@ -436,7 +487,7 @@ def run(settings: Settings = Settings(), log: Callable[[str], None] = lambda s: 
                 memory = in_browser(root, [p["url_path"] for t, p in pages.items() if "url_path" in p],
                                     settings.browser_repeats, settings.viewers if scale == 10 else 0)
             result["scales"][str(scale)] = {"ingest": ingest_result, "queries": views, "csv": csv, "pages": pages,
-                                            "memory": memory, "edit": edit}
+                                            "memory": memory, "edit": edit, "briefs": briefs}
             shutil.rmtree(root, ignore_errors=True)
     result["ratios"], result["targets"] = summarise(result)
     return result
@@ -476,12 +527,16 @@ def summarise(result: dict) -> tuple[dict, list[dict]]:
         return max(values) if values and top != low else None
 
     crowd = scales.get("10", {}).get("memory", {}).get("viewers") or {}
+    briefs_low, briefs_top = scales[low].get("briefs", {}), scales[top].get("briefs", {})
+    brief_ratios = [_ratio(briefs_top[k]["median_s"], briefs_low[k]["median_s"]) for k in briefs_low if k in briefs_top]
     values = {"ingest": scales[top]["ingest"]["ratio"], "parser": scales[top]["ingest"].get("over_parser"),
               "load": worst_browser("load_s"), "filter": worst_browser("filter_s"),
               "viewers": crowd.get("errors"), "scaling": worst("top_over_s1", max),
               "floor": worst("page_over_floor", max), "naive": worst("naive_over_page", min),
               "csv": scales[top]["csv"]["median_s"], "rss": memory,
-              "edit": _ratio(scales[top]["edit"]["median_s"], scales[low]["edit"]["median_s"]) if top != low else None}
+              "edit": _ratio(scales[top]["edit"]["median_s"], scales[low]["edit"]["median_s"]) if top != low else None,
+              "brief": max((b["median_s"] for b in briefs_top.values()), default=None),
+              "brief_scaling": max(brief_ratios) if brief_ratios and top != low else None}
     targets = []
     for key, (what, op, threshold) in TARGETS.items():
         value = values[key]
@@ -551,6 +606,12 @@ def report(result: dict) -> str:
     out += _grid(["scale", "seconds", "store MB per edit"],
                  [[f"S{k}", _fmt(scales[k]["edit"]["median_s"], ".3f"),
                    _fmt(scales[k]["edit"]["store_bytes_per_edit"] / 1e6, ".2f")] for k in keys])
+    if any(scales[k].get("briefs") for k in keys):
+        out += ["", "Meeting briefs: the largest forum, organisation and HCP at each scale, data + PDF (median seconds)"]
+        out += _grid(["scale", "brief", "subject", "data", "PDF", "total", "pages"],
+                     [[f"S{k}", kind, b["id"], _fmt(b["build_s"], ".3f"), _fmt(b["render_s"], ".3f"),
+                       _fmt(b["median_s"], ".3f"), str(b["pages"])]
+                      for k in keys for kind, b in scales[k].get("briefs", {}).items()])
     if any(scales[k]["memory"].get("pages") for k in keys):
         out += ["", "Pages in chromium: full load and an HCP filter change (median seconds)"]
         urls = list(scales[keys[0]]["memory"].get("pages", {}))

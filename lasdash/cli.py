@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import clock, config, export, pipeline, queries
 from . import schema as S
+from .brief import KINDS
 from .diff import describe, diff_tables, row_label
 from .reader import ReadError
 from .snapshots import StaleSnapshot, StoreError
@@ -333,6 +334,26 @@ def build_filter(hcps: list[str] | None, sub_groups: list[str] | None, store) ->
     return queries.Filter(tuple(codes), tuple(ids))
 
 
+def cmd_brief(args) -> int:
+    """A meeting brief as PDF, from the current snapshot. typst is loaded only here (by brief.render_pdf)."""
+    import datetime as dt
+
+    from . import brief
+
+    store = pipeline.open_store()
+    snapshot_id = store.current_id()
+    con = queries.connect(store, snapshot_id)
+    try:
+        subject = brief.resolve(con, args.kind, args.name)
+    except brief.UnknownSubject as exc:
+        raise UsageError(str(exc)) from None
+    data = brief.build(con, subject, manifest=store.manifest(snapshot_id), made_by=_author(args),
+                       made_at=dt.datetime.now(dt.UTC))
+    Path(args.output).write_bytes(brief.render_pdf(data))
+    print(f"Wrote the brief on {subject.name} ({subject.id}) to {args.output}", file=sys.stderr)
+    return OK
+
+
 def cmd_template(args) -> int:
     Path(args.output).write_bytes(workbook_bytes(None))
     print(f"Wrote the blank template to {args.output}", file=sys.stderr)
@@ -451,6 +472,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     s.add_argument("-o", "--output", default=None, help="file (default: standard output)")
     s.set_defaults(func=cmd_export)
+    s = sub.add_parser("brief", help="a meeting brief on a forum, organisation, person or HCP, as an accessible PDF")
+    s.add_argument("kind", choices=KINDS)
+    s.add_argument("name", metavar="NAME_OR_ID", help="an ID, a name or an alias (case and spacing do not matter)")
+    s.add_argument("-o", "--output", required=True, help="the PDF file to write")
+    s.add_argument("--by", default=None, help="who the brief says made it (default: $USER)")
+    s.set_defaults(func=cmd_brief)
     s = sub.add_parser("template", help="a blank workbook with headers, dropdowns and instructions")
     s.add_argument("-o", "--output", required=True)
     s.set_defaults(func=cmd_template)
@@ -471,7 +498,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sweep", help="remove what interrupted publishes left (unpublished snapshots, temporary files) "
                        "once older than an hour")
     s.set_defaults(func=cmd_sweep)
-    s = sub.add_parser("bench", help="the benchmark: ingest, pages, queries, CSV and memory as ratios")
+    s = sub.add_parser("bench", help="the benchmark: ingest, pages, queries, CSV, briefs and memory as ratios")
     s.add_argument("--scales", type=_scales, default=None, help="comma-separated, default 1,10,100 (smoke: 1)")
     s.add_argument("--json", default=None, metavar="FILE", help="also write the results as JSON")
     s.add_argument("--smoke", action="store_true", help="one repeat of each, no browser: checks that it runs")

@@ -164,6 +164,7 @@ VIEW_ORDER = (
     "priorities", "not_assessed", "engagement_gaps", "relationships", "gap_unknown_chairs", "gap_tbc_leads",
     "gap_forums_without_chair", "gap_organisations_without_owner", "gap_people_without_role",
     "gap_rows_without_source", "first_hand_records", "gap_recommendations",
+    "brief_subjects", "brief_seats", "brief_links",
 )
 _DERIVED = ("org_x", "forum_x", "all_seats", "seats", "sourced_rows")  # each may read those before it
 _VIEW_DIR = resources.files(__package__) / "views"  # importlib.resources: found in a wheel as in the source tree

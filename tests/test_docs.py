@@ -25,7 +25,7 @@ DATA_SOURCES = _read("docs/DATA-SOURCES.md")
 DEPENDENCIES = _read("docs/DEPENDENCIES.md")
 # The guide: the README and every doc split out of it, all written for a reader who ran the README's run command.
 # docs/PERFORMANCE.md and docs/RELIABILITY.md are reports of runs and quote commands as they were run.
-GUIDE_FILES = ["README.md", "docs/PAGES.md", "docs/EDITING.md", "docs/WORKBOOK.md", "docs/DATA-SOURCES.md",
+GUIDE_FILES = ["README.md", "docs/PAGES.md", "docs/BRIEFS.md", "docs/EDITING.md", "docs/WORKBOOK.md", "docs/DATA-SOURCES.md",
                "docs/ACCESS.md", "docs/CONFIGURATION.md", "docs/HOSTING.md", "docs/CLI.md", "docs/TEXT-SAFETY.md",
                "docs/ACCESSIBILITY.md", "docs/ARCHITECTURE.md", "docs/DEPENDENCIES.md", "docs/TESTING.md"]
 REPORTS = ["docs/PERFORMANCE.md", "docs/RELIABILITY.md"]

@@ -10,6 +10,7 @@ MENU = [
     ("app_pages/engagement.py", "Engagement coverage", ":material/handshake:"),
     ("app_pages/recommendations.py", "Recommendations", ":material/checklist:"),
     ("app_pages/people.py", "People", ":material/person_search:"),
+    ("app_pages/brief.py", "Meeting brief", ":material/summarize:"),
     ("app_pages/network.py", "Influence network", ":material/hub:"),
     ("app_pages/priorities.py", "Priorities", ":material/grid_view:"),
     ("app_pages/relationships.py", "Stale relationships", ":material/schedule:"),

@@ -11,6 +11,7 @@ SHOTS = [  # file name, path and query
     ("jhosc", "jhosc"), ("engagement", "engagement"), ("recommendations", "recommendations"),
     ("people", "people?q=Sarah%20Blow"), ("network", "network"), ("priorities", "priorities"),
     ("relationships", "relationships"), ("gaps", "gaps"), ("data", "data"),
+    ("brief", "brief?forum=NW%20London%20JHOSC"),
 ]
 
 

@@ -44,7 +44,8 @@ TEXT_JS = """() => {
 }"""
 VIEWS = ([(path, "") for path in PAGES] + [(path, "hcp=NWL") for path in PAGES if path != "data"]
          + [("sub_groups", "sub_group=SG03"), ("people", "q=Verify"), ("people", "q=" + quote(H.LINK_SEARCH)),
-            ("relationships", "owner=" + quote(H.LITERALS["HX01"])), ("jhosc", "hcp=" + quote(H.LINK_HCP))])
+            ("relationships", "owner=" + quote(H.LITERALS["HX01"])), ("jhosc", "hcp=" + quote(H.LINK_HCP)),
+            ("brief", "forum=FOR-jhosc-nwl"), ("brief", "organisation=ORG-lfb")])  # IDs: every hostile name is marked up
 
 
 @pytest.fixture(scope="module")
