@@ -140,3 +140,18 @@ def plain_main(monkeypatch):
     """Forked children re-import the parent's __main__; after an AppTest that is app.py (streamlit and all), which
     made every fork take a second. Children need none of it. Modules that fork use it for every test (pytestmark)."""
     monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+
+
+@pytest.fixture
+def deferred_downloads(monkeypatch):
+    """Every download_button(data=callable) the app renders: (mime, file name, the callable), to call as a click would."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    captured = []
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        captured.append((mimetype, file_name, data_callable))
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return captured

@@ -16,6 +16,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from lasdash import pipeline
 from lasdash import schema as S
 from lasdash.defaults import load_seed_tables
 from lasdash.workbook import save_workbook
@@ -89,6 +90,14 @@ def hostile_tables() -> dict[str, pd.DataFrame]:
 def write(path: Path | str) -> Path:
     save_workbook(path, hostile_tables())
     return Path(path)
+
+
+def publish(root: Path):
+    """A store in `root` whose current map is the hostile one, published the way the CLI publishes: (store, manifest)."""
+    store = pipeline.open_store(root / "store")
+    outcome = pipeline.publish(store, write(root / "hostile.xlsx"), author=AUTHOR, note=NOTE, display_name=FILE_NAME)
+    assert outcome.manifest is not None, outcome.validation.summary()
+    return store, outcome.manifest
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import hostile_text as H
 import pandas as pd
 import pytest
 
-from lasdash import brief, cli, config, pipeline, queries
+from lasdash import brief, cli, config, queries
 from lasdash import schema as S
 from lasdash.defaults import load_seed_tables
 
@@ -159,11 +159,8 @@ def assert_inert(pdf: bytes) -> None:
 @pytest.fixture(scope="module")
 def hostile_con(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile-briefs")
-    store = pipeline.open_store(root / "store")
-    outcome = pipeline.publish(store, H.write(root / "hostile.xlsx"), author=H.AUTHOR, note=H.NOTE,
-                               display_name=H.FILE_NAME)
-    assert outcome.manifest is not None, outcome.validation.summary()
-    return queries.connect(store, store.current_id()), outcome.manifest
+    store, manifest = H.publish(root)
+    return queries.connect(store, store.current_id()), manifest
 
 
 HOSTILE_SUBJECTS = [("forum", "FOR-jhosc-nwl"), ("person", H.CHAIR_ID), ("organisation", "ORG-gla"), ("hcp", "NWL"),

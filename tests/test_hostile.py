@@ -27,7 +27,6 @@ import corpus
 import openpyxl
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from lasdash import cli, config, export, pipeline, queries
 from lasdash.reader import DEFAULT_LIMITS, ReadError, read_workbook
@@ -199,19 +198,6 @@ def test_parent_survives_its_reader_child_killed_from_outside(tmp_path):
 
 
 # --- exports: one builder, formulas neutralised ----------------------------------------------------------
-@pytest.fixture
-def deferred_downloads(monkeypatch):
-    """Every download_button(data=callable) the app renders: (label-less) mime, file name and the callable."""
-    captured = []
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        captured.append((mimetype, file_name, data_callable))
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
-    return captured
-
-
 @pytest.fixture
 def builder_calls(monkeypatch):
     """Calls of export.to_csv_bytes (the real one still runs)."""

@@ -3,7 +3,6 @@ behind the viewers' check; deep links open a brief ready, and an unknown name is
 import apptest
 import pytest
 from apptest import shown
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from lasdash.ui import auth
 
@@ -26,19 +25,6 @@ def preview(at) -> str:
 
 def picker(at):
     return at.selectbox(key=f"brief_pick_{at.radio(key='brief_kind').value}")
-
-
-@pytest.fixture
-def deferred_downloads(monkeypatch):
-    """Every download_button(data=callable) the page renders: (mime, file name, the callable)."""
-    captured = []
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        captured.append((mimetype, file_name, data_callable))
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
-    return captured
 
 
 def test_the_page_opens_on_a_picker_that_lists_aliases(data_dir):

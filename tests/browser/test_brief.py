@@ -9,7 +9,6 @@ from urllib.parse import quote
 import hostile_text as H
 import pytest
 
-from lasdash import pipeline
 from lasdash.ui.text import WORD_JOINER
 
 from .conftest import ARTIFACTS
@@ -70,10 +69,7 @@ def test_the_brief_link_beside_a_partnership_opens_its_brief(page, server):
 def hostile_server(tmp_path_factory):
     """A server whose current map is tests/hostile_text.py's, full of Markdown, HTML and Streamlit markup."""
     root = tmp_path_factory.mktemp("hostile-brief")
-    store = pipeline.open_store(root / "store")
-    outcome = pipeline.publish(store, H.write(root / "hostile.xlsx"), author=H.AUTHOR, note=H.NOTE,
-                               display_name=H.FILE_NAME)
-    assert outcome.manifest is not None, outcome.validation.summary()
+    H.publish(root)
     srv = Server(root / "store").start()
     yield srv
     srv.stop()

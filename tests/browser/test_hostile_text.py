@@ -12,7 +12,6 @@ from urllib.parse import quote, urlsplit
 import hostile_text as H
 import pytest
 
-from lasdash import pipeline
 from lasdash.ui.text import WORD_JOINER
 
 from .server import PAGES, Server, open_path
@@ -52,10 +51,7 @@ VIEWS = ([(path, "") for path in PAGES] + [(path, "hcp=NWL") for path in PAGES i
 def server(tmp_path_factory):
     """A server whose current map is the hostile one, published the way the CLI publishes."""
     root = tmp_path_factory.mktemp("hostile")
-    store = pipeline.open_store(root / "store")
-    outcome = pipeline.publish(store, H.write(root / "hostile.xlsx"), author=H.AUTHOR, note=H.NOTE,
-                               display_name=H.FILE_NAME)
-    assert outcome.manifest is not None, outcome.validation.summary()
+    H.publish(root)
     srv = Server(root / "store").start()
     yield srv
     srv.stop()
