@@ -4,6 +4,8 @@ search box, changing a seat, recording an engagement, Check and Save, and the wo
 
 A step ends once the app has finished running (wait_for_app). What a step should have done is asserted by the tests.
 """
+import contextlib
+
 from .server import main_text, open_path, wait_for_app
 
 EDITOR_PASSWORD = "correct horse battery staple"  # the test servers' LASDASH_EDITOR_PASSWORD
@@ -77,6 +79,16 @@ def pick(page, label: str, typed: str, within=None) -> None:
 def check(page, within=None) -> None:
     """Press an edit form's Check: the preview of the edit and its Save follow."""
     (within or page).get_by_role("button", name="Check").click()
+    _wait_for_rerun(page)
+
+
+def _wait_for_rerun(page) -> None:
+    """Wait for the rerun a press starts, then for its end: on a loaded machine the rerun can begin later than
+    wait_for_app's settling pause, which then returns before the result is drawn. A very quick rerun may be missed
+    while running; it has then already finished."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_selector("[data-testid=stApp][data-test-script-state=running]", timeout=3_000)
     wait_for_app(page)
 
 

@@ -1,6 +1,8 @@
 """Editing is where the editor is, in a real browser: unlock from the sidebar of any page, "Editing as" while it
 lasts, Lock editing; a reload drops the unlock and leaves no Save behind; a server restart under a checked engagement
 leaves the page showing its Save, and pressing it says the engagement was not saved (nothing is published)."""
+from playwright.sync_api import expect
+
 from lasdash.snapshots import SnapshotStore
 from lasdash.ui.text import WORD_JOINER
 
@@ -17,7 +19,8 @@ def sidebar_text(page) -> str:
 
 def check_an_engagement(page):
     record_engagement(page, "London Fire", "Meeting")
-    assert page.get_by_role("button", name="Save as a new snapshot").count() == 1
+    save_button = page.get_by_role("button", name="Save as a new snapshot")
+    expect(save_button).to_have_count(1)
 
 
 def test_unlock_in_the_sidebar_of_a_page_then_lock_then_a_reload_drops_it(page, server):
