@@ -1,10 +1,8 @@
 """Which relationships are going cold? Days since the last contact against each organisation's contact interval."""
-import dataclasses
-
 import streamlit as st
 
-from lasdash import charts, queries
-from lasdash.ui import brief_links, page
+from lasdash import charts
+from lasdash.ui import brief_links, owners, page
 from lasdash.ui.text import literal
 
 UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
@@ -26,21 +24,18 @@ HELP = {
 ctx = page.header("Stale relationships", "Which relationships are going cold: whom has LAS not contacted within "
                                          "the interval agreed for them, and who owns each relationship?")
 everyone = ctx.run("relationships")
-owners = sorted({name.strip() for cell in everyone["LAS relationship owner"].dropna()
-                 for name in cell.split(";") if name.strip()})
-if owners:
-    owner = st.selectbox("LAS relationship owner", [EVERYONE, *owners], key="owner", bind="query-params",
-                         help="Pick a name to see only the organisations that person owns (a shareable link).")
-else:
-    owner = EVERYONE
-    st.info(f"No LAS relationship owner is set for any of the {len(everyone)} organisations: add one in the "
-            "'LAS relationship owner' column of the Organisations sheet, and each owner can then pick their own "
-            "list here.", icon=":material/person_add:")
-# the owner is matched in SQL as a bound parameter, as a whole name among the organisation's owners
-flt = ctx.flt if owner == EVERYONE else dataclasses.replace(ctx.flt, search=queries.owner_search(owner))
-rel = everyone if owner == EVERYONE else ctx.run("relationships", flt)
-if owner != EVERYONE:
-    st.caption(f"Organisations whose LAS relationship owner includes **{literal(owner)}**.")
+owner = owners.picker(ctx, "LAS relationship owner", EVERYONE,
+                      help="Pick a member of the LAS team to see only the organisations they own, by role or name "
+                           "(a shareable link).")
+if everyone["LAS relationship owner"].isna().all():
+    st.info(f"No LAS relationship owner is set for any of the {len(everyone)} organisations: set one on "
+            "Priorities (editors), or in the 'LAS relationship owner' column of the Organisations sheet; each owner "
+            "can then pick their own list here.", icon=":material/person_add:")
+# the owner is matched in SQL as bound parameters: any of the member's role and name among the organisation's owners
+flt = ctx.flt if owner is None else owners.with_owner(ctx, ctx.flt, owner)
+rel = everyone if owner is None else ctx.run("relationships", flt)
+if owner is not None:
+    st.caption(f"Organisations whose LAS relationship owner is **{literal(owner)}**, by role or name.")
 
 own, wider = page.scope_split(rel, ctx.flt)  # the figures count the chosen HCP's own organisations
 counts = own["Status"].value_counts()

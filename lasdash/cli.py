@@ -65,7 +65,7 @@ def _print_merge(outcome: pipeline.MergeOutcome) -> None:
 def cmd_publish(args) -> int:
     store = pipeline.open_store()
     author = _author(args)
-    validation = pipeline.check(args.file)
+    validation = pipeline.check(args.file, keep=pipeline.kept_sheets(store))
     if not validation.ok:
         _print_problems(validation, False)
         print("Not published: fix the errors above. The current snapshot is unchanged.", file=sys.stderr)
@@ -276,7 +276,7 @@ def cmd_diff(args) -> int:
 
 def _diff_file(store, path: str) -> int:
     """A workbook against the map: three ways when it knows its base, else against the current map."""
-    validation = pipeline.check(path)
+    validation = pipeline.check(path, keep=pipeline.kept_sheets(store))
     print(_base_line(validation))
     if not validation.ok:
         _print_problems(validation, False)

@@ -200,14 +200,63 @@ def end_seat(tables: dict[str, pd.DataFrame], seat_id: str, end: dt.date, who: s
 
 def assess_organisation(tables: dict[str, pd.DataFrame], org_id: str, fields: dict[str, object]) -> dict:
     """Power, interest, target engagement level, LAS relationship owner and contact interval of one organisation."""
-    unknown = set(fields) - set(ASSESSMENT_FIELDS)
-    if unknown:
-        raise ValueError(f"Only {', '.join(ASSESSMENT_FIELDS)} can be assessed here, not {', '.join(sorted(unknown))}")
+    return assess_organisations(tables, {org_id: fields})
+
+
+def assess_organisations(tables: dict[str, pd.DataFrame], changes: dict[str, dict[str, object]]) -> dict:
+    """The assessment fields (ASSESSMENT_FIELDS) of many organisations at once, by ID: one edit, one snapshot."""
+    return _set_fields(tables, "Organisations", changes, ASSESSMENT_FIELDS)
+
+
+TEAM_FIELDS = ("role", "name", "email", "note")
+
+
+def set_sub_group_intervals(tables: dict[str, pd.DataFrame], days: dict[str, object]) -> dict:
+    """The default contact interval of sub-groups, by ID (None clears it): their organisations without an interval
+    of their own follow it."""
+    return _set_fields(tables, "Sub-groups", {sg: {"contact_every_days": d} for sg, d in days.items()},
+                       ("contact_every_days",))
+
+
+def update_team(tables: dict[str, pd.DataFrame], changes: dict[str, dict[str, object]], who: str,
+                today: dt.date) -> dict:
+    """Role, name, email and note of LAS team members, by ID. A member whose name or email changes is sourced to the
+    editor too: 'LT04' keeps '000 Chart 2' for its role and gains 'Recorded in lasdash by …' for who holds it."""
+    out = _set_fields(tables, "LAS team", changes, TEAM_FIELDS)
+    team = out["LAS team"].astype(object).set_index("id", drop=False)
+    stamp = first_hand_source(who, today)
+    before = tables["LAS team"].astype(object).set_index("id")
+    for member, fields in changes.items():
+        if any(_blank(before.at[member, c]) != _blank(v) for c, v in fields.items() if c in ("name", "email")):
+            cited = _blank(team.at[member, "source"])
+            parts = [p.strip() for p in (cited or "").split(";") if p.strip() and not is_first_hand(p.strip())]
+            team.at[member, "source"] = "; ".join([*parts, stamp])
+    out["LAS team"] = team.reset_index(drop=True)
+    return out
+
+
+def add_team_member(tables: dict[str, pd.DataFrame], fields: dict[str, object], who: str,
+                    today: dt.date) -> tuple[dict[str, pd.DataFrame], str]:
+    """A role new to the team, sourced to the editor: ID 'LT' and the next free number."""
+    taken = set(tables["LAS team"]["id"].astype(str))
+    n = len(taken) + 1
+    while f"LT{n:02d}" in taken:
+        n += 1
+    return _add_row(tables, "LAS team", fields, TEAM_FIELDS, f"LT{n:02d}", who, today)
+
+
+def _set_fields(tables: dict[str, pd.DataFrame], sheet: str, changes: dict[str, dict[str, object]],
+                allowed: tuple[str, ...]) -> dict:
+    """Set the given fields of rows (by key) of one sheet; only `allowed` fields, only rows that exist."""
+    for fields in changes.values():
+        if unknown := set(fields) - set(allowed):
+            raise ValueError(f"Only {', '.join(allowed)} can be set here, not {', '.join(sorted(unknown))}")
     out = _copy(tables)
-    orgs = out["Organisations"].astype(object).set_index("id", drop=False)
-    if org_id not in orgs.index:
-        raise KeyError(f"No organisation {org_id}")
-    for column, value in fields.items():
-        orgs.at[org_id, column] = _blank(value)
-    out["Organisations"] = orgs.reset_index(drop=True)
+    rows = out[sheet].astype(object).set_index(S.sheet(sheet).key, drop=False)
+    for key, fields in changes.items():
+        if key not in rows.index:
+            raise KeyError(f"No {sheet} row {key}")
+        for column, value in fields.items():
+            rows.at[key, column] = _blank(value)
+    out[sheet] = rows.reset_index(drop=True)
     return out

@@ -12,6 +12,8 @@ import unicodedata
 
 import pandas as pd
 
+from . import schema as S
+
 _SPACES = re.compile(r"\s+")
 # Zero-width space, word joiner and BOM; not ZWJ/ZWNJ, which emoji and some scripts need.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
@@ -334,3 +336,12 @@ def with_derived(sheet_name: str, df):
     spans = [span_of[p] for p in periods]  # once per distinct period: at S100, 30 periods in 3,000 rows
     return df.assign(period_start=pd.Series([s[0] if s else None for s in spans], index=df.index, dtype=object),
                      period_end=pd.Series([s[1] if s else None for s in spans], index=df.index, dtype=object))
+
+
+def column_dtype(col: S.Column) -> str:
+    """The pandas dtype a typed table holds a column in."""
+    return {"int": "Int64", "date": "object"}.get(col.type, "string")
+
+
+def empty_table(sheet: S.Sheet) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series([], dtype=column_dtype(c)) for c in sheet.columns})

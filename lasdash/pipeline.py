@@ -7,7 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from . import config
+from . import schema as S
 from .edits import renumber_added
 from .merge import Conflict, Merge, attribute, reapply, three_way
 from .reader import DEFAULT_LIMITS, Limits, read_workbook
@@ -24,10 +27,17 @@ class Outcome:
     manifest: Manifest | None = None  # set when published
 
 
-def check(path: Path | str, display_name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Validation:
-    """Read and validate. Raises ReadError when the file cannot be read at all."""
+def check(path: Path | str, display_name: str | None = None, limits: Limits = DEFAULT_LIMITS,
+          keep: dict[str, pd.DataFrame] | None = None) -> Validation:
+    """Read and validate. Raises ReadError when the file cannot be read at all. `keep`: see kept_sheets."""
     ahead = SheetsAhead()
-    return validate(read_workbook(path, limits, display_name, on_sheet=ahead), ahead)
+    return validate(read_workbook(path, limits, display_name, on_sheet=ahead), ahead, keep)
+
+
+def kept_sheets(store: Store) -> dict[str, pd.DataFrame]:
+    """The current map's optional sheets (the LAS team): a workbook from before one existed keeps the map's rows."""
+    current = store.current_id()
+    return {s.name: store.read(current, s.name) for s in S.SHEETS if s.optional} if current else {}
 
 
 def publish(store: Store, path: Path | str, *, author: str, note: str = "",
@@ -35,7 +45,7 @@ def publish(store: Store, path: Path | str, *, author: str, note: str = "",
             limits: Limits = DEFAULT_LIMITS) -> Outcome:
     """Validate, then publish if there are no errors. The current snapshot is untouched otherwise."""
     path = Path(path)
-    validation = check(path, display_name, limits)
+    validation = check(path, display_name, limits, kept_sheets(store))
     if not validation.ok:
         return Outcome(validation)
     manifest = store.publish(validation.tables, author=author, note=note, source_file=display_name or path.name,

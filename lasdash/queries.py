@@ -31,6 +31,8 @@ class Filter:
     include_wider: bool = True  # London-wide and national rows alongside the chosen HCPs
     search: str = ""  # matched case-insensitively against a view's search columns (names, aliases)
     only_wider: bool = False  # London-wide and national rows alone (a page's section apart from the HCPs' own)
+    owner: str = ""  # an LAS team member's role or name, as chosen: whose rows (a view's owner column) to show
+    owner_keys: tuple[str, ...] = ()  # what finds them in an owner cell (team.keys_for), matched whole, any case
 
     def describe(self, sub_group_names: dict[str, str] | None = None) -> str:
         """The filter in words, for captions: 'HCP: SWL, with London-wide and national; sub-group: ...'."""
@@ -46,6 +48,8 @@ class Filter:
             parts.append("sub-group: " + "; ".join(names))
         if self.search.strip():
             parts.append(f"matching \u201c{self.search.strip()}\u201d")
+        if self.owner_keys:
+            parts.append(f"owned by {self.owner}")
         return "; ".join(parts) if parts else "all of London, no filter"
 
     def slug(self) -> str:
@@ -61,6 +65,8 @@ class Filter:
             parts.append("london-wide")
         if self.search.strip():
             parts.append("q-" + (re.sub(r"[^A-Za-z0-9]+", "-", self.search.strip()).strip("-")[:30] or "x"))
+        if self.owner_keys:
+            parts.append("owner-" + (re.sub(r"[^A-Za-z0-9]+", "-", self.owner.strip()).strip("-")[:30] or "x"))
         return "_".join(parts) or "all"
 
     def place(self) -> str:
@@ -117,6 +123,14 @@ class Filter:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         return "(" + " OR ".join(f"{c} ILIKE ? ESCAPE '\\'" for c in columns) + ")", [pattern] * len(columns)
 
+    def owner_clause(self, column: str) -> tuple[str, list]:
+        """Rows whose owner cell ('A; B') names the chosen team member, by role or name (team.norm's matching)."""
+        if not self.owner_keys:
+            return "TRUE", []
+        parts = (f"list_transform(string_split(coalesce({column}, ''), ';'), "
+                 "lambda x: lower(trim(regexp_replace(x, '\\s+', ' ', 'g'))))")
+        return f"list_has_any({parts}, ?::VARCHAR[])", [list(self.owner_keys)]
+
     def sub_group_clause(self, column: str) -> tuple[str, list]:
         if not self.sub_groups:
             return "TRUE", []
@@ -139,6 +153,7 @@ class View:
     search_cols: tuple[str, ...] = ()
     scope: str | None = None  # the row's footprint for its Scope column ({scope}, {scope_order}); None: no such column
     aggregated: bool = False  # a row is a group: own to an HCP when any of its members is
+    owner_col: str | None = None  # the row's LAS owner cell, which the owner filter applies to
 
 
 # The SQL lives in lasdash/views/<name>.sql, one file per view. A file starts with a header of `-- key: value`
@@ -150,8 +165,9 @@ class View:
 #   null_is_wider  true: a row with no footprint counts as London-wide
 #   scope          the footprint for the Scope column, when it is not `footprint`
 #   aggregated     true: a row is a group, own to an HCP when any of its members is
+#   owner          our SQL for the row's LAS owners ('A; B': roles or names), which the owner filter applies to
 # lasdash/views/derived/<name>.sql are the SELECTs of the views every named view builds on, created in _DERIVED order.
-HEADER_KEYS = {"title", "footprint", "sub_group", "search", "null_is_wider", "scope", "aggregated"}
+HEADER_KEYS = {"title", "footprint", "sub_group", "search", "null_is_wider", "scope", "aggregated", "owner"}
 _FLAGS = {"true": True, "false": False}
 _HEADER_LINE = re.compile(r"--\s*([a-z_]+):\s*(.*)")
 _PLACEHOLDER = re.compile(r"\{(where|scope|scope_order)\}")
@@ -164,7 +180,7 @@ VIEW_ORDER = (
     "priorities", "not_assessed", "engagement_gaps", "relationships", "gap_unknown_chairs", "gap_tbc_leads",
     "gap_forums_without_chair", "gap_organisations_without_owner", "gap_people_without_role",
     "gap_rows_without_source", "first_hand_records", "gap_recommendations",
-    "brief_subjects", "brief_seats", "brief_links",
+    "las_team", "brief_subjects", "brief_seats", "brief_links",
 )
 _DERIVED = ("org_x", "forum_x", "all_seats", "seats", "sourced_rows")  # each may read those before it
 _VIEW_DIR = resources.files(__package__) / "views"  # importlib.resources: found in a wheel as in the source tree
@@ -195,19 +211,13 @@ def _load_view(name: str) -> View:
     footprint = one.get("footprint")
     return View(name, one["title"], sql, footprint, one.get("sub_group"), _FLAGS[one.get("null_is_wider", "false")],
                 tuple(header.get("search", ())), (one.get("scope") or footprint) if "{scope}" in sql else None,
-                _FLAGS[one.get("aggregated", "false")])
+                _FLAGS[one.get("aggregated", "false")], one.get("owner"))
 
 
 VIEWS: dict[str, View] = {name: _load_view(name) for name in VIEW_ORDER}
 # What `connect` runs on a snapshot's tables; the newline before ';' lets a file end in a comment.
 _DERIVED_SQL = {name: read_view_file(_VIEW_DIR / "derived" / f"{name}.sql")[1] for name in _DERIVED}
 _DERIVED_VIEWS = "\n".join(f"CREATE OR REPLACE VIEW {name} AS\n{sql}\n;" for name, sql in _DERIVED_SQL.items())
-
-
-def owner_search(owner: str) -> str:
-    """The search text that matches one owner exactly (ignoring case) in the relationships view, whose search column
-    lists an organisation's owners as '; A; B;': '; A;' finds A's list, not 'A. N. Other's."""
-    return f"; {owner.strip()};"
 
 
 def connect(store: Store, snapshot_id: str) -> duckdb.DuckDBPyConnection:
@@ -217,9 +227,8 @@ def connect(store: Store, snapshot_id: str) -> duckdb.DuckDBPyConnection:
     """
     con = duckdb.connect(":memory:")
     for sheet in S.SHEETS:
-        path = store.table_path(snapshot_id, sheet.name)
-        derived = [c.name for c in sheet.columns if c.derived]
-        if derived and not set(derived) <= set(pq.read_schema(path).names):  # a snapshot older than the column
+        path = store.table_path(snapshot_id, sheet.name) if store.has_sheet(snapshot_id, sheet.name) else None
+        if path is None or not set(sheet.column_names) <= set(pq.read_schema(path).names):  # older than a column
             con.register("_older_snapshot", store.read(snapshot_id, sheet.name))  # visible to cursors only as a table
             con.execute(f"CREATE TABLE {S.table_name(sheet.name)} AS SELECT * FROM _older_snapshot")
             con.unregister("_older_snapshot")
@@ -240,6 +249,9 @@ def view_sql(view: View, flt: Filter) -> tuple[str, list]:
         conds.append(c), params.extend(p)
     if view.search_cols:
         c, p = flt.search_clause(view.search_cols)
+        conds.append(c), params.extend(p)
+    if view.owner_col:
+        c, p = flt.owner_clause(view.owner_col)
         conds.append(c), params.extend(p)
     where = " AND ".join(conds) or "TRUE"
     if "HAVING {where}" in view.sql:  # aggregate views filter on any of the person's seats

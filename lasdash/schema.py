@@ -49,6 +49,9 @@ class Column:
     # (a reference column of this sheet, a date column of the sheet it refers to): this date should not fall before
     # that row's date, e.g. a recommendation due before its source document was written.
     not_before: tuple[str, str] | None = None
+    # Names LAS people by role or name, ';' between several: each should match someone on the LAS team sheet
+    # (a warning when not, so older workbooks keep loading).
+    team: bool = False
 
     @property
     def expected(self) -> str:
@@ -72,6 +75,9 @@ class Sheet:
     help: str = ""
     # Columns of which at least one must be filled (e.g. a seat is in a forum or an organisation).
     one_of: tuple[str, ...] = ()
+    # Added after workbooks and snapshots were first made: one without the sheet still loads (the map's own rows of
+    # it are kept when such a workbook is published).
+    optional: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -107,6 +113,8 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("Sub-groups", (
         _id("sub-group"),
         Column("name", "Sub-group", required=True),
+        Column("contact_every_days", "Contact every (days)", type="int",
+               help="The default contact interval of the sub-group's organisations; an organisation's own overrides it."),
         Column("note", "Note"),
         SOURCE,
     ), help="The 11 stakeholder sub-groups of the mapping report (seed 000 §3.1)."),
@@ -128,8 +136,10 @@ SHEETS: tuple[Sheet, ...] = (
         Column("power", "Power", allowed=POWER_INTEREST),
         Column("interest", "Interest", allowed=POWER_INTEREST),
         Column("target_level", "Target engagement", allowed=ENGAGEMENT_LEVELS),
-        Column("las_owner", "LAS relationship owner"),
-        Column("contact_every_days", "Contact every (days)", type="int"),
+        Column("las_owner", "LAS relationship owner", team=True,
+               help="A role or name from the LAS team sheet (';' between several)."),
+        Column("contact_every_days", "Contact every (days)", type="int",
+               help="Blank: the sub-group's default interval, if it has one."),
         Column("note", "Note"),
         SOURCE,
     ), help="Organisations and named groups of them."),
@@ -154,7 +164,8 @@ SHEETS: tuple[Sheet, ...] = (
                help="Blank: the host organisation's sub-group."),
         Column("programme", "Programme / theme"),
         Column("cadence", "Cadence"),
-        Column("las_attendee", "LAS attendee role", help="Which LAS role should be in the room."),
+        Column("las_attendee", "LAS attendee role", team=True,
+               help="Which LAS role should be in the room: a role from the LAS team sheet (';' between several)."),
         Column("budget_gbp", "Budget (£)", type="int"),
         Column("note", "Note"),
         SOURCE,
@@ -185,7 +196,7 @@ SHEETS: tuple[Sheet, ...] = (
         Column("organisation_id", "Organisation ID", ref="Organisations"),
         Column("person_id", "Person ID", ref="People"),
         Column("forum_id", "Forum ID", ref="Forums"),
-        Column("las_lead", "LAS lead"),
+        Column("las_lead", "LAS lead", team=True, help="A role or name from the LAS team sheet."),
         Column("mechanism", "Mechanism"),
         Column("level", "Level", allowed=ENGAGEMENT_LEVELS),
         Column("theme", "Theme"),
@@ -203,13 +214,22 @@ SHEETS: tuple[Sheet, ...] = (
         Column("kind", "Kind", allowed=("Recommendation", "Opportunity", "Option")),
         Column("made_by_id", "Made by (organisation ID)", ref="Organisations"),
         Column("theme", "Theme"),
-        Column("owner", "Owner"),
+        Column("owner", "Owner", team=True, help="The LAS role or name from the LAS team sheet that owns it."),
         Column("due", "Due", type="date", not_before=("document_id", "date")),
         Column("status", "Status", allowed=RECOMMENDATION_STATUSES),
         Column("last_update", "Last update", type="date"),
         Column("progress_note", "Progress note"),
         SOURCE,
     ), help="Recommendations and opportunities to act on, and where each stands."),
+    Sheet("LAS team", (
+        _id("LAS team member"),
+        Column("role", "Role", required=True, help="The LAS role, as the sources name it, e.g. 'Medical Director'."),
+        Column("name", "Name", help="Who holds the role now. Blank where the sources do not say."),
+        Column("email", "Email", help="Their work email: how sign-in and reminders find them."),
+        Column("note", "Note"),
+        SOURCE,
+    ), optional=True,
+        help="Who is who at LAS: one row per role, so that owners, leads and attendee roles reach a person."),
 )
 
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}

@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 
 from . import schema as S
 from .diff import SheetDiff, diff_tables
-from .normalise import with_derived
+from .normalise import column_dtype, with_derived
 
 
 class StoreError(Exception):
@@ -174,10 +174,16 @@ class Store:
         cid = self.current_id()
         return self.manifest(cid) if cid else None
 
+    def has_sheet(self, snapshot_id: str, sheet_name: str) -> bool:
+        """Whether the snapshot stored the sheet: one published before an optional sheet existed did not."""
+        return sheet_name in self.manifest(snapshot_id).row_counts
+
     def read(self, snapshot_id: str, sheet_name: str) -> pd.DataFrame:
+        if not self.has_sheet(snapshot_id, sheet_name):
+            return _complete(sheet_name, pd.DataFrame(columns=S.sheet(sheet_name).column_names))
         table = pq.read_table(self.table_path(snapshot_id, sheet_name))
         df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}.get)
-        return _complete(sheet_name, df)  # a snapshot from before a derived column existed gets it here
+        return _complete(sheet_name, df)  # a snapshot from before a column existed gets it here
 
     def read_all(self, snapshot_id: str) -> dict[str, pd.DataFrame]:
         return {s.name: self.read(snapshot_id, s.name) for s in S.SHEETS}
@@ -498,10 +504,13 @@ class SnapshotStore(Store):
 
 
 def _complete(sheet_name: str, df: pd.DataFrame) -> pd.DataFrame:
-    """The table with its derived columns, worked out only when they are missing (validation already did)."""
+    """The table with every column of the schema: a column added since the snapshot was published is blank, and a
+    derived one is worked out (validation already did for newer snapshots)."""
     sheet = S.sheet(sheet_name)
-    if all(c.name in df.columns for c in sheet.columns if c.derived):
+    if all(c in df.columns for c in sheet.column_names):
         return df
+    df = df.assign(**{c.name: pd.Series([None] * len(df), dtype=column_dtype(c), index=df.index)
+                      for c in sheet.input_columns if c.name not in df.columns})
     return with_derived(sheet_name, df)[sheet.column_names]
 
 

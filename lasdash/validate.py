@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import clock
+from . import clock, team
 from . import schema as S
 from .cells import BIG_INT, CellColumn, column
 from .edits import is_first_hand
@@ -25,7 +25,9 @@ from .normalise import (
     ascii_skeleton_map,
     canonical_choice,
     clean_text,
+    column_dtype,
     describe_character,
+    empty_table,
     header_key,
     hidden_characters,
     match_key,
@@ -115,14 +117,6 @@ class Validation:
                          for sev, sheet in order for n in [counts[(sev, sheet)]])
 
 
-def empty_table(sheet: S.Sheet) -> pd.DataFrame:
-    return pd.DataFrame({c.name: pd.Series([], dtype=_dtype(c)) for c in sheet.columns})
-
-
-def _dtype(col: S.Column) -> str:
-    return {"int": "Int64", "date": "object"}.get(col.type, "string")
-
-
 class SheetsAhead:
     """Checks each sheet as the reader hands it over (pass it as read_workbook's on_sheet, then to validate), so
     checking overlaps the child's parsing of the next sheet. What it has not seen, validate reads itself."""
@@ -146,7 +140,9 @@ class SheetsAhead:
 _BY_KEY = {header_key(s.name): s for s in S.SHEETS}
 
 
-def validate(raw: RawWorkbook, ahead: SheetsAhead | None = None) -> Validation:
+def validate(raw: RawWorkbook, ahead: SheetsAhead | None = None,
+             keep: dict[str, pd.DataFrame] | None = None) -> Validation:
+    """`keep`: the current map's tables, whose rows of an optional sheet the workbook lacks are kept."""
     problems: list[Problem] = []
     ahead = ahead or SheetsAhead()
     found = {header_key(s.name): s for s in raw.sheets}
@@ -154,6 +150,14 @@ def validate(raw: RawWorkbook, ahead: SheetsAhead | None = None) -> Validation:
     rows_of: dict[str, list[int] | None] = {}  # None: the sheet could not be read, so skip references to it
     for sheet in S.SHEETS:
         raw_sheet = found.get(header_key(sheet.name))
+        if raw_sheet is None and sheet.optional:  # a workbook from before the sheet existed
+            kept = (keep or {}).get(sheet.name)
+            problems.append(Problem(WARNING, sheet.name, None, "", "", "The sheet is missing (the workbook is older "
+                                    "than it): " + ("the current map's rows of it are kept" if kept is not None
+                                                    else "it is left empty"),
+                                    f"a sheet named '{sheet.name}' (download the current map's workbook)"))
+            tables[sheet.name], rows_of[sheet.name] = (empty_table(sheet) if kept is None else kept), None
+            continue
         if raw_sheet is None:
             problems.append(Problem(ERROR, sheet.name, None, "", "", "The sheet is missing",
                                     f"a sheet named '{sheet.name}' (download the template for the layout)"))
@@ -174,6 +178,7 @@ def validate(raw: RawWorkbook, ahead: SheetsAhead | None = None) -> Validation:
                                     "would empty the map", "rows of data (start from the current map's workbook)"))
     _check_references(tables, rows_of, problems)
     _check_not_before(tables, rows_of, problems)
+    _check_team(tables, rows_of, problems)
     if rows_of["People"]:
         _check_lookalike_people(tables["People"], rows_of["People"], problems)
     tables = {name: with_derived(name, df) for name, df in tables.items()}
@@ -278,7 +283,7 @@ def _rows(sheet: S.Sheet, raw: RawSheet, cols: list[CellColumn], cleaned: list, 
     _check_keys(sheet, df, excel_rows, found)
     found.sort(key=lambda f: f[:3])
     problems.extend(f[3] for f in found)
-    return df.astype({c.name: _dtype(c) for c in sheet.columns}), excel_rows
+    return df.astype({c.name: column_dtype(c) for c in sheet.columns}), excel_rows
 
 
 # Text needing more than a copy: ASCII whitespace other than single inner spaces (what str.split() splits on)
@@ -325,7 +330,7 @@ def _filled_cells(column: CellColumn, cleaned: pa.Array | None) -> np.ndarray:
 
 
 def _blank_column(col: S.Column, n: int):
-    return pa.nulls(n, pa.string()) if _dtype(col) == "string" else [None] * n
+    return pa.nulls(n, pa.string()) if column_dtype(col) == "string" else [None] * n
 
 
 def _convert_column(sheet: S.Sheet, col: S.Column, cells: CellColumn, cleaned: pa.Array | None, kept: np.ndarray,
@@ -454,7 +459,7 @@ def _frame(sheet: S.Sheet, values: dict[str, object]) -> pd.DataFrame:
         if isinstance(v, pa.Array):
             data[col.name] = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([v.cast(pa.large_string())])))
         else:
-            data[col.name] = pd.Series(v, dtype=_dtype(col) if _dtype(col) != "string" else object)
+            data[col.name] = pd.Series(v, dtype=column_dtype(col) if column_dtype(col) != "string" else object)
     return pd.DataFrame(data)
 
 
@@ -791,6 +796,37 @@ def _check_references(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[i
                                                                "Documents ID, e.g. '000 Chart 5'")]))
         found.sort(key=lambda f: f[:2])
         problems.extend(p for _, _, noted in found for p in noted)
+
+
+def _check_team(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[int] | None],
+                problems: list[Problem]) -> None:
+    """Owners, leads and attendee roles that name nobody on the LAS team, and emails that cannot be one: warnings,
+    so that workbooks from before the team sheet keep loading. Nothing is checked against an empty team."""
+    members = tables["LAS team"]
+    if rows_of["LAS team"]:
+        header = S.sheet("LAS team").column("email").header
+        for pos, email in enumerate(members["email"].tolist()):
+            if isinstance(email, str) and not team.EMAIL.fullmatch(email):
+                problems.append(Problem(WARNING, "LAS team", rows_of["LAS team"][pos], header, email,
+                                        "This does not look like an email address", "name@example.org"))
+    keys = team.known(members)
+    if not keys:
+        return
+    for sheet in S.SHEETS:
+        excel_rows = rows_of[sheet.name]
+        if not excel_rows:
+            continue
+        for col in (c for c in sheet.columns if c.team):
+            cells = tables[sheet.name][col.name]
+            verdicts = {v: team.unmatched(v, keys) for v in cells.dropna().unique()}
+            for pos, v in enumerate(cells.tolist()):
+                if isinstance(v, str) and (nobody := verdicts.get(v)):
+                    problems.append(Problem(
+                        WARNING, sheet.name, excel_rows[pos], col.header, v,
+                        ("Matches nobody on the LAS team sheet" if nobody == [v.strip()] else
+                         f"{' and '.join(repr(n) for n in nobody)} match{'es' if len(nobody) == 1 else ''} nobody "
+                         "on the LAS team sheet"),
+                        "a role or name from the LAS team sheet, ';' between several (or add them to the team)"))
 
 
 def _source_problem(source: str | None, documents: set[str]) -> str:

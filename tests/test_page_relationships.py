@@ -81,7 +81,9 @@ def test_default_map_has_no_intervals_and_says_what_to_do(data_dir):
     assert set(rel["Overdue"]) == {"No interval set"}  # never "No" for a relationship nobody has judged
     assert any("No contact interval is set for any of these 121 organisations" in w.value for w in at.warning)
     assert any("No LAS relationship owner is set" in i.value for i in at.info)
-    assert not at.selectbox  # no owners to choose from yet
+    # the owner picker offers the LAS team, by name where known, by role where not
+    assert at.selectbox(key="owner").options[:3] == ["Everyone", "Chief Executive: Daniel Elkeles", "Chair: Andy Trotter"]
+    assert "Medical Director" in at.selectbox(key="owner").options
     overview = {m.label: m.value for m in apptest.open_page().metric}
     assert overview["Relationships overdue"] == "no intervals set"
     coverage = next(m for m in apptest.open_page().metric if m.label == "Coverage")
@@ -140,7 +142,8 @@ def test_the_overview_counts_the_overdue(synthetic):
 
 def test_an_owner_filters_to_their_own_list(synthetic):
     at = apptest.open_page(PAGE)
-    assert at.selectbox(key="owner").options == ["Everyone", A, AB, B]
+    # the team first, then owners the map names who are not on the team, said so
+    assert at.selectbox(key="owner").options[-3:] == [f"{o} (not on the LAS team sheet)" for o in (A, AB, B)]
     at.selectbox(key="owner").select(A).run()
     assert not at.exception
     # whole names only: 'Synthetic Owner Abbott' contains A's name but Ealing is not A's

@@ -1,10 +1,13 @@
 import datetime as dt
+import io
 import json
 
+import openpyxl
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
-from lasdash import diff, pipeline, snapshots
+from lasdash import diff, pipeline, queries, snapshots, workbook
 from lasdash import schema as S
 from lasdash.diff import describe
 from lasdash.snapshots import StaleSnapshot, StoreError
@@ -137,6 +140,29 @@ def test_periods_are_read_once_and_stored_and_older_snapshots_still_work(store):
     assert after.equals(before)
 
 
+def test_a_snapshot_from_before_the_las_team_and_sub_group_intervals_reads_with_them_blank(store):
+    """Old snapshots are never lost: one published before the LAS team sheet and the sub-groups' 'Contact every
+    (days)' existed reads with an empty team and blank intervals, on every path (tables, views, the workbook)."""
+    sid = store.current_id()
+    snap = store.snapshot_dir / sid
+    (snap / "las_team.parquet").unlink()
+    manifest = json.loads((snap / "manifest.json").read_text())
+    del manifest["row_counts"]["LAS team"]
+    (snap / "manifest.json").write_text(json.dumps(manifest))
+    path = snap / "sub_groups.parquet"
+    pq.write_table(pq.read_table(path).drop_columns(["contact_every_days"]), path)
+    fresh = snapshots.SnapshotStore(store.root)  # no cached manifest
+    assert not fresh.has_sheet(sid, "LAS team") and fresh.read(sid, "LAS team").empty
+    assert list(fresh.read(sid, "LAS team").columns) == S.sheet("LAS team").column_names
+    sub_groups = fresh.read(sid, "Sub-groups")
+    assert len(sub_groups) == 11 and sub_groups["contact_every_days"].isna().all()
+    con = queries.connect(fresh, sid)
+    assert queries.run(con, "las_team").empty
+    assert queries.run(con, "relationships")["Contact every (days)"].isna().all()
+    sheets = openpyxl.load_workbook(io.BytesIO(workbook.snapshot_workbook_bytes(fresh, sid)), read_only=True).sheetnames
+    assert "LAS team" in sheets
+
+
 def test_an_edit_stores_only_the_sheets_it_changed(store, tables):
     before = store.current_id()
     recs = store.read_all(before)
@@ -144,7 +170,7 @@ def test_an_edit_stores_only_the_sheets_it_changed(store, tables):
     after = store.publish(recs, author="test", expected_current=before).id
     old_dir, new_dir = store.snapshot_dir / before, store.snapshot_dir / after
     shared = {f.name for f in new_dir.glob("*.parquet") if f.stat().st_ino == (old_dir / f.name).stat().st_ino}
-    assert "recommendations.parquet" not in shared and "people.parquet" in shared and len(shared) == 8
+    assert "recommendations.parquet" not in shared and "people.parquet" in shared and len(shared) == len(S.SHEETS) - 1
     assert store.read(after, "Recommendations").loc[0, "status"] == "Done"
     assert store.read(before, "Recommendations").isna().loc[0, "status"]  # the old snapshot is untouched
 

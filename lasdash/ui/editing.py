@@ -78,7 +78,7 @@ def review(store: Store, file_name: str, content: bytes) -> Review:
                 status.update(label="The file could not be read", state="error")
                 return r
         st.write("Validating every sheet, row and column…")
-        r.validation = validate(raw, ahead)
+        r.validation = validate(raw, ahead, pipeline.kept_sheets(store))
         if not r.validation.ok:
             status.update(label=f"Not publishable: {literal(r.validation.summary())}", state="error")
             return r

@@ -20,7 +20,8 @@ WITH x AS (
   UNION ALL
   SELECT 'organisation', 2, o.id, o.name, NULL, o.aliases, concat_ws(' · ', sg.name, o.footprint),
     o.footprint, o.sub_group_id, o.parent_id, po.name, sg.name, o.category, NULL, NULL, NULL, NULL,
-    o.borough, o.power, o.interest, o.target_level, o.las_owner, o.contact_every_days, o.source
+    o.borough, o.power, o.interest, o.target_level, o.las_owner,
+    coalesce(o.contact_every_days, sg.contact_every_days), o.source
   FROM organisations o
   LEFT JOIN sub_groups sg ON sg.id = o.sub_group_id
   LEFT JOIN organisations po ON po.id = o.parent_id

@@ -2,6 +2,7 @@
 -- footprint: coalesce(o.footprint, f.footprint, po.footprint)
 -- sub_group: coalesce(o.sub_group_id, f.sub_group_id, po.sub_group_id)
 -- null_is_wider: true
+-- owner: e.las_lead
 
 SELECT {scope}e.id AS "ID", e.date AS "Date", e.period AS "Period", e.period_start AS "Period from",
   e.period_end AS "Period to", o.name AS "Organisation",

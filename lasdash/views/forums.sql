@@ -1,6 +1,7 @@
 -- title: Forums
 -- footprint: f.footprint
 -- sub_group: f.sub_group_id
+-- owner: f.las_attendee
 
 SELECT {scope}f.id AS "ID", f.name AS "Name", f.kind AS "Kind", f.tier AS "Tier", f.footprint AS "Footprint",
   f.host_name AS "Host organisation", f.programme AS "Programme / theme", f.cadence AS "Cadence",

@@ -1,6 +1,7 @@
 -- title: Power/interest priorities (Mendelow grid) of assessed organisations
 -- footprint: o.footprint
 -- sub_group: o.sub_group_id
+-- owner: o.las_owner
 
 WITH reached AS (
   SELECT e.organisation_id,

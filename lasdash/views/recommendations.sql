@@ -2,6 +2,7 @@
 -- footprint: o.footprint
 -- sub_group: o.sub_group_id
 -- null_is_wider: true
+-- owner: r.owner
 
 SELECT {scope}r.id AS "ID", r.text AS "Recommendation", coalesce(r.status, 'Not recorded') AS "Status",
   CASE WHEN r.due < getvariable('today') AND coalesce(r.status, '') NOT IN ('Done', 'Closed', 'Superseded')

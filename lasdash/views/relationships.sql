@@ -1,8 +1,8 @@
 -- title: Stale relationships: days since the last contact against each organisation's interval
 -- footprint: r.footprint
 -- sub_group: r.sub_group_id
--- the owners as '; A; B;': searching for '; A;' (owner_search) finds A's list, not 'A. N. Other's
--- search: '; ' || regexp_replace(r.las_owner, '\s*;\s*', '; ', 'g') || ';'
+-- search: r.name
+-- owner: r.las_owner
 
 WITH contact AS (
   SELECT e.organisation_id, e.date, e.period, e.period_start,
@@ -21,6 +21,7 @@ r AS (
   FROM org_x o LEFT JOIN latest l ON l.organisation_id = o.id)
 SELECT {scope}r.name AS "Organisation", r.status AS "Status",
   r.las_owner AS "LAS relationship owner", r.contact_every_days AS "Contact every (days)",
+  r.interval_from AS "Interval from",
   r.last_contact AS "Last contact", r.days_since AS "Days since",
   r.last_contact + r.contact_every_days::INTEGER AS "Contact due",
   CASE WHEN r.contact_every_days IS NULL THEN 'No interval set'
