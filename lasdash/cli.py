@@ -168,6 +168,65 @@ def cmd_record_engagement(args) -> int:
     return _save_edit(store, base_id, edited, args, f"Recorded: {row_label(edited, 'Engagements', eid)}")
 
 
+def _row_id(tables, sheet_name: str, text: str) -> str:
+    """A row's ID from an ID, a name or an alias, as an upload reads a reference; unknown or ambiguous exits 2."""
+    from .validate import NameIndex
+    key = S.sheet(sheet_name).key
+    if text in set(tables[sheet_name][key].dropna()):
+        return text
+    index = NameIndex(tables[sheet_name], sheet_name)
+    found = index.find(text)
+    if len(found) == 1:
+        return next(iter(found))
+    what = sheet_name.lower().rstrip("s")
+    if found:
+        raise UsageError(f"'{text}' names more than one {what}: " +
+                         ", ".join(f"{index.label[i]} ({i})" for i in sorted(found)) + "; give the ID")
+    near = index.closest(text)
+    raise UsageError(f"no {what} '{text}' in the {sheet_name} sheet" + (f"; closest: {', '.join(near)}" if near else ""))
+
+
+def _interval(days: int | None) -> int | None:
+    if days is not None and days < 1:
+        raise UsageError(f"--every must be a whole number of days of at least 1, not {days}")
+    return days
+
+
+def cmd_assess(args) -> int:
+    from . import edits
+    store = pipeline.open_store()
+    base_id = store.current_id()  # read once: the edit is made on this snapshot, whatever is published meanwhile
+    tables = store.read_all(base_id)
+    org = _row_id(tables, "Organisations", args.organisation)
+    fields = {k: v for k, v in {"power": args.power, "interest": args.interest, "target_level": args.target,
+                                "las_owner": args.owner, "contact_every_days": _interval(args.every)}.items()
+              if v is not None}
+    if args.no_interval:
+        fields["contact_every_days"] = None
+    if not fields:
+        raise UsageError("give at least one of --power, --interest, --target, --owner, --every, --no-interval")
+    edited = edits.assess_organisations(tables, {org: fields})
+    return _save_edit(store, base_id, edited, args, f"Assessed: {row_label(edited, 'Organisations', org)}")
+
+
+def cmd_set_interval(args) -> int:
+    from . import edits
+    store = pipeline.open_store()
+    base_id = store.current_id()
+    tables = store.read_all(base_id)
+    known = tables["Sub-groups"]
+    by_key = {str(k).casefold(): i for i, n in zip(known["id"], known["name"], strict=True) for k in (i, n)}
+    sg = by_key.get(" ".join(args.sub_group.split()).casefold())
+    if sg is None:
+        raise UsageError(f"unknown sub-group '{args.sub_group}'; expected an ID or name from the Sub-groups sheet")
+    if args.every is None and not args.clear:
+        raise UsageError("give --every DAYS, or --clear to remove the sub-group's default")
+    days = None if args.clear else _interval(args.every)
+    edited = edits.set_sub_group_intervals(tables, {sg: days})
+    what = f"every {days} days" if days else "no default"
+    return _save_edit(store, base_id, edited, args, f"Sub-group {sg}: contact {what}")
+
+
 def cmd_snapshots(args) -> int:
     store = pipeline.open_store()
     current = store.current_id()
@@ -304,6 +363,10 @@ def cmd_export(args) -> int:
         raise UsageError(f"unknown view '{args.view}'; known: {', '.join(queries.VIEWS)}")
     store = pipeline.open_store()
     flt = build_filter(args.hcp, args.sub_group, store)
+    if args.view == "mine" and not args.owner:
+        raise UsageError("export mine needs --owner NAME_OR_ROLE (a member of the LAS team)")
+    if args.owner:
+        flt = _owner_filter(flt, args.owner, args.view, store)
     con = queries.connect(store, store.current_id())
     df = queries.run(con, args.view, flt)
     data = export.to_xlsx_bytes(df, queries.VIEWS[args.view].title) if args.format == "xlsx" else export.to_csv_bytes(df)
@@ -313,6 +376,22 @@ def cmd_export(args) -> int:
         Path(args.output).write_bytes(data)
         print(f"Wrote {len(df)} rows to {args.output}", file=sys.stderr)
     return OK
+
+
+def _owner_filter(flt: queries.Filter, owner: str, view: str, store) -> queries.Filter:
+    """`flt` narrowed to one LAS owner, by role or name as the pages match them; refused for a view without owners
+    (it would export rows the owner does not own)."""
+    import dataclasses
+
+    from . import team
+    if queries.VIEWS[view].owner_col is None:
+        with_owner = [name for name, v in queries.VIEWS.items() if v.owner_col]
+        raise UsageError(f"the view '{view}' has no owner to filter by; --owner works with: {', '.join(with_owner)}")
+    members = store.read(store.current_id(), "LAS team")
+    keys = team.keys_for(members, owner)
+    if not team.known(members) & set(keys):
+        print(f"lasdash: '{owner}' is not on the LAS team sheet; matching it as written", file=sys.stderr)
+    return dataclasses.replace(flt, owner=owner.strip(), owner_keys=keys)
 
 
 def build_filter(hcps: list[str] | None, sub_groups: list[str] | None, store) -> queries.Filter:
@@ -451,6 +530,26 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--next-contact", help="dd/mm/yyyy")
     _author_options(s)
     s.set_defaults(func=cmd_record_engagement)
+    s = sub.add_parser("assess", help="an organisation's power, interest, target engagement, LAS relationship owner "
+                       "and contact interval, as one snapshot")
+    s.add_argument("organisation", metavar="ORG", help="an ID, a name or an alias")
+    s.add_argument("--power", choices=S.POWER_INTEREST)
+    s.add_argument("--interest", choices=S.POWER_INTEREST)
+    s.add_argument("--target", choices=S.ENGAGEMENT_LEVELS, help="target engagement level")
+    s.add_argument("--owner", help="LAS relationship owner: a role or name from the LAS team sheet")
+    every = s.add_mutually_exclusive_group()
+    every.add_argument("--every", type=int, metavar="DAYS", help="contact interval in days (blank: the sub-group's)")
+    every.add_argument("--no-interval", action="store_true", help="clear the organisation's own interval")
+    _author_options(s)
+    s.set_defaults(func=cmd_assess)
+    s = sub.add_parser("set-interval", help="a sub-group's default contact interval, for its organisations that "
+                       "have none of their own")
+    s.add_argument("sub_group", metavar="SUB_GROUP", help="a sub-group ID or name")
+    days = s.add_mutually_exclusive_group()
+    days.add_argument("--every", type=int, metavar="DAYS")
+    days.add_argument("--clear", action="store_true", help="remove the default")
+    _author_options(s)
+    s.set_defaults(func=cmd_set_interval)
     s = sub.add_parser("snapshots", help="list snapshots; * marks the current one")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_snapshots)
@@ -469,6 +568,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--list", action="store_true", help="name the views")
     s.add_argument("--hcp", action="append", help="HCP code (repeatable): NWL, NCL, NEL, SEL, SWL")
     s.add_argument("--sub-group", action="append", help="sub-group ID or name (repeatable)")
+    s.add_argument("--owner", default=None, metavar="NAME_OR_ROLE",
+                   help="only what this LAS team member owns, leads or attends, by role or name (`mine` needs it)")
     s.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     s.add_argument("-o", "--output", default=None, help="file (default: standard output)")
     s.set_defaults(func=cmd_export)

@@ -88,7 +88,10 @@ class _Labels(dict):
     def __missing__(self, sheet_name: str) -> dict[str, str]:
         sheet, df = S.sheet(sheet_name), self.tables[sheet_name]
         keys = df[sheet.key].tolist()
-        if "name" in df.columns:  # only People have a title beside the name
+        if "role" in df.columns and sheet_name != "Roles":  # an LAS team member: 'Medical Director (Dr Jane Doe)'
+            names = [f"{_text(r)} ({_text(n)})" if _text(n) else _text(r)
+                     for r, n in zip(df["role"].tolist(), df["name"].tolist(), strict=True)]
+        elif "name" in df.columns:  # only People have a title beside the name
             titles = df["title"].tolist() if "title" in df.columns else [None] * len(keys)
             names = [_display_name({"name": n, "title": t}) for n, t in zip(df["name"].tolist(), titles, strict=True)]
         elif "title" in df.columns:  # a document is called by its title

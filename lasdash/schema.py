@@ -222,7 +222,7 @@ SHEETS: tuple[Sheet, ...] = (
         SOURCE,
     ), help="Recommendations and opportunities to act on, and where each stands."),
     Sheet("LAS team", (
-        _id("LAS team member"),
+        Column("id", "ID", required=True, help="Unique ID of the role, e.g. LT04."),
         Column("role", "Role", required=True, help="The LAS role, as the sources name it, e.g. 'Medical Director'."),
         Column("name", "Name", help="Who holds the role now. Blank where the sources do not say."),
         Column("email", "Email", help="Their work email: how sign-in and reminders find them."),

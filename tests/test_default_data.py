@@ -185,6 +185,24 @@ def test_every_person_is_named_in_a_document_they_cite(t):
     assert not missing
 
 
+def test_every_las_team_member_is_named_with_their_role_in_a_document_they_cite(t):
+    """The team's roles and names come from the seeds: each role in a cited document, each name beside its role
+    there; no email is invented."""
+    team = t["LAS team"]
+    assert len(team) == 19 and team["email"].isna().all()
+    missing = []
+    for r in team.itertuples():
+        texts = [_source_text(s.split()[0]) for s in r.source.split(";")]
+        role = match_key(r.role.split(" (")[0])  # '(Vice Chair of ...)' says where the source names it
+        name = match_key(r.name.removeprefix("Dr ")) if isinstance(r.name, str) else None
+        if not any(role in text or (name and name in text) for text in texts):
+            missing.append((r.id, r.role))
+        if name and not any(name in text for text in texts):
+            missing.append((r.id, r.name))
+    assert not missing
+    assert t["Sub-groups"]["contact_every_days"].isna().all()  # the seeds give no default interval
+
+
 def test_every_recommendation_is_verbatim_in_its_document(t):
     missing = []
     for r in t["Recommendations"].itertuples():
