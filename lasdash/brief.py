@@ -23,7 +23,7 @@ from importlib import resources
 
 import pandas as pd
 
-from . import clock, queries
+from . import clock, queries, team
 from . import schema as S
 from .edits import is_first_hand
 from .normalise import match_key
@@ -607,6 +607,15 @@ class _Brief:
         self.sections.append({"heading": heading, "columns": list(columns), "rows": [list(r) for r in shown],
                               "more": more, "note": note})
 
+    def who(self, cell: str | None) -> str | None:
+        """An owner, lead or attendee cell with the names the LAS team sheet gives its roles: 'Medical Director
+        (Dr Jane Doe); Head of Partnerships' (a role with no name known stays as it is)."""
+        if cell is None:
+            return None
+        names = {team.norm(r["Role"]): r["Name"] for r in self.v.records("las_team") if r["Name"]}
+        return "; ".join(f"{part} ({names[team.norm(part)]})" if team.norm(part) in names else part
+                         for part in team.split(cell)) or cell
+
     def room(self, at: int, columns: list[str], row: list) -> None:
         """LAS in the room, before the Engagement section whose rows give the level reached."""
         self.sections.insert(at, {"heading": "LAS in the room", "columns": columns, "rows": [[cell_text(v) for v in row]],
@@ -734,8 +743,8 @@ def _forum(b: _Brief) -> tuple[str, str]:
                                   f"{status_words(rel)} (with its host, {host_name})" if host
                                   else "none, as the map names no host organisation for it")
     b.room(at, ["LAS attendee role (Chart 2)", "LAS relationship owner", "Target engagement", "Level reached"],
-           [forum["LAS attendee role"] or "Not recorded",
-            f"{host['LAS relationship owner'] or 'Not recorded'} (for {host_name})" if host
+           [b.who(forum["LAS attendee role"]) or "Not recorded",
+            f"{b.who(host['LAS relationship owner']) or 'Not recorded'} (for {host_name})" if host
             else "No host organisation on the map",
             (host["Target engagement"] or "Not set") if host else "Not set (no host organisation)",
             level_reached(rows)])
@@ -796,7 +805,8 @@ def _organisation(b: _Brief) -> tuple[str, str]:
                                    True, status_words(rel))
     every = org["Contact every (days)"]
     b.room(at, ["LAS relationship owner", "Contact every", "Target engagement", "Level reached"],
-           [org["LAS relationship owner"] or "Not recorded", f"{every} days" if every is not None else "No interval set",
+           [b.who(org["LAS relationship owner"]) or "Not recorded",
+            f"{every} days" if every is not None else "No interval set",
             org["Target engagement"] or "Not set", level_reached(erows)])
     recs = b.recommendations([oid], org["Name"])
 
@@ -815,7 +825,7 @@ def _organisation(b: _Brief) -> tuple[str, str]:
     summary = "; ".join([
         f"{org['Name']}: " + (f"{lead['Role'].lower()} {lead['Holder']}" if lead
                               else f"{plural(len(rows), 'person', 'people')} on the map"),
-        f"LAS relationship owner {owner}" if owner else "no LAS relationship owner recorded",
+        f"LAS relationship owner {b.who(owner)}" if owner else "no LAS relationship owner recorded",
         engaged, f"relationship status: {status_words(rel)}", recs])
     return subtitle, summary
 
@@ -843,7 +853,7 @@ def _person(b: _Brief) -> tuple[str, str]:
                                    f"{status_words(rel)} (with {org_name})" if org
                                    else "not known, as the map records no organisation for them")
     b.room(at, ["Their organisation", "LAS relationship owner", "Target engagement", "Level reached"],
-           [org_name or "Not recorded", (org["LAS relationship owner"] or "Not recorded") if org else "Not known",
+           [org_name or "Not recorded", (b.who(org["LAS relationship owner"]) or "Not recorded") if org else "Not known",
             (org["Target engagement"] or "Not set") if org else "Not known", level_reached(erows)])
     recs = b.recommendations([org["ID"]] if org else [], org_name)
 

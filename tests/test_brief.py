@@ -411,3 +411,20 @@ def test_place_filter(footprint, expected):
 ])
 def test_among(rows, total, expected):
     assert brief.among(rows, "F", total) == expected
+
+
+def test_las_in_the_room_names_who_holds_each_role_when_the_team_sheet_says(store):
+    """The LAS team sheet puts names to roles: the attendee role and the owner read 'Role (Name)'; a role with no
+    name stays a role, and an owner not on the team stays as written."""
+    from lasdash import edits, pipeline
+    tables = edits.update_team(store.read_all(store.current_id()), {"LT09": {"name": "A. N. Example"}}, "T",
+                               dt.date(2026, 12, 6))
+    tables = edits.assess_organisations(tables, {"ORG-nwl-hcp": {"las_owner": "Chief Executive; Dr Someone"}})
+    assert pipeline.save_edit(store, store.current_id(), tables, author="T").manifest
+    con = queries.connect(store, store.current_id())
+    data = brief.build(con, brief.resolve(con, "forum", "Partnership Board (NWL)"), manifest=store.current(),
+                       made_by="T", made_at=dt.datetime(2026, 12, 6, tzinfo=dt.UTC))
+    room = next(s for s in data["sections"] if s["heading"] == "LAS in the room")
+    assert room["rows"][0][:2] == ["Chief Executive (Daniel Elkeles); Head of Partnerships (A. N. Example)",
+                                   ("Chief Executive (Daniel Elkeles); Dr Someone (for North West London Health and "
+                                   "Care Partnership)")]
