@@ -9,6 +9,7 @@ from lasdash.ui.text import literal
 from lasdash.validate import problems_frame
 from lasdash.workbook import snapshot_workbook_bytes, workbook_bytes
 
+REMINDERS_SHOWN = 50
 ctx = page.header("Data", "Is the map current, and how do I refresh it?")
 store = data.store()
 current = ctx.manifest
@@ -53,6 +54,25 @@ st.dataframe(pd.DataFrame({
     "By": [e["by"] for e in reversed(events)],
     "Note": [e["note"] for e in reversed(events)],
 }), hide_index=True, key="history")
+
+st.subheader("Reminders sent")
+notices = list(reversed(store.notices()))[:REMINDERS_SHOWN]  # the newest first
+if notices:
+    st.caption("The weekly digest (`python -m lasdash digest`): one message a day at most to each LAS team member "
+               "with something due; a review copy (`--to`) is listed as such." +
+               (f" The latest {REMINDERS_SHOWN}." if len(notices) == REMINDERS_SHOWN else ""))
+    st.dataframe(pd.DataFrame({
+        "When": [str(n.get("at", ""))[:16].replace("T", " ") for n in notices],
+        "To": [n.get("to", "") for n in notices],
+        "Role": [n.get("role", "") for n in notices],
+        "Items": [n.get("items") for n in notices],
+        "Review copy": ["Yes" if n.get("review") else "" for n in notices],
+        "By": [n.get("by", "") for n in notices],
+        "Snapshot": [n.get("snapshot", "") for n in notices],
+    }), hide_index=True, key="notices")
+else:
+    st.caption("No reminder has been sent yet: `python -m lasdash digest` emails each LAS team member with an email "
+               "what is due (see docs/REMINDERS.md).")
 
 st.subheader("Refresh the map")
 editor = auth.editor()

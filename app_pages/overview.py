@@ -5,7 +5,7 @@ import streamlit as st
 from lasdash import charts
 from lasdash.config import REPO_ROOT
 from lasdash.gaps import GAPS
-from lasdash.ui import changes, filters, page
+from lasdash.ui import changes, filters, page, relationship_figures
 from lasdash.ui.menu import MENU
 from lasdash.ui.text import literal
 
@@ -18,33 +18,23 @@ organisations, n_rows, _ = page.shown(ctx, "organisations")
 orgs = ctx.aggregate("organisations", {"n": "count(*)", "engaged": "count(*) FILTER (WHERE \"Engaged\" = 'Yes')"},
                      ctx.own)
 seats = ctx.aggregate("roles", {"n": "count(*)", "by_footprint": "histogram(coalesce(\"Footprint\", 'Not stated'))"})
-relationships = ctx.aggregate("relationships", {
-    "n": "count(*)", "with_interval": "count(\"Contact every (days)\")",
-    "overdue": "count(*) FILTER (WHERE \"Overdue\" = 'Yes')",
-    "overdue_never": "count(*) FILTER (WHERE \"Overdue\" = 'Yes' AND \"Status\" = 'Never contacted')",
-    "never": "count(*) FILTER (WHERE \"Status\" = 'Never contacted')"}, ctx.own)
+relationships = relationship_figures.figures(ctx, ctx.flt)  # as Stale relationships counts them
+never = relationships.counts["Never contacted"]
 gap_counts = {gap.label: ctx.count(gap.view, ctx.own) for gap in GAPS}  # the Data gaps page's lists, counted alike
 n_orgs, engaged = orgs["n"], orgs["engaged"]
 coverage = f"{100 * engaged / n_orgs:.0f}%" if n_orgs else "no organisations"
-n_rel, with_interval = relationships["n"], relationships["with_interval"]
-if not n_rel:
-    overdue = "no organisations"
-elif not with_interval:  # nothing can be overdue without an interval: say so, never "0"
-    overdue = "no intervals set"
-else:
-    overdue = f"{relationships['overdue']:,}" + (f" ({relationships['overdue_never']:,} never contacted)"
-                                                 if relationships["overdue_never"] else "")
 
 page.kpis([
     ("Coverage", coverage, (f"Engagement coverage: {engaged} of {n_orgs} mapped organisations in {ctx.place} have "
-                            f"an engagement recorded; {relationships['never']:,} have never been contacted")),
+                            f"an engagement recorded; {never:,} have never been contacted")),
     ("Open recommendations", ctx.headline("recommendations", f"count(*) FILTER (WHERE {OPEN})"),
      "Status not Done, Closed or Superseded (blank counts as open)"),
     ("Overdue", ctx.headline("recommendations", f"count(*) FILTER (WHERE {OPEN} AND \"Overdue\" = 'Yes')"),
      "Recommendations past their due date and not done"),
-    ("Relationships overdue", overdue,
+    ("Relationships overdue", relationships.overdue(),
      (f"Organisations not contacted within their contact interval, counting those with an interval never contacted. "
-      f"{n_rel - with_interval:,} of {n_rel:,} have no interval set (Stale relationships).")),
+      f"{relationships.n - relationships.with_interval:,} of {relationships.n:,} have no interval set "
+      "(Stale relationships).")),
     ("Data gaps", f"{sum(gap_counts.values()):,}",
      "The Data gaps page's lists, added up: " + "; ".join(f"{label} {n:,}" for label, n in gap_counts.items())),
 ])

@@ -27,12 +27,12 @@ page.kpis([
 ])
 
 if todo.shape[0] and assessed.empty:  # the seed map's state: say what to do, not just that the grid is empty
-    st.warning(f"**{len(todo)} organisations not yet assessed**: add Power and Interest (High, Medium or Low) in the "
-               "Organisations sheet of the workbook and publish it; they will then appear on the grid.",
-               icon=":material/edit_note:")
+    st.warning(f"**{len(todo)} organisations not yet assessed**: editors set Power and Interest (High, Medium or "
+               "Low) in 'Assess organisations' below, or in the Organisations sheet of the workbook; they will then "
+               "appear on the grid.", icon=":material/edit_note:")
 
-map_edits.assessment_editor(ctx)  # editors only
 orgs = ctx.run("organisations")
+map_edits.assessment_grid(ctx, orgs["ID"].tolist())  # editors only: the organisations under the filter
 changes.row_history(ctx, "Organisations", dict(zip(orgs["ID"], orgs["Name"], strict=True)), "an organisation")
 
 st.subheader("Power and interest")
@@ -57,7 +57,8 @@ else:
     page.table(ctx, "engagement_gaps", levels, key="engagement_gaps", column_config={"Last engaged (date)": UK_DATE})
 
 st.subheader(f"Not yet assessed ({page.with_wider(len(own_todo), len(wider_todo))})")
-st.caption("The to-do list: organisations to score for power and interest in the workbook.")
+st.caption("The to-do list: organisations to score for power and interest ('Assess organisations' above, for "
+           "editors, or the workbook).")
 if todo.empty:
     st.success("Every organisation under the current filter has power and interest assessed.",
                icon=":material/check_circle:")

@@ -92,3 +92,5 @@ page.table(ctx, "recommendations", recs, key="recommendations", column_config={
     "Recommendation": st.column_config.TextColumn(width="large"),
     "Due": UK_DATE, "Last update": UK_DATE,
 })
+page.calendar_download(ctx, ctx.flt, key="recommendations", kinds=("Recommendation due",),
+                       what="open recommendations' due dates")

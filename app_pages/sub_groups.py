@@ -4,7 +4,7 @@ import dataclasses
 import streamlit as st
 
 from lasdash import charts
-from lasdash.ui import page
+from lasdash.ui import map_edits, page
 from lasdash.ui.text import literal
 
 ctx = page.header("Sub-groups", "Which kinds of stakeholder does LAS deal with, and where?")
@@ -19,11 +19,13 @@ page.kpis([
 
 st.subheader("The sub-groups and their categories")
 st.caption("Seed 000 §3.1 and Appendix 1. The organisation count here covers every footprint; "
-           "the chart below follows the HCP filter.")
+           "the chart below follows the HCP filter. 'Default interval (days)' is how often LAS means to "
+           "contact a sub-group's organisations; an organisation's own interval overrides its sub-group's.")
 if not page.empty_note(sub_groups, "sub-groups"):
     page.table(ctx, "sub_groups", sub_groups, key="sub_groups", height=(len(sub_groups) + 1) * 35 + 3, column_config={
         "Sub-group": st.column_config.TextColumn(width="medium"),
         "Categories": st.column_config.TextColumn(width="large")})
+    map_edits.sub_group_interval_editor(ctx, sub_groups["ID"].tolist())  # editors only
 
 st.subheader("Where each sub-group sits")
 st.caption("Counts per sub-group and footprint. A person counts in every sub-group and footprint where they "

@@ -394,6 +394,34 @@ def _owner_filter(flt: queries.Filter, owner: str, view: str, store) -> queries.
     return dataclasses.replace(flt, owner=owner.strip(), owner_keys=keys)
 
 
+def cmd_calendar(args) -> int:
+    """An .ics of the reminders under the filter: contacts due, planned contacts, recommendations' due dates."""
+    import datetime as dt
+
+    from . import reminders
+    store = pipeline.open_store()
+    flt = build_filter(args.hcp, args.sub_group, store)
+    if args.owner:
+        flt = _owner_filter(flt, args.owner, "reminders", store)
+    manifest = store.current()
+    found = reminders.items(queries.connect(store, manifest.id), flt)
+    name = "LAS relationships" + (f": {flt.describe()}" if flt != queries.NO_FILTER else "")
+    data = reminders.calendar(found, name=name, now=dt.datetime.now(dt.UTC),
+                              seq=reminders.sequence(manifest.created_at, clock.today()), base_url=config.base_url())
+    Path(args.output).write_bytes(data)
+    dated = sum(i.date is not None for i in found)
+    print(f"Wrote {dated} events to {args.output}" + (f" ({len(found) - dated} undated items left out: never contacted, "
+                                                        "with no interval)" if dated < len(found) else ""),
+          file=sys.stderr)
+    return OK
+
+
+def cmd_digest(args) -> int:
+    """Each LAS team member with an email and something due gets one message; see lasdash.digest."""
+    from . import digest
+    return digest.run(pipeline.open_store(), dry_run=args.dry_run, to=args.to, author=_author(args))
+
+
 def build_filter(hcps: list[str] | None, sub_groups: list[str] | None, store) -> queries.Filter:
     """A Filter from CLI values; HCP codes and sub-groups (by ID or name) are checked, not trusted."""
     codes = []
@@ -579,6 +607,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", required=True, help="the PDF file to write")
     s.add_argument("--by", default=None, help="who the brief says made it (default: $USER)")
     s.set_defaults(func=cmd_brief)
+    s = sub.add_parser("calendar", help="an .ics calendar of contacts due, planned contacts and recommendations' due "
+                       "dates (RFC 5545; importing it again updates the events)")
+    s.add_argument("--owner", default=None, metavar="NAME_OR_ROLE", help="only this LAS team member's, by role or name")
+    s.add_argument("--hcp", action="append", help="HCP code (repeatable): NWL, NCL, NEL, SEL, SWL")
+    s.add_argument("--sub-group", action="append", help="sub-group ID or name (repeatable)")
+    s.add_argument("-o", "--output", required=True, help="the .ics file to write")
+    s.set_defaults(func=cmd_calendar)
+    s = sub.add_parser("digest", help="email each LAS team member their overdue, due-soon and never-contacted "
+                       "organisations and recommendations near their due date (once a day at most)")
+    s.add_argument("--dry-run", action="store_true", help="print each message instead of sending it")
+    s.add_argument("--to", default=None, metavar="ADDRESS", help="send every message to this one reviewer")
+    s.add_argument("--by", default=None, help="who sends it, as recorded (default: $USER)")
+    s.set_defaults(func=cmd_digest)
     s = sub.add_parser("template", help="a blank workbook with headers, dropdowns and instructions")
     s.add_argument("-o", "--output", required=True)
     s.set_defaults(func=cmd_template)

@@ -28,3 +28,9 @@ def cache_dir() -> Path:
 
 def default_workbook() -> Path:
     return Path(os.environ.get("LASDASH_DEFAULT_WORKBOOK") or DEFAULT_WORKBOOK)
+
+
+def base_url() -> str | None:
+    """The dashboard's public address (LASDASH_BASE_URL), for links in calendars and emails; None when not set."""
+    url = (os.environ.get("LASDASH_BASE_URL") or "").strip().rstrip("/")
+    return url if url.startswith(("https://", "http://")) else None

@@ -380,28 +380,29 @@ class ObjectSnapshotStore(Store):
         self._call(obstore.put, key, b"lasdash doctor", mode="create")
         self._call(obstore.delete, key)
 
-    # --- security events (see Store): security/<number>.json, each created with `If-None-Match: *` --------------
-    def _security_list(self) -> list[tuple[int, str, float]]:
-        return [(int(o["path"][9:19]), o["path"][9:], o["last_modified"].timestamp()) for o in self._list("security/")
-                if re.fullmatch(r"security/\d{10}\.json", o["path"])]
+    # --- records (security events, notices; see Store): <folder>/<name>.json, created with `If-None-Match: *` -----
+    def _record_list(self, folder: str) -> list[tuple[str, float]]:
+        prefix = f"{folder}/"
+        return [(o["path"][len(prefix):], o["last_modified"].timestamp()) for o in self._list(prefix)
+                if re.fullmatch(rf"{re.escape(prefix)}[^/.][^/]*\.json", o["path"])]
 
-    def _security_read(self, name: str) -> bytes | None:
+    def _record_read(self, folder: str, name: str) -> bytes | None:
         try:
-            return bytes(self._call(obstore.get, f"security/{name}").bytes())
+            return bytes(self._call(obstore.get, f"{folder}/{name}").bytes())
         except NotFoundError:  # removed meanwhile
             return None
 
-    def _security_create(self, name: str, data: bytes) -> bool:
+    def _record_create(self, folder: str, name: str, data: bytes) -> bool:
         try:
-            self._call(obstore.put, f"security/{name}", data, mode="create")
+            self._call(obstore.put, f"{folder}/{name}", data, mode="create")
         except (AlreadyExistsError, PreconditionError):
-            return self._security_read(name) == data  # ours, when the library retried a write whose reply was lost
+            return self._record_read(folder, name) == data  # ours, when the library retried a write whose reply was lost
         return True
 
-    def _security_delete(self, names: list[str]) -> None:
+    def _record_delete(self, folder: str, names: list[str]) -> None:
         for name in names:
             with suppress(NotFoundError):
-                self._call(obstore.delete, f"security/{name}")
+                self._call(obstore.delete, f"{folder}/{name}")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -177,12 +177,13 @@ VIEW_ORDER = (
     "jhosc", "organisations", "people", "roles", "forums", "engagements", "recommendations", "hcp_leaders",
     "hcp_forums", "programme_leads", "las_coverage", "hwb_chairs", "la_chairs", "coverage", "engaged", "not_engaged",
     "sub_groups", "sub_group_footprints", "hcp_partnerships", "network_links", "boundary_spanners", "shared_members",
-    "priorities", "not_assessed", "engagement_gaps", "relationships", "gap_unknown_chairs", "gap_tbc_leads",
+    "priorities", "not_assessed", "engagement_gaps", "relationships", "next_contacts", "attendee_forums",
+    "owned_recommendations", "mine", "gap_unknown_chairs", "gap_tbc_leads",
     "gap_forums_without_chair", "gap_organisations_without_owner", "gap_people_without_role",
     "gap_rows_without_source", "first_hand_records", "gap_recommendations",
-    "las_team", "brief_subjects", "brief_seats", "brief_links",
+    "las_team", "reminders", "brief_subjects", "brief_seats", "brief_links",
 )
-_DERIVED = ("org_x", "forum_x", "all_seats", "seats", "sourced_rows")  # each may read those before it
+_DERIVED = ("org_x", "forum_x", "all_seats", "seats", "sourced_rows", "rel_x")  # each may read those before it
 _VIEW_DIR = resources.files(__package__) / "views"  # importlib.resources: found in a wheel as in the source tree
 
 

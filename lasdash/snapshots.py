@@ -24,6 +24,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import uuid
 from contextlib import contextmanager, suppress
@@ -267,16 +268,54 @@ class Store:
 
     def _security_list(self) -> list[tuple[int, str, float]]:
         """(number, name, modified as Unix time) of each recorded security event."""
-        raise NotImplementedError
+        return [(int(name[:-5]), name, modified) for name, modified in self._record_list("security")
+                if name[:-5].isdigit() and len(name) == 15]
 
     def _security_read(self, name: str) -> bytes | None:
-        raise NotImplementedError
+        return self._record_read("security", name)
 
     def _security_create(self, name: str, data: bytes) -> bool:
-        """Create the event whole, only if absent: False if it exists (with other contents)."""
-        raise NotImplementedError
+        return self._record_create("security", name, data)
 
     def _security_delete(self, names: list[str]) -> None:
+        self._record_delete("security", names)
+
+    # --- notices: what lasdash sent (a digest), one record each, kept -------------------------------------------
+    # notices/<key>.json, created only if absent: the key says what was sent to whom on which day, so a rerun, a
+    # second process or a replica finds it taken and sends nothing new.
+    def record_notice(self, key: str, event: dict) -> bool:
+        """Record a notice under `key` ([a-z0-9-]), once. False when one is recorded already."""
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,120}", key):
+            raise ValueError(f"not a notice key: {key!r}")
+        data = json.dumps({"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **event}, sort_keys=True)
+        return self._record_create("notices", f"{key}.json", data.encode())
+
+    def withdraw_notice(self, key: str) -> None:
+        """Remove a notice whose sending failed: nothing was sent, so nothing stays recorded."""
+        self._record_delete("notices", [f"{key}.json"])
+
+    def notices(self) -> list[dict]:
+        """Every notice recorded, oldest first, each with its key."""
+        out = []
+        for name, _ in self._record_list("notices"):
+            data = self._record_read("notices", name)
+            with suppress(ValueError, TypeError):
+                out.append({**json.loads(data), "key": name[:-5]})
+        return sorted(out, key=lambda n: (n.get("at", ""), n["key"]))
+
+    # the backends' primitives: a folder of small records, each created whole and only if absent
+    def _record_list(self, folder: str) -> list[tuple[str, float]]:
+        """(name, modified as Unix time) of each record in the folder."""
+        raise NotImplementedError
+
+    def _record_read(self, folder: str, name: str) -> bytes | None:
+        raise NotImplementedError
+
+    def _record_create(self, folder: str, name: str, data: bytes) -> bool:
+        """Create the record whole, only if absent: False if it exists (with other contents)."""
+        raise NotImplementedError
+
+    def _record_delete(self, folder: str, names: list[str]) -> None:
         raise NotImplementedError
 
 
@@ -443,28 +482,28 @@ class SnapshotStore(Store):
                     _remove(Path(target))
         return removed, kept
 
-    # --- security events (see Store): security/<number>.json, each made whole and then hard-linked into place ----
-    def _security_list(self) -> list[tuple[int, str, float]]:
-        folder = self.root / "security"
+    # --- records (security events, notices; see Store): <folder>/<name>.json, made whole, then hard-linked -------
+    def _record_list(self, folder_name: str) -> list[tuple[str, float]]:
+        folder = self.root / folder_name
         try:
             names = os.listdir(folder)
         except FileNotFoundError:
             return []
         out = []
         for name in names:
-            if name.endswith(".json") and name[:-5].isdigit():
+            if name.endswith(".json") and not name.startswith("."):
                 with suppress(FileNotFoundError):  # removed meanwhile
-                    out.append((int(name[:-5]), name, (folder / name).stat().st_mtime))
+                    out.append((name, (folder / name).stat().st_mtime))
         return out
 
-    def _security_read(self, name: str) -> bytes | None:
+    def _record_read(self, folder_name: str, name: str) -> bytes | None:
         try:
-            return (self.root / "security" / name).read_bytes()
+            return (self.root / folder_name / name).read_bytes()
         except FileNotFoundError:
             return None
 
-    def _security_create(self, name: str, data: bytes) -> bool:
-        folder = self.root / "security"
+    def _record_create(self, folder_name: str, name: str, data: bytes) -> bool:
+        folder = self.root / folder_name
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f".tmp-{uuid.uuid4().hex}"
         try:
@@ -490,8 +529,8 @@ class SnapshotStore(Store):
         _fsync_dir(folder)
         return True
 
-    def _security_delete(self, names: list[str]) -> None:
-        folder = self.root / "security"
+    def _record_delete(self, folder_name: str, names: list[str]) -> None:
+        folder = self.root / folder_name
         for name in names:
             (folder / name).unlink(missing_ok=True)
         cutoff = dt.datetime.now(dt.UTC).timestamp() - self.SECURITY_RETENTION

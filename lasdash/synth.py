@@ -238,6 +238,16 @@ def synthetic_tables(scale: int, seed_tables: dict[str, pd.DataFrame] | None = N
                        for k, y in zip(c.number, rng.random(n) < 0.3, strict=True)],
         source=_sources(c.frame["source"]))], ignore_index=True)
 
+    # the real team, then one synthetic member for each synthetic owner and lead named above, so that owners resolve
+    # (a warning per unmatched cell would swamp a big map) and every member has an address the digest can use
+    invented = [f"Synthetic LAS owner {i:02d}" for i in range(1, 21)] + \
+        [f"Synthetic LAS lead {i:02d}" for i in range(1, 31)] + [f"Synthetic owner {i:02d}" for i in range(1, 21)]
+    out["LAS team"] = pd.concat([seed["LAS team"], pd.DataFrame({
+        "id": _ids("SYN-LT-", range(1, len(invented) + 1)), "role": [f"Synthetic LAS role {k:02d}"
+                                                                     for k in range(1, len(invented) + 1)],
+        "name": invented, "email": [f"synthetic.member.{k:02d}@example.invalid" for k in range(1, len(invented) + 1)],
+        "note": None, "source": f"{MARKER_ID} (synthetic)"})], ignore_index=True)
+
     return {sheet.name: out[sheet.name][[c.name for c in sheet.input_columns]] for sheet in S.SHEETS}
 
 

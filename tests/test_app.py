@@ -17,7 +17,8 @@ from lasdash.ui.page import csv_bytes
 
 PAGE_FILES = ["app_pages/overview.py", "app_pages/sub_groups.py", "app_pages/hcp_governance.py", "app_pages/jhosc.py",
               "app_pages/engagement.py", "app_pages/recommendations.py", "app_pages/people.py",
-              "app_pages/network.py", "app_pages/priorities.py", "app_pages/relationships.py", "app_pages/gaps.py"]
+              "app_pages/network.py", "app_pages/priorities.py", "app_pages/relationships.py", "app_pages/mine.py",
+              "app_pages/gaps.py"]
 
 
 open_app = apptest.open_page

@@ -31,6 +31,8 @@ def test_s10_has_ten_times_the_rows(s10, seed_tables, sheet):
         assert s10.tables[sheet]["id"].tolist() == [f"SG{i:02d}" for i in range(1, 12)]
     elif sheet == "Documents":
         assert got == SCALE * seed + 1  # plus the SYN row that marks the file as synthetic
+    elif sheet == "LAS team":  # the real team, and one synthetic member per synthetic owner and lead (70)
+        assert got == seed + 70 and s10.tables[sheet]["email"].str.endswith("@example.invalid").sum() == 70
     else:
         assert got == SCALE * seed
 
@@ -84,7 +86,7 @@ def test_the_generator_is_deterministic():
 def test_scale_one_is_the_default_map_plus_the_marker(seed_tables):
     tables = synth.synthetic_tables(1)
     for sheet in S.SHEETS:
-        extra = 1 if sheet.name == "Documents" else 0
+        extra = {"Documents": 1, "LAS team": 70}.get(sheet.name, 0)  # the marker; the synthetic owners' members
         assert len(tables[sheet.name]) == len(seed_tables[sheet.name]) + extra
 
 

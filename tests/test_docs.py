@@ -27,7 +27,8 @@ DEPENDENCIES = _read("docs/DEPENDENCIES.md")
 # docs/PERFORMANCE.md and docs/RELIABILITY.md are reports of runs and quote commands as they were run.
 GUIDE_FILES = ["README.md", "docs/PAGES.md", "docs/BRIEFS.md", "docs/EDITING.md", "docs/WORKBOOK.md", "docs/DATA-SOURCES.md",
                "docs/ACCESS.md", "docs/CONFIGURATION.md", "docs/HOSTING.md", "docs/CLI.md", "docs/TEXT-SAFETY.md",
-               "docs/ACCESSIBILITY.md", "docs/ARCHITECTURE.md", "docs/DEPENDENCIES.md", "docs/TESTING.md"]
+               "docs/ACCESSIBILITY.md", "docs/ARCHITECTURE.md", "docs/DEPENDENCIES.md", "docs/REMINDERS.md",
+               "docs/TESTING.md"]
 REPORTS = ["docs/PERFORMANCE.md", "docs/RELIABILITY.md"]
 GUIDE = {path: _read(path) for path in GUIDE_FILES}
 README_MAX_BYTES = 15_000  # a newcomer's README: what lasdash is, the two commands, the pages, editors, where next

@@ -209,11 +209,14 @@ def test_a_restart_while_a_seat_change_and_an_assessment_were_checked_says_so(ed
     assert any(w.startswith("Your checked seat change was not saved: the server restarted") for w in warnings(at))
 
     at = unlock_in_sidebar(apptest.open_page("app_pages/priorities.py"))
-    next(s for s in at.selectbox if s.label == "Organisation").set_value("ORG-lfb").run()
-    next(s for s in at.selectbox if s.label == "Power").set_value("High")
-    click(at, "Check")
+    at.session_state["assess_grid_open"] = True
+    at.run()
+    at.session_state[next(k for k in at.session_state if k.startswith("assess_editor_"))] = {
+        "edited_rows": {0: {"Power": "High"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
     restart(at)  # any rerun, not only Save: the change is gone all the same
-    assert any(w.startswith("Your checked assessment was not saved: the server restarted") for w in warnings(at))
+    assert any(w.startswith("Your changes in the assessment grid were not saved: the server restarted")
+               for w in warnings(at))
     assert len(SnapshotStore(editing_on).list()) == 1
 
 
@@ -226,6 +229,27 @@ def test_a_restart_with_changes_in_the_recommendations_grid_says_so(editing_on):
     restart(press(at, "Save as a new snapshot"))
     assert ("Your changes in the recommendations grid were not saved: the server restarted (or this page was "
             "reloaded) before Save. Nothing changed; make them again.") in warnings(at)
+    assert len(SnapshotStore(editing_on).list()) == 1
+
+
+@pytest.mark.parametrize(("script", "opened", "editor", "cell", "said"), [
+    ("app_pages/sub_groups.py", "sub_group_intervals_open", "sub_group_editor_", {"Contact every (days)": 180},
+     "Your changes to the sub-groups' default intervals were not saved"),
+    ("app_pages/mine.py", None, "team_editor_", {"Email": "md@example.org"},
+     "Your changes to the LAS team were not saved"),
+])
+def test_a_restart_with_changes_in_the_interval_or_team_grid_says_so(editing_on, script, opened, editor, cell, said):
+    at = unlock_in_sidebar(apptest.open_page(script))
+    if opened:
+        at.session_state[opened] = True
+        at.run()
+    at.session_state[next(k for k in at.session_state if k.startswith(editor))] = {
+        "edited_rows": {0: cell}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert [b for b in at.button if b.label == "Save as a new snapshot"]
+    restart(press(at, "Save as a new snapshot"))
+    assert f"{said}: the server restarted (or this page was reloaded) before Save. Nothing changed; make them " \
+           "again." in warnings(at)
     assert len(SnapshotStore(editing_on).list()) == 1
 
 

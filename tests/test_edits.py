@@ -1,6 +1,7 @@
 """Edits in the app: the pure edit functions, first-hand provenance, and saving an edit as a snapshot."""
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from lasdash import edits, pipeline
@@ -163,3 +164,63 @@ def test_ending_and_adding_seats(seed_tables):
     out, seat = edits.add_seat(out, {"person_id": "PER-mel-collins", "forum_id": "FOR-jhosc-nwl", "role": "Member"},
                                "Jane Smith", TODAY)
     assert seat == "R-20261201-001"
+
+
+def _orgs(tables):
+    return tables["Organisations"].set_index("id")
+
+
+@pytest.mark.parametrize("changes", [
+    {"ORG-lfb": {"power": "High", "interest": "Medium"}, "ORG-lambeth-ccg": {"target_level": "Co-produce"}},
+    {"ORG-bexley-council": {"las_owner": "Medical Director", "contact_every_days": 90},
+     "ORG-bromley-council": {"contact_every_days": 30}, "ORG-sel-icb": {"power": "Low", "interest": "Low"}},
+], ids=["two rows", "three rows"])
+def test_assessing_several_organisations_at_once_sets_exactly_those_fields(seed_tables, changes):
+    out = edits.assess_organisations(seed_tables, changes)
+    before, after = _orgs(seed_tables), _orgs(out)
+    for org, fields in changes.items():
+        assert {k: after.loc[org, k] for k in fields} == fields
+    touched = [(org, field) for org, fields in changes.items() for field in fields]
+    untouched = [(o, f) for o in after.index for f in edits.ASSESSMENT_FIELDS if (o, f) not in touched]
+    assert all(edits._blank(after.loc[o, f]) == edits._blank(before.loc[o, f]) for o, f in untouched)
+    assert len(untouched) == len(after) * len(edits.ASSESSMENT_FIELDS) - len(touched)
+    assert _orgs(seed_tables).loc[next(iter(changes)), "power"] is None  # the input is not changed
+
+
+@pytest.mark.parametrize("function, changes, error", [
+    (edits.assess_organisations, {"ORG-lfb": {"power": "High"}, "ORG-sel-icb": {"name": "Renamed"}}, ValueError),
+    (edits.assess_organisations, {"ORG-lfb": {"power": "High"}, "ORG-nowhere": {"power": "High"}}, KeyError),
+    (edits.set_sub_group_intervals, {"SG03": 180, "SG99": 30}, KeyError),
+], ids=["an unknown field", "an unknown organisation", "an unknown sub-group"])
+def test_an_unknown_field_or_id_refuses_the_whole_change(seed_tables, function, changes, error):
+    with pytest.raises(error):
+        function(seed_tables, changes)
+
+
+@pytest.mark.parametrize("function, sheet, key, field, value", [
+    (edits.assess_organisations, "Organisations", "ORG-lfb", "las_owner", "Medical Director"),
+    (edits.assess_organisations, "Organisations", "ORG-lfb", "contact_every_days", 90),
+    (edits.set_sub_group_intervals, "Sub-groups", "SG03", "contact_every_days", 180),
+])
+def test_none_clears_a_value(seed_tables, function, sheet, key, field, value):
+    def change(v):
+        return {key: {field: v}} if function is edits.assess_organisations else {key: v}
+    out = function(seed_tables, change(value))
+    assert out[sheet].set_index("id").loc[key, field] == value
+    cleared = function(out, change(None))
+    assert pd.isna(cleared[sheet].set_index("id").loc[key, field])
+
+
+def test_sub_group_intervals_for_several_sub_groups_at_once_and_the_interval_in_force(store):
+    from lasdash import queries
+    tables = edits.set_sub_group_intervals(store.read_all(store.current_id()), {"SG03": 180, "SG01": 60})
+    tables = edits.assess_organisations(tables, {"ORG-bexley-council": {"contact_every_days": 30}})
+    saved = pipeline.save_edit(store, store.current_id(), tables, author="Jane Smith")
+    assert saved.manifest is not None, saved.validation.summary()
+    assert dict(store.read(store.current_id(), "Sub-groups").set_index("id")["contact_every_days"].dropna()) == {
+        "SG01": 60, "SG03": 180}
+    rel = queries.run(queries.connect(store, store.current_id()), "relationships").set_index("Organisation")
+    assert rel.loc["LB Bromley",
+                   ["Contact every (days)", "Interval from"]].tolist() == [180, "From sub-group SG03"]
+    assert rel.loc["LB of Bexley", ["Contact every (days)", "Interval from"]].tolist() == [30, "Its own"]
+    assert rel.loc["Lambeth CCG", ["Contact every (days)", "Interval from"]].tolist() == [60, "From sub-group SG01"]

@@ -19,12 +19,14 @@ def editing_on(monkeypatch, data_dir):
     return data_dir  # failed attempts are counted in each test's own store
 
 
-def editor_at(page):
+def editor_at(page, **params):
+    """Unlock editing on the Data page, then open `page` as a link with `params` would."""
     at = apptest.open_page("app_pages/data.py")
     at.text_input[0].input("Jane Smith")
     at.text_input[1].input(PASSWORD)
     next(b for b in at.button if b.label == "Unlock editing").click()
     at.run()
+    at.query_params.update(params)
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
@@ -40,7 +42,9 @@ def preview(at):
 
 
 @pytest.mark.parametrize("page, control", [(ENGAGEMENT, "Record an engagement"),
-                                           ("app_pages/recommendations.py", "Update recommendations")])
+                                           ("app_pages/recommendations.py", "Update recommendations"),
+                                           ("app_pages/priorities.py", "Assess organisations"),
+                                           ("app_pages/sub_groups.py", "Set default contact intervals")])
 def test_viewers_see_no_edit_controls_and_editors_do(page, control):
     assert control not in expander_labels(apptest.open_page(page))
     assert control in expander_labels(editor_at(page))
@@ -135,13 +139,18 @@ def test_a_new_person_who_looks_like_someone_on_the_map_is_asked_about(editing_o
     assert len(asked) == 1 and "did you mean PER-angela-bhan?" in asked[0]
 
 
-def test_an_editor_assesses_an_organisation_and_priorities_shows_it(editing_on):
+def test_an_editor_assesses_an_organisation_in_the_grid_and_priorities_shows_it(editing_on):
     store = SnapshotStore(editing_on)
     at = editor_at("app_pages/priorities.py")
-    next(s for s in at.selectbox if s.label == "Organisation").set_value("ORG-lfb").run()
-    next(s for s in at.selectbox if s.label == "Power").set_value("High")
-    next(s for s in at.selectbox if s.label == "Interest").set_value("High")
-    _click(at, "Check")
+    at.session_state["assess_grid_open"] = True  # a click on "Assess organisations"
+    at.run()
+    grid = next(d.value for d in at.dataframe if "Sub-group default" in d.value.columns)
+    assert len(grid) == 121  # unfiltered: every organisation
+    at.session_state[f"assess_editor_{store.current_id()}"] = {
+        "edited_rows": {grid.index.get_loc("ORG-lfb"): {"Power": "High", "Interest": "High"}},
+        "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert "- Organisations: London Fire Brigade\n  - Power: \u2013 \u2192 High\n  - Interest: \u2013 \u2192 High" in preview(at)
     _click(at, "Save as a new snapshot")
     assert any("Saved as snapshot" in shown(s.value) for s in at.success)
     org = store.read(store.current_id(), "Organisations").set_index("id").loc["ORG-lfb"]
@@ -257,3 +266,51 @@ def test_a_deletion_meanwhile_blocks_an_engagement_only_when_it_is_referred_to(e
         assert "Organisations: London Fire Brigade: deleted (by Alice, " in warning
         assert "\u2192 referred to by your edit" in warning and "your file" not in warning
         assert store.current_id() == alices
+
+
+# --- "Record an engagement" from a My relationships link: /engagement?record_org=ID&record_lead=LEAD ------------------
+def _recorder(at):
+    return next(e for e in at.expander if e.label == "Record an engagement")
+
+
+def test_a_link_opens_the_recorder_with_the_organisation_and_lead_filled_in_once(editing_on):
+    store = SnapshotStore(editing_on)
+    lead = "Medical Director **[urgent](https://e.vil)**"  # the lead is text in a text input, never Markdown
+    at = editor_at(ENGAGEMENT, record_org="ORG-lfb", record_lead=lead)
+    assert _recorder(at).proto.expanded
+    assert at.selectbox(key="record_engagement_org").value == "ORG-lfb"
+    assert at.text_input(key="record_engagement_lead").value == lead
+    assert "record_org" not in at.query_params and "record_lead" not in at.query_params  # used once
+    assert not any("e.vil" in m.value for m in at.markdown)
+    next(d for d in at.date_input if d.label == "Date").set_value(dt.date(2026, 11, 15))
+    next(t for t in at.text_input if t.label == "Mechanism").input("Meeting")
+    _click(at, "Check")
+    _click(at, "Save as a new snapshot")
+    row = store.read(store.current_id(), "Engagements").set_index("id").loc["ENG-20261115-001"]
+    assert (row["organisation_id"], row["las_lead"]) == ("ORG-lfb", lead)
+    assert "record_org" not in at.query_params  # a reload after the save fills nothing in
+
+
+@pytest.mark.parametrize("org", ["ORG-nowhere", "London Fire Brigade", "ORG-lfb' OR 1=1 --"])
+def test_a_link_naming_no_organisation_on_the_map_picks_none(editing_on, org):
+    at = editor_at(ENGAGEMENT, record_org=org, record_lead="Head of Partnerships")
+    assert _recorder(at).proto.expanded
+    assert at.selectbox(key="record_engagement_org").value is None  # only an ID on the map is taken
+    assert at.text_input(key="record_engagement_lead").value == "Head of Partnerships"
+    assert "The link named an organisation that is not on the map: pick it by name." in [c.value for c in at.caption]
+    assert "record_org" not in at.query_params
+
+
+def test_a_long_lead_in_a_link_is_cut_and_a_viewer_gets_no_form(editing_on):
+    at = editor_at(ENGAGEMENT, record_org="ORG-lfb", record_lead="x " * 500)
+    assert at.text_input(key="record_engagement_lead").value == ("x " * 100).strip()
+    viewer = apptest.open_page(ENGAGEMENT, record_org="ORG-lfb", record_lead="Medical Director")
+    assert "Record an engagement" not in expander_labels(viewer)
+    assert viewer.query_params["record_org"] == "ORG-lfb"  # kept: it fills the form once they unlock editing
+
+
+def test_without_a_link_the_recorder_opens_closed_and_empty(editing_on):
+    at = editor_at(ENGAGEMENT)
+    assert not _recorder(at).proto.expanded
+    assert at.selectbox(key="record_engagement_org").value is None
+    assert at.text_input(key="record_engagement_lead").value == ""

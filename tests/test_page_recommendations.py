@@ -122,3 +122,15 @@ def test_one_mistyped_due_date_does_not_become_a_second_deadline(data_dir, store
     callout = shown(open_page().info[0].value)
     assert "Health Committee response deadline: 31 Mar 2023." in callout and "and 31 Mar" not in callout
     assert "REC-001-HC4 has a different due date recorded: 01 Jan 2020." in callout
+
+
+def test_the_calendar_download_holds_the_open_recommendations_due_dates_under_the_filter(data_dir,
+                                                                                        deferred_downloads):
+    import icalendar
+    apptest.open_page(PAGE, sub_group="SG06")  # the GLA's sub-group
+    [(_, name, make)] = [d for d in deferred_downloads if d[0] == "text/calendar"]
+    events = icalendar.Calendar.from_ical(make()).walk("VEVENT")
+    # the Health Committee's six are the bundled map's only recommendations with a due date, all open
+    assert len(events) == 6 and {e.decoded("DTSTART") for e in events} == {dt.date(2023, 3, 31)}
+    assert all(str(e["SUMMARY"]).startswith("Recommendation due: Health Committee letter") for e in events)
+    assert name.startswith("lasdash-recommendations_sg-SG06_")

@@ -140,6 +140,14 @@ def test_the_overview_counts_the_overdue(synthetic):
     assert "114 of 121 have no interval set" in overdue.help
 
 
+@pytest.mark.parametrize("params", [{}, {"hcp": "NCL"}, {"hcp": "SWL", "wider": "false"}])
+def test_the_overview_and_stale_relationships_count_alike(synthetic, params):
+    """One count (lasdash/ui/relationship_figures.py) behind both pages, under any filter."""
+    stale, overview = kpis(apptest.open_page(PAGE, **params)), kpis(apptest.open_page(**params))
+    assert overview["Relationships overdue"] == stale["Overdue"]
+    assert stale["Overdue"] == {"": "5 (2 never contacted)", "NCL": "0", "SWL": "1"}[params.get("hcp", "")]
+
+
 def test_an_owner_filters_to_their_own_list(synthetic):
     at = apptest.open_page(PAGE)
     # the team first, then owners the map names who are not on the team, said so
@@ -184,3 +192,15 @@ def test_a_period_counts_to_the_same_last_day_as_parse_period(store, tables, wri
         read[period] = None if pd.isna(got) else got.date()
     assert read == {p: (parse_period(p)[1] if parse_period(p) else None) for p in PERIODS}
     assert read["June 2022 \u2013 March 2023"] == dt.date(2023, 3, 31) and read["Spring 2023"] is None
+
+
+def test_the_calendar_download_holds_the_contacts_the_page_lists_for_the_owner(synthetic, deferred_downloads):
+    import icalendar
+    at = apptest.open_page(PAGE, owner=A)
+    listed = relationships(at)
+    [(_mime, name, make)] = [d for d in deferred_downloads if d[0] == "text/calendar"]
+    assert name.startswith("lasdash-contacts_owner-Synthetic-Owner-A_") and name.endswith(".ics")
+    events = icalendar.Calendar.from_ical(make()).walk("VEVENT")
+    about = {str(e["SUMMARY"]).split(": ", 1)[1].split(" (")[0] for e in events}
+    dated = listed[listed["Contact every (days)"].notna()]  # with an interval, a contact has a due date
+    assert about == set(dated.index) and len(events) == len(dated)

@@ -1,9 +1,10 @@
-"""AppTest: the sub-groups page (the 11 sub-groups, their spread by footprint, and the drill-down)."""
+"""AppTest: the sub-groups page (the 11 sub-groups, their spread by footprint, the drill-down, and the editors'
+default contact interval of each)."""
 import apptest
 import pandas as pd
 
-from lasdash import queries
-from lasdash.ui import page
+from lasdash import edits, pipeline, queries
+from lasdash.ui import map_edits, page
 
 PAGE = "app_pages/sub_groups.py"
 
@@ -69,3 +70,70 @@ def test_drill_down_fetches_only_the_rows_shown_and_counts_the_rest(data_dir, st
     assert f"Showing 3 of {len(whole)} rows. The download has them all." in [c.value for c in at.caption]
     kpi = {m.label: m.value for m in at.metric}
     assert kpi["Organisations"] == "121" and kpi["People"] == "198" and kpi["Forums"] == "102"
+
+
+# --- the default contact interval of each sub-group (editors) ---------------------------------------------------------
+PASSWORD = "correct horse battery staple"
+
+
+def editor_at(page=PAGE):
+    at = apptest.open_page("app_pages/data.py")
+    at.text_input[0].input("Jane Smith")
+    at.text_input[1].input(PASSWORD)
+    next(b for b in at.button if b.label == "Unlock editing").click()
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def intervals(at):
+    found = [d.value for d in at.dataframe if d.value.columns.tolist() == ["Sub-group", "Contact every (days)"]]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def test_the_caption_says_an_organisations_own_interval_overrides_its_sub_groups(data_dir):
+    assert any("an organisation's own interval overrides its sub-group's" in c.value for c in open_page().caption)
+
+
+def test_an_editor_gives_sg03_a_default_interval_in_one_snapshot_and_its_organisations_follow_it(data_dir, monkeypatch):
+    monkeypatch.setenv("LASDASH_EDITOR_PASSWORD", PASSWORD)
+    store = pipeline.open_store(data_dir)
+    bexley = edits.assess_organisations(store.read_all(store.current_id()),
+                                        {"ORG-bexley-council": {"contact_every_days": 30}})  # its own interval
+    assert pipeline.save_edit(store, store.current_id(), bexley, author="Editor B").manifest is not None
+    at = editor_at()
+    assert intervals(at) is None  # closed until asked for
+    at.session_state[map_edits.SUB_GROUP_OPEN] = True
+    at.run()
+    grid = intervals(at)
+    assert grid.index.tolist() == [f"SG{i:02d}" for i in range(1, 12)] and grid["Contact every (days)"].isna().all()
+    before = len(store.list())
+    at.session_state[f"sub_group_editor_{store.current_id()}"] = {
+        "edited_rows": {grid.index.get_loc("SG03"): {"Contact every (days)": 180}}, "added_rows": [],
+        "deleted_rows": []}
+    at.run()
+    assert "  - Contact every \\(days\\)\\: – → 180" in "\n".join(m.value for m in at.markdown)
+    next(b for b in at.button if b.label == "Save as a new snapshot").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Saved as snapshot" in apptest.shown(s.value) for s in at.success)
+    assert len(store.list()) == before + 1 and store.current().note == "Default contact interval of 1 sub-group(s)"
+    shown = grid_of(at, "Default interval (days)").set_index("ID")["Default interval (days)"]
+    assert shown.dropna().to_dict() == {"SG03": 180} and len(shown) == 11  # the page's table shows it at once
+    assert intervals(at).loc["SG03", "Contact every (days)"] == 180  # still open, with the new value
+    rel = queries.run(queries.connect(store, store.current_id()), "relationships")
+    sg03 = rel[rel["Sub-group"] == "London local authorities"].set_index("Organisation")
+    assert len(sg03) == grid_of(at, "Categories").set_index("ID").loc["SG03", "Organisations (all footprints)"]
+    assert sg03.loc["LB of Bexley", ["Contact every (days)", "Interval from"]].tolist() == [30, "Its own"]
+    others = sg03.drop("LB of Bexley")
+    assert set(others["Interval from"]) == {"From sub-group SG03"} and set(others["Contact every (days)"]) == {180}
+    assert set(rel.loc[rel["Sub-group"] != "London local authorities", "Interval from"].dropna()) == set()
+    at.switch_page("app_pages/relationships.py").run()  # and the Stale relationships page says so
+    stale = grid_of(at, "Interval from").set_index("Organisation")
+    assert stale.loc["LB Bromley", ["Contact every (days)", "Interval from"]].tolist() == [180, "From sub-group SG03"]
+
+
+def grid_of(at, column):
+    return next(d.value for d in at.dataframe if column in d.value.columns)

@@ -206,6 +206,7 @@ _MINIMAL = {
     "Engagements": {"id": "E-1", "organisation_id": "ORG-x", "date": dt.datetime(2023, 1, 24),
                     "level": "Keep informed"},
     "Recommendations": {"id": "REC-1", "document_id": "000", "text": "Synthetic recommendation", "status": "Done"},
+    "LAS team": {"id": "LT-1", "role": "Synthetic role", "email": "synthetic@example.org"},
 }
 
 

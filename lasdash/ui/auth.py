@@ -60,6 +60,11 @@ def _email() -> str | None:
     return st.user.get("email") if getattr(st.user, "is_logged_in", False) else None
 
 
+def signed_in_email() -> str | None:
+    """The email of the user signed in through OIDC, or None (passphrase and open modes identify nobody)."""
+    return _email()
+
+
 def _allowed(email: str | None) -> bool:
     try:
         p = policy()

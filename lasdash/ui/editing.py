@@ -162,8 +162,13 @@ RESTARTED = "the server restarted (or this page was reloaded)"
 LOSABLE = {  # the widget drawn beside each Save, or clicked -> what was lost, before what, and what to do
     "engagement_note": ("Your checked engagement was not saved", "Save", "check it again"),
     f"{map_edits.PENDING_SEAT}_note": ("Your checked seat change was not saved", "Save", "check it again"),
-    f"{map_edits.PENDING_ASSESSMENT}_note": ("Your checked assessment was not saved", "Save", "check it again"),
+    f"{map_edits.PENDING_ASSESSMENT}_note": ("Your changes in the assessment grid were not saved", "Save",
+                                             "make them again"),
+    "sub_group_intervals_note": ("Your changes to the sub-groups' default intervals were not saved", "Save",
+                                 "make them again"),
     "rec_note": ("Your changes in the recommendations grid were not saved", "Save", "make them again"),
+    "team_note": ("Your changes to the LAS team were not saved", "Save", "make them again"),
+    "team_add_note_snapshot": ("Your new role on the LAS team was not saved", "Save", "check it again"),
     "publish_note": ("Your workbook was not published", "Publish finished", "upload it again"),
     "rollback_confirm": ("Your rollback was not made", "Roll back finished", "choose it again"),
 }

@@ -1,5 +1,7 @@
 """Edits where the reader already is: "Update" on Recommendations, "Record an engagement" on Engagement
-coverage. Editors only: the controls are not drawn for viewers, and every save checks again.
+coverage (prefilled from a My relationships link), "Change a seat", the assessment grid on Priorities and the
+sub-groups' default contact intervals. Editors only: the controls are not drawn for viewers, and every save checks
+again.
 
 A save validates the whole map, shows the change in names first, and publishes one snapshot with
 the editor as author (lasdash.pipeline.save_edit; lasdash.edits does the change itself).
@@ -12,7 +14,7 @@ import streamlit as st
 from lasdash import clock, edits, pipeline
 from lasdash import schema as S
 from lasdash.diff import describe_rows, diff_tables, row_label
-from lasdash.ui import auth, data
+from lasdash.ui import auth, data, owners
 from lasdash.ui.page import Context
 from lasdash.ui.text import literal
 from lasdash.validate import lookalike_people
@@ -105,27 +107,54 @@ def _names(df: pd.DataFrame, with_title: bool = False) -> dict[str, str]:
     return dict(sorted(out.items(), key=lambda kv: kv[1].casefold()))
 
 
+# A My relationships link: /engagement?record_org=<organisation ID>&record_lead=<LAS lead>
+RECORD_ORG, RECORD_LEAD = "record_org", "record_lead"
+RECORD_OPEN, ORG_PICK, LEAD_TEXT = "record_engagement_open", "record_engagement_org", "record_engagement_lead"
+RECORD_LINK_NOTE = "_record_link_note"
+LEAD_MAX = 200  # a lead is a role or a name or two: a link cannot stuff the form
+
+
+def _prefill_from_link(orgs: dict[str, str]) -> None:
+    """Open the recorder with the organisation and LAS lead a link names, once: the parameters leave the URL, so a
+    reload after saving does not fill the form again. The organisation must be an ID on the map (else nothing is
+    picked); the lead is plain text for a text input."""
+    if RECORD_ORG not in st.query_params and RECORD_LEAD not in st.query_params:
+        return
+    org, lead = st.query_params.get(RECORD_ORG), st.query_params.get(RECORD_LEAD) or ""
+    for param in (RECORD_ORG, RECORD_LEAD):
+        st.query_params.pop(param, None)
+    st.session_state[ORG_PICK] = org if org in orgs else None
+    st.session_state[LEAD_TEXT] = " ".join(lead.split())[:LEAD_MAX].strip()
+    st.session_state[RECORD_OPEN] = True
+    st.session_state[RECORD_LINK_NOTE] = org is not None and org not in orgs
+
+
 def engagement_recorder(ctx: Context) -> None:
     """Record an engagement: picked by name, the ID generated, sourced to the editor and the day."""
     show_flash()
     who = auth.editor()
     if who is None:
-        return
-    with st.expander("Record an engagement", icon=":material/add_comment:"):
-        tables = data.tables(ctx.manifest.id)
-        orgs, people, forums = (_names(tables["Organisations"]), _names(tables["People"], with_title=True),
-                                _names(tables["Forums"]))
+        return  # a link's parameters stay in the URL: they fill the form once the reader unlocks editing
+    tables = data.tables(ctx.manifest.id)
+    orgs, people, forums = (_names(tables["Organisations"]), _names(tables["People"], with_title=True),
+                            _names(tables["Forums"]))
+    _prefill_from_link(orgs)
+    # tracked (a key and a rerun on toggle) so a link can open it; its content is drawn open or closed, as before
+    with st.expander("Record an engagement", icon=":material/add_comment:", key=RECORD_OPEN, on_change="rerun"):
+        if st.session_state.pop(RECORD_LINK_NOTE, False):  # said once
+            st.caption("The link named an organisation that is not on the map: pick it by name.")
         with st.form("record_engagement", clear_on_submit=False):
             when, period = st.columns(2)
             day = when.date_input("Date", value=None, format=UK)
             period_text = period.text_input("Or a period, as written", placeholder="e.g. June 2022 - March 2023")
-            org = st.selectbox("Organisation", list(orgs), format_func=orgs.get, index=None, placeholder="Type to search")
+            org = st.selectbox("Organisation", list(orgs), format_func=orgs.get, index=None, placeholder="Type to search",
+                               key=ORG_PICK)
             person = st.selectbox("Person", list(people), format_func=people.get, index=None, placeholder="Type to search")
             forum = st.selectbox("Forum", list(forums), format_func=forums.get, index=None, placeholder="Type to search")
             lead, mechanism, level = st.columns(3)
             fields = {
                 "date": day, "period": period_text, "organisation_id": org, "person_id": person, "forum_id": forum,
-                "las_lead": lead.text_input("LAS lead"), "mechanism": mechanism.text_input("Mechanism"),
+                "las_lead": lead.text_input("LAS lead", key=LEAD_TEXT), "mechanism": mechanism.text_input("Mechanism"),
                 "level": level.selectbox("Level", list(S.ENGAGEMENT_LEVELS), index=None, placeholder="Not recorded"),
                 "theme": st.text_input("Theme"), "summary": st.text_area("Summary"),
                 "next_steps": st.text_area("Next steps"),
@@ -230,39 +259,133 @@ def seat_editor(ctx: Context, forum_ids: list[str] | None = None) -> None:
         _save_pending(PENDING_SEAT, tables, ctx)
 
 
-def assessment_editor(ctx: Context) -> None:
-    """Power, interest, target engagement level, LAS relationship owner and contact interval of an organisation."""
+ASSESS_COLUMNS = {c.name: c.header for c in S.sheet("Organisations").columns if c.name in edits.ASSESSMENT_FIELDS}
+ASSESS_OPEN, SUB_GROUP_OPEN = "assess_grid_open", "sub_group_intervals_open"
+GRID_MAX = 500  # rows in the assessment grid: past this, narrow the filter (the bundled map has 121 organisations)
+
+
+def _days_column() -> dict:
+    """Whole days, at least one (a new config each time: Streamlit may update a grid's config in place)."""
+    return st.column_config.NumberColumn(min_value=1, step=1, format="%d")
+
+
+def _days(value: object) -> object:
+    """A grid's number as the integer it shows (the grid may hand back 90.0); anything else for the validator."""
+    value = edits._blank(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _grid_changes(grid: pd.DataFrame, edited: pd.DataFrame, columns: dict[str, str]) -> dict[str, dict]:
+    """{row ID (the grid's index): {field: new value}} for the cells that changed."""
+    changes = {}
+    for (key, old), (_, new) in zip(grid.iterrows(), edited.iterrows(), strict=True):
+        fields = {}
+        for field, label in columns.items():
+            before, after = edits._blank(old[label]), edits._blank(new[label])
+            if field == "contact_every_days":
+                before, after = _days(before), _days(after)
+            if before != after:
+                fields[field] = after
+        if fields:
+            changes[key] = fields
+    return changes
+
+
+def _save_grid(key: str, base_id: str, tables: dict, after: dict, what: str) -> None:
+    """A grid's preview, note and Save (the note's key is what a restart is recognised by: lasdash.ui.editing)."""
+    _preview(tables, after)
+    note = st.text_input("Note for this snapshot (optional)", key=f"{key}_note")
+    st.button("Save as a new snapshot", type="primary", icon=":material/save:", key=f"{key}_save", on_click=save,
+              args=(base_id, after, note, what))
+
+
+def _owner_options(ctx: Context, cells) -> dict[str, str]:
+    """Owner value -> how it reads: the LAS team (owners.choices), and every value already in the grid, so a cell
+    naming several, or someone not on the team, keeps its value."""
+    options = owners.choices(ctx)
+    for cell in cells:
+        if value := edits._blank(cell):
+            options.setdefault(value, value)
+    return options
+
+
+def assessment_grid(ctx: Context, org_ids: list[str]) -> None:
+    """Power, interest, target engagement, LAS relationship owner and contact interval of the organisations the page
+    shows, in one editable grid: one save, one snapshot. The expander keeps its state (a key), so after a save the
+    editor finds the grid open, with the new values."""
     show_flash()
     if auth.editor() is None:
         return
-    with st.expander("Assess an organisation", icon=":material/edit_note:"):
+    box = st.expander("Assess organisations", icon=":material/edit_note:", key=ASSESS_OPEN, on_change="rerun")
+    if not box.open:  # drawn only when open: the grid is the page's heaviest element
+        return
+    with box:
         tables = data.tables(ctx.manifest.id)
-        orgs = _names(tables["Organisations"])
-        org = st.selectbox("Organisation", list(orgs), format_func=orgs.get, index=None, placeholder="Type to search",
-                           key="assess_org")
-        if org is None:
+        orgs = tables["Organisations"].set_index("id")
+        sub_groups = tables["Sub-groups"].set_index("id")
+        ids = [i for i in dict.fromkeys(org_ids) if i in orgs.index]
+        if not ids:
+            st.caption("No organisation under the filter.")
             return
-        known = tables["Organisations"]
-        now = known.astype(object).where(known.notna(), None).set_index("id").loc[org]
-        levels = list(S.POWER_INTEREST)
+        rows = orgs.loc[ids[:GRID_MAX]]
+        grid = pd.DataFrame({"Organisation": rows["name"], "Sub-group": rows["sub_group_id"].map(sub_groups["name"]),
+                             **{label: rows[field] for field, label in ASSESS_COLUMNS.items()},
+                             "Sub-group default": rows["sub_group_id"].map(sub_groups["contact_every_days"])},
+                            index=rows.index.rename("ID"))
+        how_many = (f"{len(grid)} of the {len(ids)} organisations under the filter (narrow it to see the rest)"
+                    if len(ids) > len(grid) else f"{len(grid)} organisation{'s' * (len(grid) != 1)} under the filter")
+        st.caption(f"{how_many}, one a row. A blank 'Contact every (days)' follows the sub-group's default, shown "
+                   "beside it; a number of the organisation's own overrides it. Set the defaults on the Sub-groups "
+                   "page.")
+        levels, owner_options = list(S.POWER_INTEREST), _owner_options(ctx, rows["las_owner"])
+        edited = st.data_editor(
+            grid, key=f"assess_editor_{ctx.manifest.id}", hide_index=True,
+            disabled=["Organisation", "Sub-group", "Sub-group default"], column_config={
+                "Organisation": st.column_config.TextColumn(width="medium", pinned=True),  # seen while scrolling
+                "Sub-group": st.column_config.TextColumn(width="small"),  # long names: the editable cells first
+                "Power": st.column_config.SelectboxColumn(options=levels),
+                "Interest": st.column_config.SelectboxColumn(options=levels),
+                "Target engagement": st.column_config.SelectboxColumn(options=list(S.ENGAGEMENT_LEVELS)),
+                "LAS relationship owner": st.column_config.SelectboxColumn(
+                    options=list(owner_options), format_func=owner_options.get, width="medium"),
+                "Contact every (days)": _days_column(),
+                "Sub-group default": st.column_config.NumberColumn(
+                    format="%d", help="The sub-group's default interval: what a blank 'Contact every (days)' means")})
+        changes = _grid_changes(grid, edited, ASSESS_COLUMNS)
+        if not changes:
+            st.caption("Change any cell: what it changes in the map appears here before anything is saved.")
+            return
+        after = edits.assess_organisations(tables, changes)
+        _save_grid(PENDING_ASSESSMENT, ctx.manifest.id, tables, after, f"Assessed {len(changes)} organisation(s)")
 
-        def pick(label, options, column, key):
-            value = now[column] if isinstance(now[column], str) else None
-            return st.selectbox(label, options, index=options.index(value) if value in options else None, key=key)
 
-        with st.form(f"assess_{org}"):
-            power, interest, target = st.columns(3)
-            with power:
-                p = pick("Power", levels, "power", f"power_{org}")
-            with interest:
-                i = pick("Interest", levels, "interest", f"interest_{org}")
-            with target:
-                t = pick("Target engagement", list(S.ENGAGEMENT_LEVELS), "target_level", f"target_{org}")
-            owner = st.text_input("LAS relationship owner", value=now["las_owner"] or "", key=f"owner_{org}")
-            days = st.number_input("Contact every (days)", min_value=1, step=1, key=f"days_{org}",
-                                   value=None if now["contact_every_days"] is None else int(now["contact_every_days"]))
-            if st.form_submit_button("Check", icon=":material/fact_check:"):
-                after = edits.assess_organisation(tables, org, {"power": p, "interest": i, "target_level": t,
-                                                                "las_owner": owner, "contact_every_days": days})
-                _pending(PENDING_ASSESSMENT, ctx.manifest.id, after, f"assessment of {orgs[org]}")
-        _save_pending(PENDING_ASSESSMENT, tables, ctx)
+def sub_group_interval_editor(ctx: Context, sub_group_ids: list[str]) -> None:
+    """The default 'Contact every (days)' of the sub-groups the page shows, in one small grid: one save, one
+    snapshot. An organisation's own interval overrides its sub-group's."""
+    show_flash()
+    if auth.editor() is None:
+        return
+    box = st.expander("Set default contact intervals", icon=":material/update:", key=SUB_GROUP_OPEN,
+                      on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        tables = data.tables(ctx.manifest.id)
+        rows = tables["Sub-groups"].set_index("id")
+        rows = rows.loc[[i for i in dict.fromkeys(sub_group_ids) if i in rows.index]]
+        columns = {"contact_every_days": "Contact every (days)"}
+        grid = pd.DataFrame({"Sub-group": rows["name"], "Contact every (days)": rows["contact_every_days"]},
+                            index=rows.index.rename("ID"))
+        edited = st.data_editor(grid, key=f"sub_group_editor_{ctx.manifest.id}", disabled=["ID", "Sub-group"],
+                                column_config={"Sub-group": st.column_config.TextColumn(width="large"),
+                                               "Contact every (days)": _days_column()})
+        changes = _grid_changes(grid, edited, columns)
+        if not changes:
+            st.caption("Set a sub-group's interval in days (blank: none): its organisations without an interval of "
+                       "their own follow it. What it changes appears here before anything is saved.")
+            return
+        after = edits.set_sub_group_intervals(tables, {sg: f["contact_every_days"] for sg, f in changes.items()})
+        _save_grid("sub_group_intervals", ctx.manifest.id, tables, after,
+                   f"Default contact interval of {len(changes)} sub-group(s)")

@@ -14,6 +14,7 @@ MENU = [
     ("app_pages/network.py", "Influence network", ":material/hub:"),
     ("app_pages/priorities.py", "Priorities", ":material/grid_view:"),
     ("app_pages/relationships.py", "Stale relationships", ":material/schedule:"),
+    ("app_pages/mine.py", "My relationships", ":material/assignment_ind:"),
     ("app_pages/gaps.py", "Data gaps", ":material/report:"),
     ("app_pages/data.py", "Data", ":material/database:"),
 ]

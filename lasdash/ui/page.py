@@ -196,6 +196,27 @@ def download(ctx: Context, view: str, flt: Filter, *, key: str) -> None:
     )
 
 
+def calendar_download(ctx: Context, flt: Filter, *, key: str, kinds: tuple[str, ...], what: str) -> None:
+    """The reminders under `flt` as an .ics (RFC 5545), built only when clicked: `kinds` of reminders.KINDS."""
+    con, created = ctx.con, ctx.manifest.created_at
+    st.download_button(
+        f"Download calendar (.ics): {what}",
+        data=auth.guarded(lambda: calendar_bytes(con, created, flt, kinds, what)),
+        file_name=f"lasdash-{key}_{flt.slug()}_{created:%Y-%m-%d}.ics", mime="text/calendar", key=f"ics_{key}",
+        icon=":material/event:", on_click="ignore",
+        help="One all-day event per date, for your calendar (Outlook, Google, Apple). Importing a newer one updates "
+             "the same events rather than adding copies.")
+
+
+def calendar_bytes(con: duckdb.DuckDBPyConnection, created, flt: Filter, kinds: tuple[str, ...], what: str) -> bytes:
+    import datetime as dt
+
+    from lasdash import reminders
+    found = [i for i in reminders.items(con, flt) if i.kind in kinds]
+    return reminders.calendar(found, name=f"LAS relationships: {what}", now=dt.datetime.now(dt.UTC),
+                              seq=reminders.sequence(created, clock.today()), base_url=config.base_url())
+
+
 def csv_bytes(snapshot_id: str, view: str, flt: Filter) -> bytes:
     """The page download: the same query and builder as `python -m lasdash export`."""
     return export.to_csv_bytes(queries.run(data.connection(snapshot_id), view, flt))

@@ -80,7 +80,8 @@ PAGES = {
     "": "LAS stakeholder map", "sub_groups": "Sub-groups", "hcp_governance": "HCP governance",
     "jhosc": "JHOSC chairs", "engagement": "Engagement coverage", "recommendations": "Recommendations",
     "people": "People", "network": "Influence network", "priorities": "Priorities",
-    "relationships": "Stale relationships", "gaps": "Data gaps", "data": "Data", "brief": "Meeting brief",
+    "relationships": "Stale relationships", "mine": "My relationships", "gaps": "Data gaps", "data": "Data",
+    "brief": "Meeting brief",
 }
 
 
