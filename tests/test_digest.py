@@ -222,10 +222,17 @@ def test_the_digest_runs_as_its_own_process_and_says_what_it_sent(store, smtp, d
     assert {n["by"] for n in pipeline.open_store(data_dir).notices()} == {"cron"}
 
 
-def test_a_notice_is_created_once_across_store_objects(store):
+def test_a_notice_is_created_once_on_every_backend_and_read_by_another_replica(any_store, location):
+    """Replicas and reruns agree: the second writer of a notice (another store object, as another process or
+    replica has) is refused; a withdrawn notice is gone for everyone."""
     day = dt.date(2026, 12, 7)
     key = f"digest-{day:%Y%m%d}-abc"
-    assert store.record_notice(key, {"to": MD}) is True
-    assert pipeline.open_store(store.root).record_notice(key, {"to": MD}) is False
-    store.withdraw_notice(key)
-    assert store.notices() == []
+    other = pipeline.open_store(location)
+    assert any_store.record_notice(key, {"to": MD, "by": "tests"}) is True
+    assert other.record_notice(key, {"to": HOP, "by": "another replica"}) is False
+    [seen] = other.notices()
+    assert (seen["key"], seen["to"], seen["by"]) == (key, MD, "tests")
+    any_store.withdraw_notice(key)
+    assert other.notices() == [] and other.record_notice(key, {"to": HOP}) is True
+    with pytest.raises(ValueError):
+        any_store.record_notice("../../state", {})

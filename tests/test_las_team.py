@@ -185,3 +185,36 @@ def test_unmatched_parts_of_a_cell(cell, nobody):
 def test_a_member_by_their_sign_in_email(email, found):
     member = team.member_by_email(MEMBERS, email)
     assert (member["id"] if member else None) == found
+
+
+def test_a_workbook_downloaded_before_the_relationship_edits_and_uploaded_after_keeps_them_all(store, tmp_path):
+    """The issue's merge check: the team's names and emails, the SEL assessments and SG03's default, made in the
+    app after the download, all survive an upload of the older workbook (with an edit of its own) through the
+    three-way merge, which keeps the current value wherever the file still holds the older one."""
+    base = store.current_id()
+    old = tmp_path / "before.xlsx"
+    old.write_bytes(snapshot_workbook_bytes(store, base))
+    tables = edits.update_team(store.read_all(base), {"LT04": {"name": "Dr Jane Doe", "email": "jd@example.org"},
+                                                      "LT09": {"email": "hop@example.org"}}, "Editor A", TODAY)
+    sel = tables["Organisations"].loc[tables["Organisations"]["footprint"] == "SEL", "id"].tolist()
+    assert len(sel) == 10
+    tables = edits.assess_organisations(tables, {o: {"power": "High", "interest": "Medium",
+                                                     "las_owner": "Medical Director"} for o in sel})
+    tables = edits.set_sub_group_intervals(tables, {"SG03": 180})
+    assert pipeline.save_edit(store, base, tables, author="Editor A").manifest
+    wb = openpyxl.load_workbook(old)
+    ws = wb["Forums"]
+    cadence = next(c.column for c in ws[1] if c.value == "Cadence")
+    ws.cell(row=2, column=cadence).value = "Monthly (changed in the file)"
+    wb.save(old)
+    outcome = pipeline.merge_upload(store, pipeline.check(old, keep=pipeline.kept_sheets(store)))
+    assert outcome is not None and outcome.validation.ok
+    assert {c.kind for c in outcome.merge.conflicts} == {"older value"}  # the file never changed them itself
+    merged = outcome.validation.tables
+    team = merged["LAS team"].set_index("id")
+    assert (team.loc["LT04", "name"], team.loc["LT04", "email"], team.loc["LT09", "email"]) == \
+        ("Dr Jane Doe", "jd@example.org", "hop@example.org")
+    orgs = merged["Organisations"].set_index("id").loc[sel]
+    assert set(orgs["power"]) == {"High"} and set(orgs["las_owner"]) == {"Medical Director"}
+    assert merged["Sub-groups"].set_index("id").loc["SG03", "contact_every_days"] == 180
+    assert merged["Forums"].iloc[0]["cadence"] == "Monthly (changed in the file)"  # and the file's own edit
