@@ -7,7 +7,6 @@ SUMMARY or DESCRIPTION is escaped as a value and cannot start a property or an e
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import html
@@ -159,15 +158,17 @@ class Digest:
 
 
 def digests(con, members: pd.DataFrame, today: dt.date) -> list[Digest]:
-    """One digest per team member with an email and something to say; nobody gets an empty one."""
+    """One digest per team member with an email and something to say; nobody gets an empty one. The reminders are
+    read once and shared out by owner, matched as the owner filter matches them (team.norm of each part)."""
+    everyone = items(con)
+    owned_by = [(item, {team.norm(part) for part in team.split(item.owners)}) for item in everyone]
     out = []
     for member in members.astype(object).where(members.notna(), None).to_dict("records"):
         if not (member["email"] or "").strip():
             continue
-        who = member["name"] or member["role"]
-        flt = dataclasses.replace(queries.NO_FILTER, owner=who, owner_keys=team.keys_for(members, who))
+        keys = set(team.keys_for(members, member["name"] or member["role"]))
         d = Digest(member)
-        for item in items(con, flt):
+        for item in (item for item, owners in owned_by if owners & keys):
             if item.kind == "Contact due" and item.status in ("Overdue", "Never contacted"):
                 d.overdue.append(item)
             elif item.kind in ("Contact due", "Planned contact") and item.date is not None \

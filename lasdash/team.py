@@ -14,8 +14,9 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def norm(text: str) -> str:
-    """What a role or name is matched by: spacing collapsed, case folded."""
-    return " ".join(text.split()).casefold()
+    """What a role or name is matched by: spacing collapsed, lower case (as the views' owner filter matches, in SQL:
+    queries.Filter.owner_clause)."""
+    return " ".join(text.split()).lower()
 
 
 def split(cell: object) -> list[str]:

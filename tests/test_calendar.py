@@ -136,3 +136,25 @@ def test_the_cli_writes_the_calendar_for_an_owner(due_map, tmp_path, capsys):
 def test_summaries_are_plain_words(kind, days, status, summary):
     item = reminders.Item(kind, "ID-1", " X\r\n", TODAY, status, days, None, None, None, "relationships")
     assert item.summary == summary
+
+
+def test_the_digest_shares_out_the_items_the_owner_filter_finds(due_map):
+    """The digest reads the reminders once and shares them out in Python; what each member gets is what the
+    views' owner filter (SQL) finds for them, by role or name."""
+    from lasdash import team
+    tables = edits.update_team(due_map.read_all(due_map.current_id()), {
+        "LT04": {"email": "md@example.org", "name": "Dr  TEST md"}, "LT09": {"email": "hop@example.org"}}, "t", TODAY)
+    tables = edits.assess_organisations(tables, {"ORG-ealing-ccg": {"las_owner": "dr test MD", "contact_every_days": 5}})
+    assert pipeline.save_edit(due_map, due_map.current_id(), tables, author="tests").manifest
+    con = queries.connect(due_map, due_map.current_id())
+    members = due_map.read(due_map.current_id(), "LAS team")
+    got = {d.member["id"]: {i.uid for i in d.all} for d in reminders.digests(con, members, TODAY)}
+    for member, who in (("LT04", "Medical Director"), ("LT09", "Head of Partnerships")):
+        flt = queries.Filter(owner=who, owner_keys=team.keys_for(members, who))
+        found = reminders.items(con, flt)
+        wanted = {i.uid for i in found if (i.kind == "Contact due" and i.status in ("Overdue", "Never contacted"))
+                  or (i.date is not None and TODAY <= i.date <= TODAY + dt.timedelta(days=7))
+                  or (i.kind == "Recommendation due" and i.date <= TODAY + dt.timedelta(days=14))}
+        assert got[member] == wanted and wanted
+    assert "Contact due: Ealing CCG (never contacted)" in {i.summary for d in reminders.digests(con, members, TODAY)
+                                                          for i in d.all if d.member["id"] == "LT04"}
