@@ -29,7 +29,7 @@ from .edits import is_first_hand
 from .normalise import match_key
 from .validate import NameIndex
 
-KINDS = ("forum", "organisation", "person", "hcp")
+KINDS = S.BRIEF_KINDS
 KIND_WORDS = {"forum": ("forum", "forums"), "organisation": ("organisation", "organisations"),
               "person": ("person", "people"), "hcp": ("partnership (HCP)", "partnerships (HCPs)")}
 HCP_SHORT = {"NWL": "NW London", "NCL": "NC London", "NEL": "NE London", "SEL": "SE London", "SWL": "SW London"}

@@ -9,15 +9,15 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import clock, config, export, pipeline, queries
 from . import schema as S
-from .brief import KINDS
-from .diff import describe, diff_tables, row_label
-from .reader import ReadError
-from .snapshots import StaleSnapshot, StoreError
-from .stores import open_location
-from .workbook import snapshot_workbook_bytes, workbook_bytes
+
+if TYPE_CHECKING:
+    from . import pipeline, queries
+
+# Each command imports what it needs when it runs: `--help` and the light commands never load pandas, DuckDB or
+# openpyxl (issue 26: the CLI from cold).
 
 OK, INVALID, UNREADABLE = 0, 1, 2
 
@@ -43,6 +43,7 @@ def _base_line(validation) -> str:
 
 
 def cmd_validate(args) -> int:
+    from . import pipeline
     validation = pipeline.check(args.file)
     _print_problems(validation, args.json)
     if not args.json:
@@ -51,6 +52,7 @@ def cmd_validate(args) -> int:
 
 
 def _print_merge(outcome: pipeline.MergeOutcome) -> None:
+    from .diff import describe
     m = outcome.merge
     print(f"Your file was made from snapshot {outcome.base.id} ({outcome.base.created_at:%d %b %Y %H:%M}); "
           f"the current map is {outcome.current_id}.")
@@ -63,6 +65,8 @@ def _print_merge(outcome: pipeline.MergeOutcome) -> None:
 
 
 def cmd_publish(args) -> int:
+    from . import pipeline
+    from .snapshots import StaleSnapshot
     store = pipeline.open_store()
     author = _author(args)
     validation = pipeline.check(args.file, keep=pipeline.kept_sheets(store))
@@ -122,6 +126,7 @@ def _uk_date(text: str | None):
 def _save_edit(store, base_id: str, edited, args, what: str) -> int:
     """Save an edit made on snapshot `base_id` as `pipeline.save_edit` does for the app: validated, one snapshot,
     made again on a newer map if someone published meanwhile."""
+    from . import pipeline
     outcome = pipeline.save_edit(store, base_id, edited, author=_author(args), note=args.note or what)
     for p in outcome.validation.problems:
         print(p, file=sys.stderr)
@@ -141,7 +146,7 @@ def _author(args) -> str:
 
 
 def cmd_set_recommendation(args) -> int:
-    from . import edits
+    from . import clock, edits, pipeline
     store = pipeline.open_store()
     fields = {k: v for k, v in {"status": args.status, "owner": args.owner, "due": _uk_date(args.due),
                                 "progress_note": args.progress}.items() if v is not None}
@@ -156,7 +161,8 @@ def cmd_set_recommendation(args) -> int:
 
 
 def cmd_record_engagement(args) -> int:
-    from . import edits
+    from . import clock, edits, pipeline
+    from .diff import row_label
     store = pipeline.open_store()
     fields = {"date": _uk_date(args.date), "period": args.period, "organisation_id": args.organisation,
               "person_id": args.person, "forum_id": args.forum, "las_lead": args.las_lead,
@@ -193,7 +199,8 @@ def _interval(days: int | None) -> int | None:
 
 
 def cmd_assess(args) -> int:
-    from . import edits
+    from . import edits, pipeline
+    from .diff import row_label
     store = pipeline.open_store()
     base_id = store.current_id()  # read once: the edit is made on this snapshot, whatever is published meanwhile
     tables = store.read_all(base_id)
@@ -210,7 +217,7 @@ def cmd_assess(args) -> int:
 
 
 def cmd_set_interval(args) -> int:
-    from . import edits
+    from . import edits, pipeline
     store = pipeline.open_store()
     base_id = store.current_id()
     tables = store.read_all(base_id)
@@ -228,6 +235,7 @@ def cmd_set_interval(args) -> int:
 
 
 def cmd_snapshots(args) -> int:
+    from . import pipeline
     store = pipeline.open_store()
     current = store.current_id()
     items = store.list()
@@ -243,6 +251,9 @@ def cmd_snapshots(args) -> int:
 
 def cmd_doctor(args) -> int:
     """Check the configured store as the app will use it; print each finding. Exit 0 all well, 2 otherwise."""
+    from . import config
+    from .snapshots import StoreError
+    from .stores import open_location
     location = config.data_dir()
     print(f"Store: {location}")
     try:
@@ -295,6 +306,8 @@ def _age_limit() -> str:
 def cmd_sweep(args) -> int:
     """Remove what interrupted publishes left once it is old enough (an hour: a younger one may be a publish still
     under way); never anything a snapshot or the history names."""
+    from . import config
+    from .stores import open_location
     removed, kept = open_location(config.data_dir()).sweep()
     for item in removed:
         print(f"removed  {item.describe()}")
@@ -306,6 +319,7 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_rollback(args) -> int:
+    from . import pipeline
     store = pipeline.open_store()
     m = store.rollback(args.id, author=_author(args), note=args.note)
     print(f"Current snapshot is now {m.id} ({m.created_at:%d %b %Y %H:%M}, {m.note or m.source_file}).")
@@ -313,6 +327,8 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_diff(args) -> int:
+    from . import pipeline
+    from .diff import describe
     store = pipeline.open_store()
     if args.old and not args.new and args.old.lower().endswith(".xlsx"):
         return _diff_file(store, args.old)
@@ -335,6 +351,8 @@ def cmd_diff(args) -> int:
 
 def _diff_file(store, path: str) -> int:
     """A workbook against the map: three ways when it knows its base, else against the current map."""
+    from . import pipeline
+    from .diff import describe, diff_tables
     validation = pipeline.check(path, keep=pipeline.kept_sheets(store))
     print(_base_line(validation))
     if not validation.ok:
@@ -353,6 +371,7 @@ def _diff_file(store, path: str) -> int:
 
 
 def cmd_export(args) -> int:
+    from . import export, pipeline, queries
     if args.list:
         for name, view in queries.VIEWS.items():
             print(f"{name:16} {view.title}")
@@ -383,7 +402,7 @@ def _owner_filter(flt: queries.Filter, owner: str, view: str, store) -> queries.
     (it would export rows the owner does not own)."""
     import dataclasses
 
-    from . import team
+    from . import queries, team
     if queries.VIEWS[view].owner_col is None:
         with_owner = [name for name, v in queries.VIEWS.items() if v.owner_col]
         raise UsageError(f"the view '{view}' has no owner to filter by; --owner works with: {', '.join(with_owner)}")
@@ -398,7 +417,7 @@ def cmd_calendar(args) -> int:
     """An .ics of the reminders under the filter: contacts due, planned contacts, recommendations' due dates."""
     import datetime as dt
 
-    from . import reminders
+    from . import clock, config, pipeline, queries, reminders
     store = pipeline.open_store()
     flt = build_filter(args.hcp, args.sub_group, store)
     if args.owner:
@@ -418,12 +437,13 @@ def cmd_calendar(args) -> int:
 
 def cmd_digest(args) -> int:
     """Each LAS team member with an email and something due gets one message; see lasdash.digest."""
-    from . import digest
+    from . import digest, pipeline
     return digest.run(pipeline.open_store(), dry_run=args.dry_run, to=args.to, author=_author(args))
 
 
 def build_filter(hcps: list[str] | None, sub_groups: list[str] | None, store) -> queries.Filter:
     """A Filter from CLI values; HCP codes and sub-groups (by ID or name) are checked, not trusted."""
+    from . import queries
     codes = []
     for h in hcps or []:
         code = next((c for c in S.HCP_CODES if c.lower() == h.strip().lower()), None)
@@ -445,7 +465,7 @@ def cmd_brief(args) -> int:
     """A meeting brief as PDF, from the current snapshot. typst is loaded only here (by brief.render_pdf)."""
     import datetime as dt
 
-    from . import brief
+    from . import brief, pipeline, queries
 
     store = pipeline.open_store()
     snapshot_id = store.current_id()
@@ -462,12 +482,15 @@ def cmd_brief(args) -> int:
 
 
 def cmd_template(args) -> int:
+    from .workbook import workbook_bytes
     Path(args.output).write_bytes(workbook_bytes(None))
     print(f"Wrote the blank template to {args.output}", file=sys.stderr)
     return OK
 
 
 def cmd_workbook(args) -> int:
+    from . import pipeline
+    from .workbook import snapshot_workbook_bytes
     store = pipeline.open_store()
     Path(args.output).write_bytes(snapshot_workbook_bytes(store, args.snapshot or store.current_id()))
     print(f"Wrote the current map to {args.output}", file=sys.stderr)
@@ -602,7 +625,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", default=None, help="file (default: standard output)")
     s.set_defaults(func=cmd_export)
     s = sub.add_parser("brief", help="a meeting brief on a forum, organisation, person or HCP, as an accessible PDF")
-    s.add_argument("kind", choices=KINDS)
+    s.add_argument("kind", choices=S.BRIEF_KINDS)
     s.add_argument("name", metavar="NAME_OR_ID", help="an ID, a name or an alias (case and spacing do not matter)")
     s.add_argument("-o", "--output", required=True, help="the PDF file to write")
     s.add_argument("--by", default=None, help="who the brief says made it (default: $USER)")
@@ -649,7 +672,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args = parser().parse_args(argv)  # --help and usage errors end here, before anything heavy is loaded
+    from .reader import ReadError
+    from .snapshots import StoreError
     try:
         return args.func(args)
     except ReadError as exc:

@@ -34,6 +34,10 @@ ROLES = (
 )
 
 
+# What a meeting brief can be about (lasdash/brief.py; the CLI's `brief` command names them without loading it).
+BRIEF_KINDS = ("forum", "organisation", "person", "hcp")
+
+
 @dataclass(frozen=True)
 class Column:
     name: str  # snake_case: Parquet column and SQL name

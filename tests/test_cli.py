@@ -350,3 +350,15 @@ def test_an_edit_meeting_anothers_change_says_your_edit(data_dir, monkeypatch, c
     assert "Status: Done (by Alice, " in err and "\u2192 In progress (your edit)" in err
     assert "your file" not in err
     assert _current(data_dir, "Recommendations", "REC-001-HC1", "status") == "Done"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["export", "--help"], ["digest", "--help"], ["assess"]])
+def test_help_and_usage_errors_load_nothing_heavy(args):
+    """The CLI from cold: help and argument errors end before pandas, DuckDB, pyarrow, openpyxl or streamlit load."""
+    probe = ("import sys\nfrom lasdash import cli\ntry:\n    cli.main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+             "print('LOADED:' + ','.join(m for m in ('pandas', 'duckdb', 'pyarrow', 'openpyxl', 'numpy', 'streamlit',"
+             " 'typst') if m in sys.modules), file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                         check=False)
+    [loaded] = [line for line in run.stderr.splitlines() if line.startswith("LOADED:")]
+    assert loaded == "LOADED:", run.stderr
