@@ -107,42 +107,41 @@ def relationships_section(flt, words: str, lead: str) -> None:
     page.table(ctx, "relationships", shown, key="mine_relationships", flt=flt, column_config=config)
 
 
-def next_contacts_section(flt, words: str) -> None:
-    st.subheader("Next contacts in the coming four weeks")
-    rows = ctx.run("next_contacts", flt)
-    until = clock.today() + dt.timedelta(days=DAYS_AHEAD)
+def section(heading: str, view: str, flt, key: str, empty: str, caption: str, column_config=None) -> None:
+    """One of the page's lists: its rows, or what is missing in words (`empty`, `caption`: Markdown, map values
+    through literal())."""
+    st.subheader(heading)
+    rows = ctx.run(view, flt)
     if rows.empty:
-        say_empty(f"No next contact is planned for {words} from today to {until:%d %b %Y}: an engagement's 'Next "
-                  "contact' sets one, for the organisation's relationship owner and the engagement's LAS lead.")
+        say_empty(empty)
         return
-    st.caption(f"Engagements whose next contact falls from today to {until:%d %b %Y}, where {words} owns the "
-               "organisation or led the engagement.")
-    page.table(ctx, "next_contacts", rows, key="mine_next_contacts", flt=flt,
-               column_config={"Next contact": UK_DATE, "Engagement date": UK_DATE})
+    st.caption(caption)
+    page.table(ctx, view, rows, key=key, flt=flt, column_config=column_config)
+
+
+def next_contacts_section(flt, words: str) -> None:
+    until = clock.today() + dt.timedelta(days=DAYS_AHEAD)
+    section("Next contacts in the coming four weeks", "next_contacts", flt, "mine_next_contacts",
+            f"No next contact is planned for {words} from today to {until:%d %b %Y}: an engagement's 'Next "
+            "contact' sets one, for the organisation's relationship owner and the engagement's LAS lead.",
+            f"Engagements whose next contact falls from today to {until:%d %b %Y}, where {words} owns the "
+            "organisation or led the engagement.", {"Next contact": UK_DATE, "Engagement date": UK_DATE})
 
 
 def forums_section(flt, words: str) -> None:
-    st.subheader("Forums to attend")
-    rows = ctx.run("attendee_forums", flt)
-    if rows.empty:
-        say_empty(f"No forum names {words} as the LAS role that should attend: set it in the 'LAS attendee role' "
-                  "column of the Forums sheet.")
-        return
-    st.caption("Forums whose LAS attendee role (Chart 2) is theirs, with the forums' chairs. 'Unknown': the seat is "
-               "known but not who holds it; 'Not on the map': the map names no chair for the forum.")
-    page.table(ctx, "attendee_forums", rows, key="mine_forums", flt=flt)
+    section("Forums to attend", "attendee_forums", flt, "mine_forums",
+            f"No forum names {words} as the LAS role that should attend: set it in the 'LAS attendee role' column "
+            "of the Forums sheet.",
+            "Forums whose LAS attendee role (Chart 2) is theirs, with the forums' chairs. 'Unknown': the seat is "
+            "known but not who holds it; 'Not on the map': the map names no chair for the forum.")
 
 
 def recommendations_section(flt, words: str) -> None:
-    st.subheader("Open recommendations owned")
-    rows = ctx.run("owned_recommendations", flt)
-    if rows.empty:
-        say_empty(f"No open recommendation has {words} as its owner: editors set owners on Recommendations "
-                  "(Update recommendations).")
-        return
-    st.caption("Status not Done, Closed or Superseded (none recorded counts as open), the longest overdue first.")
-    page.table(ctx, "owned_recommendations", rows, key="mine_recommendations", flt=flt,
-               column_config={"Due": UK_DATE, "Last update": UK_DATE})
+    section("Open recommendations owned", "owned_recommendations", flt, "mine_recommendations",
+            f"No open recommendation has {words} as its owner: editors set owners on Recommendations (Update "
+            "recommendations).",
+            "Status not Done, Closed or Superseded (none recorded counts as open), the longest overdue first.",
+            {"Due": UK_DATE, "Last update": UK_DATE})
 
 
 def team_editor() -> None:

@@ -23,3 +23,18 @@ def open_page(page: str | None = None, **params) -> AppTest:
 def shown(markdown: str) -> str:
     """Markdown source as the reader sees its words: literal()'s escapes and word joiners removed."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")
+
+
+EDITOR_PASSWORD = "correct horse battery staple"  # what the editing fixtures set as LASDASH_EDITOR_PASSWORD
+
+
+def as_editor(page: str, name: str = "Jane Smith", **params) -> AppTest:
+    """Unlock editing on the Data page (`params`: the filter in the link), then go to `page`."""
+    at = open_page("app_pages/data.py", **params)
+    at.text_input[0].input(name)
+    at.text_input[1].input(EDITOR_PASSWORD)
+    next(b for b in at.button if b.label == "Unlock editing").click()
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at

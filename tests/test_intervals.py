@@ -5,9 +5,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-
-from lasdash import clock, pipeline, queries
-from lasdash.workbook import save_workbook
+from test_relationship_states import views_on_a_published_map
 
 TODAY = dt.date(2026, 12, 2)
 DEFAULT = 180  # SG03 (London local authorities); SG01 gets none
@@ -41,16 +39,8 @@ def rel(tmp_path_factory, seed_tables):
                           "summary": "SYNTHETIC engagement for a test", "source": "001 Appendix 2"})
     tables["Organisations"] = orgs.reset_index()
     tables["Engagements"] = pd.concat([engagements, pd.DataFrame(added)], ignore_index=True)
-    folder = tmp_path_factory.mktemp("intervals")
-    save_workbook(folder / "map.xlsx", tables)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(clock, "today", lambda: TODAY)
-        store = pipeline.open_store(folder / "store")
-        outcome = pipeline.publish(store, folder / "map.xlsx", author="tests (synthetic)", note="SYNTHETIC")
-        assert outcome.manifest, outcome.validation.errors
-        con = queries.connect(store, store.current_id())
-        df = queries.run(con, "relationships")
-        organisations = queries.run(con, "organisations")
+    df, organisations = views_on_a_published_map(tmp_path_factory.mktemp("intervals"), tables, TODAY,
+                                                 "relationships", "organisations")
     names = tables["Organisations"].set_index("id")["name"]
     return df.set_index("Organisation"), organisations.set_index("ID"), names
 

@@ -102,21 +102,22 @@ def test_a_workbook_from_before_the_team_sheet_loads_and_keeps_the_maps_team(sto
     assert len(kept) == 19 and kept.loc["LT04", "email"] == "jane.doe@example.org"
 
 
-def test_the_three_way_merge_keeps_a_team_members_email_changed_in_the_app_and_one_changed_in_the_file(store, tmp_path):
+def _merged_with_an_email_changed_in_the_app(store, tmp_path, member: str, email: str):
+    """A workbook downloaded, the Medical Director's email then set in the app, and the workbook (with `member`'s
+    email set to `email` offline) merged back."""
     base = store.current_id()
     downloaded = tmp_path / "map.xlsx"
     downloaded.write_bytes(snapshot_workbook_bytes(store, base))
-    # meanwhile, in the app: the Medical Director's email
     in_app = edits.update_team(store.read_all(base), {"LT04": {"email": "md@example.org"}}, "Editor A", TODAY)
     assert pipeline.save_edit(store, base, in_app, author="Editor A").manifest
-    # offline, in the downloaded workbook: the Chief Executive's email
     wb = openpyxl.load_workbook(downloaded)
-    ws = wb["LAS team"]
-    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "LT01")
-    row[3].value = "ce@example.org"
+    next(r for r in wb["LAS team"].iter_rows(min_row=2) if r[0].value == member)[3].value = email
     wb.save(downloaded)
-    validation = pipeline.check(downloaded, keep=pipeline.kept_sheets(store))
-    outcome = pipeline.merge_upload(store, validation)
+    return pipeline.merge_upload(store, pipeline.check(downloaded, keep=pipeline.kept_sheets(store)))
+
+
+def test_the_three_way_merge_keeps_a_team_members_email_changed_in_the_app_and_one_changed_in_the_file(store, tmp_path):
+    outcome = _merged_with_an_email_changed_in_the_app(store, tmp_path, "LT01", "ce@example.org")
     assert outcome is not None and outcome.validation.ok
     merged = outcome.validation.tables["LAS team"].set_index("id")
     assert (merged.loc["LT04", "email"], merged.loc["LT01", "email"]) == ("md@example.org", "ce@example.org")
@@ -127,15 +128,7 @@ def test_the_three_way_merge_keeps_a_team_members_email_changed_in_the_app_and_o
 
 
 def test_the_same_email_changed_two_ways_is_a_conflict_in_names(store, tmp_path):
-    base = store.current_id()
-    downloaded = tmp_path / "map.xlsx"
-    downloaded.write_bytes(snapshot_workbook_bytes(store, base))
-    in_app = edits.update_team(store.read_all(base), {"LT04": {"email": "md@example.org"}}, "Editor A", TODAY)
-    assert pipeline.save_edit(store, base, in_app, author="Editor A").manifest
-    wb = openpyxl.load_workbook(downloaded)
-    next(r for r in wb["LAS team"].iter_rows(min_row=2) if r[0].value == "LT04")[3].value = "other@example.org"
-    wb.save(downloaded)
-    outcome = pipeline.merge_upload(store, pipeline.check(downloaded, keep=pipeline.kept_sheets(store)))
+    outcome = _merged_with_an_email_changed_in_the_app(store, tmp_path, "LT04", "other@example.org")
     conflict = next(c for c in outcome.merge.conflicts if c.column == "email")
     assert (conflict.sheet, conflict.key, conflict.kind) == ("LAS team", "LT04", "both changed")
     said = conflict.describe()  # who changed it, and when (the day of the publish)

@@ -18,7 +18,7 @@ from lasdash.snapshots import SnapshotStore
 
 PAGE, STALE = "app_pages/mine.py", "app_pages/relationships.py"
 TODAY = clock.today()
-PASSWORD = "correct horse battery staple"
+PASSWORD = apptest.EDITOR_PASSWORD
 MEDIC, MEDIC_EMAIL = "Synthetic Medic", "synthetic.medic@example.org"
 MD_FORUMS = {"Clinical and Quality Leadership Group (NWL)": ("Not on the map", None),
              "Health and Care Cabinet (NCL)": ("Dr Josephine Sauvage", "North London Partners in Health and Care"),
@@ -233,14 +233,7 @@ def oidc(user: dict) -> AppTest:
 
 
 def editor_at(page):
-    at = apptest.open_page("app_pages/data.py")
-    at.text_input[0].input("Jane Smith")
-    at.text_input[1].input(PASSWORD)
-    next(b for b in at.button if b.label == "Unlock editing").click()
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    return apptest.as_editor(page)
 
 
 def test_a_viewer_sees_no_team_editor(editing_on):

@@ -115,7 +115,7 @@ def test_synthetic_scores_filtered_to_sel(synthetic):
 
 
 # --- the assessment grid (editors) -----------------------------------------------------------------------------------
-PASSWORD = "correct horse battery staple"
+PASSWORD = apptest.EDITOR_PASSWORD
 SEL = ["ORG-lambeth-ccg", "ORG-sel-icb", "ORG-sel-hcp", "ORG-sel-commissioning-alliance", "ORG-southwark-ccg",
        "ORG-greenwich-council", "ORG-bromley-council", "ORG-bexley-council", "ORG-lambeth-council",
        "ORG-southwark-council"]  # the 10 organisations whose footprint is SEL, in the grid's order
@@ -133,14 +133,7 @@ def editing(monkeypatch, data_dir):
 
 def editor_at(page=PAGE, **params):
     """Unlock editing on the Data page (the filter in the link), then go to `page`."""
-    at = apptest.open_page("app_pages/data.py", **params)
-    at.text_input[0].input("Jane Smith")
-    at.text_input[1].input(PASSWORD)
-    next(b for b in at.button if b.label == "Unlock editing").click()
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    return apptest.as_editor(page, **params)
 
 
 def open_grid(at):

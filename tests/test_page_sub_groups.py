@@ -73,18 +73,11 @@ def test_drill_down_fetches_only_the_rows_shown_and_counts_the_rest(data_dir, st
 
 
 # --- the default contact interval of each sub-group (editors) ---------------------------------------------------------
-PASSWORD = "correct horse battery staple"
+PASSWORD = apptest.EDITOR_PASSWORD
 
 
 def editor_at(page=PAGE):
-    at = apptest.open_page("app_pages/data.py")
-    at.text_input[0].input("Jane Smith")
-    at.text_input[1].input(PASSWORD)
-    next(b for b in at.button if b.label == "Unlock editing").click()
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    return apptest.as_editor(page)
 
 
 def intervals(at):

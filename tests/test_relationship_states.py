@@ -30,6 +30,18 @@ ORGS = ["ORG-camden-ccg", "ORG-lambeth-ccg", "ORG-kingston-ccg", "ORG-islington-
         "ORG-ealing-ccg", "ORG-brent-ccg", "ORG-croydon-ccg", "ORG-southwark-ccg", "ORG-tower-hamlets-ccg", "ORG-clch"]
 
 
+def views_on_a_published_map(folder, tables, today: dt.date, *views: str) -> list[pd.DataFrame]:
+    """Publish `tables` as a workbook would be, into a new store in `folder`, and read `views` as of `today`."""
+    save_workbook(folder / "map.xlsx", tables)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(clock, "today", lambda: today)
+        store = pipeline.open_store(folder / "store")
+        outcome = pipeline.publish(store, folder / "map.xlsx", author="tests (synthetic)", note="SYNTHETIC")
+        assert outcome.manifest, outcome.validation.errors
+        con = queries.connect(store, store.current_id())
+        return [queries.run(con, view) for view in views]
+
+
 @pytest.fixture(scope="module")
 def rel(tmp_path_factory, seed_tables):
     """Every case published at once, one organisation each, and the view read back (one publish per module)."""
@@ -48,14 +60,7 @@ def rel(tmp_path_factory, seed_tables):
                       "source": "001 Appendix 2", **when})
     tables["Organisations"] = orgs.reset_index()
     tables["Engagements"] = pd.concat([engagements, pd.DataFrame(added)], ignore_index=True)
-    folder = tmp_path_factory.mktemp("states")
-    save_workbook(folder / "map.xlsx", tables)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(clock, "today", lambda: TODAY)
-        store = pipeline.open_store(folder / "store")
-        outcome = pipeline.publish(store, folder / "map.xlsx", author="tests (synthetic)", note="SYNTHETIC")
-        assert outcome.manifest, outcome.validation.errors
-        df = queries.run(queries.connect(store, store.current_id()), "relationships")
+    [df] = views_on_a_published_map(tmp_path_factory.mktemp("states"), tables, TODAY, "relationships")
     names = tables["Organisations"].set_index("id")["name"]
     return df.set_index("Organisation"), {case: names[org] for org, case in zip(ORGS, CASES, strict=False)}
 

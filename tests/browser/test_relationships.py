@@ -12,7 +12,6 @@ whose focused cell is the grid's selection), never by pixel positions. The asses
 Medical Director's name and email are invented for the tests: they are no one's real assessment or address.
 """
 import re
-import secrets
 
 import pandas as pd
 import pytest
@@ -20,7 +19,8 @@ import pytest
 from lasdash import clock, edits, pipeline, team
 from lasdash.snapshots import SnapshotStore
 
-from .server import Server, main_text, open_path, wait_for_app
+from . import oidc
+from .server import main_text, open_path, wait_for_app
 from .steps import go, open_expander, save, sidebar, unlock, unlock_in_sidebar
 from .test_editor_journeys import _csv_rows
 from .test_sign_in import sign_in
@@ -232,10 +232,8 @@ MD_NAME = "Dr Test Medical Director (synthetic)"  # invented: the bundled map na
 
 @pytest.fixture(scope="module")
 def provider():
-    from oidc_provider_mock import User, run_server_in_thread
-    users = [User(sub=u["sub"], claims={"email": u["email"], "name": u["name"]}) for u in (MEDICAL_DIRECTOR, NOT_ON_THE_TEAM)]
-    with run_server_in_thread(user_claims=users) as srv:
-        yield f"http://localhost:{srv.server_port}"
+    with oidc.provider(MEDICAL_DIRECTOR, NOT_ON_THE_TEAM) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -246,21 +244,7 @@ def signed_in_server(provider, tmp_path_factory):
     named = edits.update_team(store.read_all(store.current_id()),
                               {"LT04": {"email": MEDICAL_DIRECTOR["email"], "name": MD_NAME}}, "tests", clock.today())
     assert pipeline.save_edit(store, store.current_id(), named, author="tests").manifest is not None
-    srv = Server(tmp / "store")
-    secrets_file = tmp / "secrets.toml"
-    secrets_file.write_text(f'''
-[auth]
-redirect_uri = "{srv.url}/oauth2callback"
-cookie_secret = "{secrets.token_hex(32)}"
-client_id = "lasdash-tests"
-client_secret = "{secrets.token_hex(16)}"
-server_metadata_url = "{provider}/.well-known/openid-configuration"
-
-[lasdash]
-viewers = ["@nhs.net"]
-''')
-    srv.args = ["--secrets.files", str(secrets_file)]
-    srv.start()
+    srv = oidc.signed_in_server(tmp, provider, ["@nhs.net"])
     yield srv
     srv.stop()
 

@@ -5,7 +5,6 @@ The test server's secrets.toml is written into a temporary folder (`--secrets.fi
 The provider's users are invented for the test; their claims are what an ID token would carry.
 """
 import re
-import secrets
 
 import openpyxl
 import pytest
@@ -13,7 +12,8 @@ import pytest
 from lasdash.snapshots import SnapshotStore
 from lasdash.ui.text import WORD_JOINER
 
-from .server import PAGES, Server, main_text, open_path, wait_for_app
+from . import oidc
+from .server import PAGES, main_text, open_path, wait_for_app
 from .test_editor_journeys import download_current, publish, upload
 
 VIEWER = {"sub": "vera.viewer@nhs.net", "email": "Vera.Viewer@nhs.net", "name": "Vera Viewer"}
@@ -25,32 +25,14 @@ SNAPSHOT_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
 
 @pytest.fixture(scope="module")
 def provider():
-    from oidc_provider_mock import User, run_server_in_thread
-    users = [User(sub=u["sub"], claims={"email": u["email"], "name": u["name"]}) for u in (VIEWER, EDITOR, OUTSIDER)]
-    with run_server_in_thread(user_claims=users) as srv:
-        yield f"http://localhost:{srv.server_port}"
+    with oidc.provider(VIEWER, EDITOR, OUTSIDER) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def server(provider, tmp_path_factory):
     """Overrides the module server of conftest: this one lets in only @nhs.net (and its editor)."""
-    tmp = tmp_path_factory.mktemp("sign-in")
-    srv = Server(tmp / "store")
-    secrets_file = tmp / "secrets.toml"
-    secrets_file.write_text(f'''
-[auth]
-redirect_uri = "{srv.url}/oauth2callback"
-cookie_secret = "{secrets.token_hex(32)}"
-client_id = "lasdash-tests"
-client_secret = "{secrets.token_hex(16)}"
-server_metadata_url = "{provider}/.well-known/openid-configuration"
-
-[lasdash]
-viewers = ["@nhs.net"]
-editors = ["{EDITOR['email']}"]
-''')
-    srv.args = ["--secrets.files", str(secrets_file)]
-    srv.start()
+    srv = oidc.signed_in_server(tmp_path_factory.mktemp("sign-in"), provider, ["@nhs.net"], [EDITOR["email"]])
     yield srv
     srv.stop()
 
