@@ -91,7 +91,7 @@ def test_a_link_by_role_lists_the_medical_directors_forums_with_their_chairs(dat
     assert not at.metric and sections(at) == {"Relationship": 0, "Next contact": 0, "Forum to attend": 3,
                                               "Recommendation": 0}
     assert sections(at) == mine_counts(store, "Medical Director")
-    assert [b.proto.label for b in at.get("download_button")] == [
+    assert [shown(b.proto.label) for b in at.get("download_button")] == [
         f"Download CSV: {queries.VIEWS['attendee_forums'].title}",
         "Download calendar (.ics): Medical Director's contacts due, planned contacts and recommendations"]
 

@@ -200,7 +200,7 @@ def calendar_download(ctx: Context, flt: Filter, *, key: str, kinds: tuple[str, 
     """The reminders under `flt` as an .ics (RFC 5545), built only when clicked: `kinds` of reminders.KINDS."""
     con, created = ctx.con, ctx.manifest.created_at
     st.download_button(
-        f"Download calendar (.ics): {what}",
+        f"Download calendar (.ics): {literal(what)}",  # a label is Markdown; `what` may hold a name from the map
         data=auth.guarded(lambda: calendar_bytes(con, created, flt, kinds, what)),
         file_name=f"lasdash-{key}_{flt.slug()}_{created:%Y-%m-%d}.ics", mime="text/calendar", key=f"ics_{key}",
         icon=":material/event:", on_click="ignore",
