@@ -156,7 +156,7 @@ def team_editor() -> None:
         text = st.column_config.TextColumn
         edited = st.data_editor(grid, key=f"team_editor_{ctx.manifest.id}", hide_index=True, num_rows="fixed",
                                 disabled=["ID", "Source"], column_config={
-                                    "Role": text(required=True), "Name": text(), "Email": text(),
+                                    "Role": text(required=True), "Name": text(width="medium"), "Email": text(width="medium"),
                                     "Note": text(width="large")})
         changes = {}
         for (_, old), (_, new) in zip(grid.iterrows(), edited.iterrows(), strict=True):

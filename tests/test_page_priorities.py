@@ -166,7 +166,7 @@ def test_the_ten_sel_organisations_are_assessed_in_one_grid_and_one_snapshot(edi
     at = editor_at(hcp="SEL", wider="false")
     grid = open_grid(at)
     assert grid.index.tolist() == SEL  # exactly SEL's own: wider=false hides the London-wide ones
-    assert grid.columns.tolist() == ["Organisation", "Sub-group", *GRID, "Sub-group default"]
+    assert grid.columns.tolist() == ["Organisation", *GRID, "Sub-group default", "Sub-group"]
     assert grid[GRID].isna().all().all()  # the bundled map has no assessment
     assert "10 organisations under the filter, one a row." in " ".join(c.value for c in at.caption)
     config = json.loads(next(d for d in at.dataframe if "Sub-group default" in d.value.columns).proto.columns)

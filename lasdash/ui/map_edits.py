@@ -330,9 +330,11 @@ def assessment_grid(ctx: Context, org_ids: list[str]) -> None:
             st.caption("No organisation under the filter.")
             return
         rows = orgs.loc[ids[:GRID_MAX]]
-        grid = pd.DataFrame({"Organisation": rows["name"], "Sub-group": rows["sub_group_id"].map(sub_groups["name"]),
+        # the editable cells first, the read-only sub-group last (its names are long)
+        grid = pd.DataFrame({"Organisation": rows["name"],
                              **{label: rows[field] for field, label in ASSESS_COLUMNS.items()},
-                             "Sub-group default": rows["sub_group_id"].map(sub_groups["contact_every_days"])},
+                             "Sub-group default": rows["sub_group_id"].map(sub_groups["contact_every_days"]),
+                             "Sub-group": rows["sub_group_id"].map(sub_groups["name"])},
                             index=rows.index.rename("ID"))
         how_many = (f"{len(grid)} of the {len(ids)} organisations under the filter (narrow it to see the rest)"
                     if len(ids) > len(grid) else f"{len(grid)} organisation{'s' * (len(grid) != 1)} under the filter")
@@ -344,7 +346,7 @@ def assessment_grid(ctx: Context, org_ids: list[str]) -> None:
             grid, key=f"assess_editor_{ctx.manifest.id}", hide_index=True,
             disabled=["Organisation", "Sub-group", "Sub-group default"], column_config={
                 "Organisation": st.column_config.TextColumn(width="medium", pinned=True),  # seen while scrolling
-                "Sub-group": st.column_config.TextColumn(width="small"),  # long names: the editable cells first
+                "Sub-group": st.column_config.TextColumn(width="large"),
                 "Power": st.column_config.SelectboxColumn(options=levels),
                 "Interest": st.column_config.SelectboxColumn(options=levels),
                 "Target engagement": st.column_config.SelectboxColumn(options=list(S.ENGAGEMENT_LEVELS)),
