@@ -154,7 +154,8 @@ def team_editor() -> None:
         grid = members[list(TEAM_COLUMNS)].astype(object).rename(columns=TEAM_COLUMNS)
         grid = grid.where(grid.notna(), None)
         text = st.column_config.TextColumn
-        edited = st.data_editor(grid, key=f"team_editor_{ctx.manifest.id}", hide_index=True, num_rows="fixed",
+        edited = st.data_editor(grid, placeholder="–", key=f"team_editor_{ctx.manifest.id}", hide_index=True,
+                                num_rows="fixed",
                                 disabled=["ID", "Source"], column_config={
                                     "Role": text(required=True), "Name": text(width="medium"), "Email": text(width="medium"),
                                     "Note": text(width="large")})

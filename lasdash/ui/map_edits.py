@@ -75,7 +75,7 @@ def recommendation_editor(ctx: Context, shown_ids: list[str]) -> None:
         tables = data.tables(ctx.manifest.id)
         recs = tables["Recommendations"]
         grid = recs[recs["id"].isin(shown_ids)][list(REC_COLUMNS)].rename(columns=REC_COLUMNS)
-        edited = st.data_editor(grid, key=f"rec_editor_{ctx.manifest.id}", hide_index=True,
+        edited = st.data_editor(grid, placeholder="–", key=f"rec_editor_{ctx.manifest.id}", hide_index=True,
                                 disabled=["ID", "Recommendation"], column_config={
                                     "Status": st.column_config.SelectboxColumn(options=list(S.RECOMMENDATION_STATUSES)),
                                     "Due": st.column_config.DateColumn(format=UK),
@@ -343,7 +343,7 @@ def assessment_grid(ctx: Context, org_ids: list[str]) -> None:
                    "page.")
         levels, owner_options = list(S.POWER_INTEREST), _owner_options(ctx, rows["las_owner"])
         edited = st.data_editor(
-            grid, key=f"assess_editor_{ctx.manifest.id}", hide_index=True,
+            grid, key=f"assess_editor_{ctx.manifest.id}", hide_index=True, placeholder="–",
             disabled=["Organisation", "Sub-group", "Sub-group default"], column_config={
                 "Organisation": st.column_config.TextColumn(width="medium", pinned=True),  # seen while scrolling
                 "Sub-group": st.column_config.TextColumn(width="large"),
@@ -380,7 +380,8 @@ def sub_group_interval_editor(ctx: Context, sub_group_ids: list[str]) -> None:
         columns = {"contact_every_days": "Contact every (days)"}
         grid = pd.DataFrame({"Sub-group": rows["name"], "Contact every (days)": rows["contact_every_days"]},
                             index=rows.index.rename("ID"))
-        edited = st.data_editor(grid, key=f"sub_group_editor_{ctx.manifest.id}", disabled=["ID", "Sub-group"],
+        edited = st.data_editor(grid, placeholder="–", key=f"sub_group_editor_{ctx.manifest.id}",
+                                disabled=["ID", "Sub-group"],
                                 column_config={"Sub-group": st.column_config.TextColumn(width="large"),
                                                "Contact every (days)": _days_column()})
         changes = _grid_changes(grid, edited, columns)
