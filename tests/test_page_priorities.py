@@ -5,6 +5,7 @@ The synthetic scores, targets and engagement levels below are invented for the t
 'SYN' whose title says so, every added row citing it, and every scored organisation's note saying so. They are not
 facts about these organisations.
 """
+import datetime as dt
 import json
 
 import apptest
@@ -120,8 +121,9 @@ SEL = ["ORG-lambeth-ccg", "ORG-sel-icb", "ORG-sel-hcp", "ORG-sel-commissioning-a
        "ORG-greenwich-council", "ORG-bromley-council", "ORG-bexley-council", "ORG-lambeth-council",
        "ORG-southwark-council"]  # the 10 organisations whose footprint is SEL, in the grid's order
 # (power, interest, target, owner, days) for each, by row; invented for the test, not an assessment of these bodies
+ADO_SEL = "Assistant Director of Operations South East London"  # LT17, named Cathy-Anne Burchett (001 Appendix 1)
 ASSESSED = [(["High", "Medium", "Low"][i % 3], ["High", "Low"][i % 2], ["Co-produce", None][i % 2],
-             ["Medical Director", "Cathy-Anne Burchett"][i % 2], [90, None][i % 2]) for i in range(10)]
+             ["Medical Director", ADO_SEL][i % 2], [90, None][i % 2]) for i in range(10)]
 GRID = ["Power", "Interest", "Target engagement", "LAS relationship owner", "Contact every (days)"]
 
 
@@ -171,9 +173,9 @@ def test_the_ten_sel_organisations_are_assessed_in_one_grid_and_one_snapshot(edi
     assert "10 organisations under the filter, one a row." in " ".join(c.value for c in at.caption)
     config = json.loads(next(d for d in at.dataframe if "Sub-group default" in d.value.columns).proto.columns)
     owners = {o["value"]: o["label"] for o in config["LAS relationship owner"]["type_config"]["options"]}
-    assert len(owners) == 19  # the LAS team: by name where the map knows it, else by role
+    assert len(owners) == 19  # the LAS team, by role, with the holder's name where the map knows it
     assert owners["Medical Director"] == "Medical Director"
-    assert owners["Cathy-Anne Burchett"] == "Assistant Director of Operations South East London: Cathy-Anne Burchett"
+    assert owners[ADO_SEL] == f"{ADO_SEL}: Cathy-Anne Burchett"
     before = len(editing.list())
     edit_grid(at, editing, {i: {k: v for k, v in zip(GRID, row, strict=True) if v is not None}
                             for i, row in enumerate(ASSESSED)})
@@ -248,3 +250,18 @@ def test_a_grid_past_its_bound_says_how_many_it_leaves_out(editing, monkeypatch)
     assert grid.index.tolist() == first  # the page's first five, in its order
     assert any(c.value.startswith("5 of the 121 organisations under the filter (narrow it to see the rest), one a row")
                for c in at.caption)
+
+
+def test_the_owner_picked_in_the_grid_is_the_role_shown_with_its_holder(editing):
+    """A pick records the role ('Medical Director'), shown as 'Medical Director: Dr Jane Doe', so the relationship
+    stays with the role when its holder changes; a value already in a cell stays a choice."""
+    tables = edits.update_team(editing.read_all(editing.current_id()), {"LT04": {"name": "Dr Jane Doe"}}, "t",
+                               dt.date(2026, 12, 6))
+    tables = edits.assess_organisations(tables, {"ORG-lambeth-ccg": {"las_owner": "Someone Not On The Team"}})
+    assert pipeline.save_edit(editing, editing.current_id(), tables, author="t").manifest
+    at = editor_at(hcp="SEL", wider="false")
+    open_grid(at)
+    config = json.loads(next(d for d in at.dataframe if "Sub-group default" in d.value.columns).proto.columns)
+    owners = {o["value"]: o["label"] for o in config["LAS relationship owner"]["type_config"]["options"]}
+    assert owners["Medical Director"] == "Medical Director: Dr Jane Doe" and "Dr Jane Doe" not in owners
+    assert owners["Someone Not On The Team"] == "Someone Not On The Team"

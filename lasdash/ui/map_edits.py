@@ -11,10 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lasdash import clock, edits, pipeline
+from lasdash import clock, edits, pipeline, team
 from lasdash import schema as S
 from lasdash.diff import describe_rows, diff_tables, row_label
-from lasdash.ui import auth, data, owners
+from lasdash.ui import auth, data
 from lasdash.ui.page import Context
 from lasdash.ui.text import literal
 from lasdash.validate import lookalike_people
@@ -302,9 +302,12 @@ def _save_grid(key: str, base_id: str, tables: dict, after: dict, what: str) -> 
 
 
 def _owner_options(ctx: Context, cells) -> dict[str, str]:
-    """Owner value -> how it reads: the LAS team (owners.choices), and every value already in the grid, so a cell
-    naming several, or someone not on the team, keeps its value."""
-    options = owners.choices(ctx)
+    """Owner value -> how it reads: each LAS team role ('Medical Director: Dr Jane Doe'), and every value already in
+    the grid, so a cell naming several, or someone not on the team, keeps its value. A pick records the role, not
+    the name: the relationship stays with the role when its holder changes, and both still find it."""
+    members = data.tables(ctx.manifest.id)["LAS team"]
+    options = {str(m["role"]).strip(): team.label(m)
+               for m in members.astype(object).where(members.notna(), None).to_dict("records")}
     for cell in cells:
         if value := edits._blank(cell):
             options.setdefault(value, value)
