@@ -24,6 +24,11 @@ flt = ctx.flt if owner is None else owners.with_owner(ctx, ctx.flt, owner)
 rel = everyone if owner is None else ctx.run("relationships", flt)
 if owner is not None:
     st.caption(f"Organisations whose LAS relationship owner is **{literal(owner)}**, by role or name.")
+    if rel.empty:  # figures of nothing would read as '0 never contacted': say what is missing instead
+        st.info(f"No organisation{' in ' + ctx.place if ctx.flt.hcps else ''} has **{literal(owner)}** as its LAS "
+                "relationship owner yet: set owners on Priorities (editors), or in the 'LAS relationship owner' "
+                "column of the Organisations sheet.", icon=":material/person_search:")
+        st.stop()
 
 fig = relationship_figures.figures(ctx, flt)  # the chosen HCP's own organisations, as My relationships counts
 page.kpis(fig.kpis())

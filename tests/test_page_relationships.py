@@ -204,3 +204,11 @@ def test_the_calendar_download_holds_the_contacts_the_page_lists_for_the_owner(s
     about = {str(e["SUMMARY"]).split(": ", 1)[1].split(" (")[0] for e in events}
     dated = listed[listed["Contact every (days)"].notna()]  # with an interval, a contact has a due date
     assert about == set(dated.index) and len(events) == len(dated)
+
+
+def test_an_owner_who_owns_nothing_yet_is_said_in_words_not_counted_as_zeros(data_dir):
+    at = apptest.open_page(PAGE, owner="Medical Director")
+    assert not at.exception and at.selectbox(key="owner").value == "Medical Director"
+    assert any("No organisation has **Medical Director** as its LAS relationship owner yet" in i.value
+               for i in at.info)
+    assert not at.metric and not at.dataframe  # no '0 never contacted', no empty table
