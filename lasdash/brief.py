@@ -719,16 +719,21 @@ def _chair_gap(chair: str | None) -> str | None:
 
 
 # --- the four kinds of brief ------------------------------------------------------------------------------------
+def _subject_and_organisation(b: _Brief, kind: str) -> tuple[dict, dict | None, str | None, dict | None]:
+    """A forum's or person's brief_subjects row, its organisation (a forum's host), that one's name and its
+    relationship, each cited."""
+    me = b.v.subject(b.subject.id, kind)
+    if me is None:
+        raise UnknownSubject(f"no {kind} on the map has the ID '{b.subject.id}'", [])
+    b.cite(me)
+    org = b.v.subject(me["Organisation ID"], "organisation")
+    b.cite(org)
+    return me, org, org["Name"] if org else None, b.v.relationship(org)
+
+
 def _forum(b: _Brief) -> tuple[str, str]:
     v, fid = b.v, b.subject.id
-    forum = v.subject(fid, "forum")
-    if forum is None:
-        raise UnknownSubject(f"no forum on the map has the ID '{fid}'", [])
-    b.cite(forum)
-    host = v.subject(forum["Organisation ID"], "organisation")
-    b.cite(host)
-    host_name = host["Name"] if host else None
-    rel = v.relationship(host)
+    forum, host, host_name, rel = _subject_and_organisation(b, "forum")
     seats = [s for s in v.seats(fid) if s["Forum ID"] == fid]
     b.cite(seats)
     noted = any(s["Note"] for s in seats)
@@ -832,14 +837,7 @@ def _organisation(b: _Brief) -> tuple[str, str]:
 
 def _person(b: _Brief) -> tuple[str, str]:
     v, pid = b.v, b.subject.id
-    me = v.subject(pid, "person")
-    if me is None:
-        raise UnknownSubject(f"no person on the map has the ID '{pid}'", [])
-    b.cite(me)
-    org = v.subject(me["Organisation ID"], "organisation")
-    b.cite(org)
-    org_name = org["Name"] if org else None
-    rel = v.relationship(org)
+    me, org, org_name, rel = _subject_and_organisation(b, "person")
     seats = sorted((s for s in v.seats(pid) if s["Person ID"] == pid),
                    key=lambda s: (s["Seniority"], s["Where"] or "", s["Seat ID"]))
     b.cite(seats)

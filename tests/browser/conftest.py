@@ -34,6 +34,18 @@ def server(tmp_path_factory):
     srv.stop()
 
 
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    """A server whose current map is tests/hostile_text.py's, full of Markdown, HTML and Streamlit markup, published
+    the way the CLI publishes."""
+    import hostile_text
+    root = tmp_path_factory.mktemp("hostile")
+    hostile_text.publish(root)
+    srv = Server(root / "store").start()
+    yield srv
+    srv.stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -12,7 +12,7 @@ import pytest
 from lasdash.ui.text import WORD_JOINER
 
 from .conftest import ARTIFACTS
-from .server import Server, main_text, open_path, wait_for_app
+from .server import main_text, open_path, wait_for_app
 from .steps import new_page, pick
 from .test_hostile_text import ADDRESSES_JS, TEXT_JS, _outside
 
@@ -63,16 +63,6 @@ def test_the_brief_link_beside_a_partnership_opens_its_brief(page, server):
     page.get_by_role("link", name="Meeting brief: the NEL partnership").click()
     wait_for_app(page)
     assert "partnership=NEL" in page.url and "North East London" in main_text(page)
-
-
-@pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory):
-    """A server whose current map is tests/hostile_text.py's, full of Markdown, HTML and Streamlit markup."""
-    root = tmp_path_factory.mktemp("hostile-brief")
-    H.publish(root)
-    srv = Server(root / "store").start()
-    yield srv
-    srv.stop()
 
 
 # IDs: the hostile map appends a payload to every name. The last is a link whose name is itself markup.

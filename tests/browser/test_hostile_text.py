@@ -14,7 +14,7 @@ import pytest
 
 from lasdash.ui.text import WORD_JOINER
 
-from .server import PAGES, Server, open_path
+from .server import PAGES, open_path
 
 SEEN: Counter = Counter()  # marker -> times shown, over every view of this module
 
@@ -48,13 +48,9 @@ VIEWS = ([(path, "") for path in PAGES] + [(path, "hcp=NWL") for path in PAGES i
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A server whose current map is the hostile one, published the way the CLI publishes."""
-    root = tmp_path_factory.mktemp("hostile")
-    H.publish(root)
-    srv = Server(root / "store").start()
-    yield srv
-    srv.stop()
+def server(hostile_server):
+    """The hostile map's server (tests/browser/conftest.py), as this module's `server` and so the `page`'s."""
+    return hostile_server
 
 
 def _outside(url: str, server) -> bool:
