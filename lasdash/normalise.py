@@ -9,10 +9,12 @@ import functools
 import math
 import re
 import unicodedata
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import schema as S
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _SPACES = re.compile(r"\s+")
 # Zero-width space, word joiner and BOM; not ZWJ/ZWNJ, which emoji and some scripts need.
@@ -145,15 +147,21 @@ def _skeleton_table() -> dict[int, str]:
     return {ord(k): "".join(renamed.get(c, c) for c in v) for k, v in proto.items()}
 
 
+# The ASCII characters' prototypes, as _skeleton_table() has them (tests/test_cold_cli.py checks that they agree):
+# a map whose names are ASCII is then checked without loading confusable-homoglyphs' data (0.08 s a process).
+_ASCII_SKELETON = {"`": "'", '"': "''", "|": "l", "1": "l", "I": "l", "0": "O", "%": "\u00ba/\u2080", "m": "rn"}
+_ASCII_TABLE = {ord(k): v for k, v in _ASCII_SKELETON.items()}
+
+
 def ascii_skeleton_map() -> dict[str, str]:
     """The ASCII characters TR39 maps to a prototype: '1' -> 'l', 'm' -> 'rn' ... (for whole-array skeletons)."""
-    return {chr(k): v for k, v in _skeleton_table().items() if k < 128}
+    return dict(_ASCII_SKELETON)
 
 
 def skeleton(text: str) -> str:
     """TR39's skeleton: two strings that look alike to a reader have the same one ('Bh\u0430n' and 'Bhan')."""
-    if text.isascii():  # already NFD
-        mapped = text.translate(_skeleton_table())
+    if text.isascii():  # already NFD; only ASCII characters to look up
+        mapped = text.translate(_ASCII_TABLE)
         return mapped if mapped.isascii() else unicodedata.normalize("NFD", mapped)
     return unicodedata.normalize("NFD", unicodedata.normalize("NFD", text).translate(_skeleton_table()))
 
@@ -331,6 +339,7 @@ def with_derived(sheet_name: str, df):
     into its first and last day (blank when the period cannot be read)."""
     if sheet_name != "Engagements":
         return df
+    import pandas as pd
     periods = df["period"].astype(object).where(df["period"].notna(), None).tolist()
     span_of = {p: parse_period(p) if isinstance(p, str) and p.strip() else None for p in set(periods)}
     spans = [span_of[p] for p in periods]  # once per distinct period: at S100, 30 periods in 3,000 rows
@@ -344,4 +353,5 @@ def column_dtype(col: S.Column) -> str:
 
 
 def empty_table(sheet: S.Sheet) -> pd.DataFrame:
+    import pandas as pd
     return pd.DataFrame({c.name: pd.Series([], dtype=column_dtype(c)) for c in sheet.columns})

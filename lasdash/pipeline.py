@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import config
 from . import schema as S
-from .edits import renumber_added
-from .merge import Conflict, Merge, attribute, reapply, three_way
-from .reader import DEFAULT_LIMITS, Limits, read_workbook
-from .snapshots import Manifest, StaleSnapshot, Store, StoreError
-from .stores import open_location
-from .validate import SheetsAhead, Validation, validate, validate_tables
+from .reader import DEFAULT_LIMITS, Limits, Reading, start_read
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .merge import Conflict, Merge
+    from .snapshots import Manifest, Store
+    from .validate import Validation
+
+# Only what starting a read needs is imported here (the reader, without pyarrow): pandas, pyarrow, the validator and
+# the store load inside the functions, while the reading child parses (issue 26: the CLI from cold).
 
 BOOTSTRAP_AUTHOR = "lasdash (bootstrap from the bundled default map)"
 
@@ -28,10 +32,13 @@ class Outcome:
 
 
 def check(path: Path | str, display_name: str | None = None, limits: Limits = DEFAULT_LIMITS,
-          keep: dict[str, pd.DataFrame] | None = None) -> Validation:
-    """Read and validate. Raises ReadError when the file cannot be read at all. `keep`: see kept_sheets."""
-    ahead = SheetsAhead()
-    return validate(read_workbook(path, limits, display_name, on_sheet=ahead), ahead, keep)
+          keep: dict[str, pd.DataFrame] | None = None, reading: Reading | None = None) -> Validation:
+    """Read and validate. Raises ReadError when the file cannot be read at all. `keep`: see kept_sheets.
+    `reading`: the read of `path` already started (start_read), e.g. before the store was opened."""
+    with reading or start_read(path, limits, display_name) as read:  # the child parses while the validator loads
+        from .validate import SheetsAhead, validate
+        ahead = SheetsAhead()
+        return validate(read.result(on_sheet=ahead), ahead, keep)
 
 
 def kept_sheets(store: Store) -> dict[str, pd.DataFrame]:
@@ -45,7 +52,8 @@ def publish(store: Store, path: Path | str, *, author: str, note: str = "",
             limits: Limits = DEFAULT_LIMITS) -> Outcome:
     """Validate, then publish if there are no errors. The current snapshot is untouched otherwise."""
     path = Path(path)
-    validation = check(path, display_name, limits, kept_sheets(store))
+    with start_read(path, limits, display_name) as reading:  # the child parses while the store is read
+        validation = check(path, display_name, limits, kept_sheets(store), reading)
     if not validation.ok:
         return Outcome(validation)
     manifest = store.publish(validation.tables, author=author, note=note, source_file=display_name or path.name,
@@ -56,6 +64,8 @@ def publish(store: Store, path: Path | str, *, author: str, note: str = "",
 def open_store(root: Path | str | None = None) -> Store:
     """The store at `root` (default LASDASH_DATA_DIR), bootstrapped from the default workbook on first use.
     Concurrent bootstraps publish one snapshot: the others lose the conditional publish and use it."""
+    from .snapshots import StaleSnapshot
+    from .stores import open_location
     store = open_location(root or config.data_dir())
     if store.current_id() is None:
         try:
@@ -79,6 +89,7 @@ UNKNOWN_BASE = ("This workbook was made from snapshot {base}, which this store d
 
 def base_note(store: Store, validation: Validation) -> str:
     """Why an upload gets only a two-way comparison ('' when its base is known)."""
+    from .snapshots import StoreError
     if validation.base_snapshot is None:
         return NO_BASE
     try:
@@ -99,6 +110,8 @@ class MergeOutcome:
 def merge_upload(store: Store, validation: Validation, take_yours: frozenset[str] = frozenset()
                  ) -> MergeOutcome | None:
     """The three-way merge of a valid upload with the current map; None when its base is unknown or current."""
+    from .merge import attribute, three_way
+    from .validate import validate_tables
     current_id = store.current_id()
     if base_note(store, validation) or validation.base_snapshot == current_id:
         return None
@@ -134,6 +147,10 @@ def save_edit(store: Store, base_id: str, edited: dict, *, author: str, note: st
     the edit's own changes (base -> edited) are made again on the new map, unless they touch what others changed:
     the same rows and fields, or a row the edit refers to (then nothing is published). Rows others added or
     deleted elsewhere are kept as they are."""
+    from .edits import renumber_added
+    from .merge import attribute, reapply
+    from .snapshots import StaleSnapshot
+    from .validate import validate_tables
     validation = validate_tables(edited, "the map with your edit")
     if not validation.ok:
         return EditOutcome(validation)

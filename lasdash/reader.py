@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import queue
 import re
 import subprocess
 import sys
@@ -16,8 +17,13 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Self
 
-from .cells import CellColumn, columns_of, decode_sheet, read_frames
+if TYPE_CHECKING:
+    from .cells import CellColumn
+
+# pyarrow (lasdash.cells) is imported only once the child is started (Reading.result), so the child parses while
+# the app loads it: the CLI from cold (issue 26).
 
 
 class ReadError(Exception):
@@ -55,6 +61,7 @@ class RawSheet:
     @classmethod
     def from_rows(cls, name: str, visible: bool, rows: list[list[object]], merged: list[str] | None = None,
                   uncalculated: list[str] | None = None) -> RawSheet:
+        from .cells import columns_of
         return cls(name, visible, columns_of(rows), len(rows), merged or [], uncalculated or [])
 
     @property
@@ -179,59 +186,120 @@ def read_workbook(path: Path | str, limits: Limits = DEFAULT_LIMITS, display_nam
     `on_sheet` is given each sheet as soon as the child has read it (validation can start while the child parses
     the next); if the read then fails, the ReadError still comes, and what was given must be dropped.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ReadError(f"No such file: {path}")
-    inspect_file(path, limits)
-    cmd = [sys.executable, "-m", "lasdash._read_child", str(path),
-           str(limits.memory_bytes), str(limits.cpu_seconds)]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent.parent),
-                                                                        os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
-    timed_out = threading.Event()
+    with start_read(path, limits, display_name) as reading:
+        return reading.result(on_sheet)
 
-    def stop() -> None:
-        timed_out.set()
-        proc.kill()
 
-    timer = threading.Timer(limits.timeout_seconds, stop)
-    stderr: list[bytes] = []
-    drain = threading.Thread(target=lambda: stderr.append(proc.stderr.read()), daemon=True)
-    timer.start()
-    drain.start()
-    sheets: list[RawSheet] = []
-    properties: dict[str, str] | None = None
-    ended = False  # the child closed its output: it is exiting, and its exit code says how it went
-    try:
-        for header, blob in read_frames(proc.stdout):
-            if "properties" in header:
-                properties = header["properties"]
-                continue
-            sheet = RawSheet(header["name"], header["visible"], decode_sheet(blob), header["n_rows"], header["merged"],
-                             header["uncalculated"])
-            sheets.append(sheet)
-            if on_sheet is not None:
-                on_sheet(sheet)
-        ended = True
-    except EOFError:  # cut short inside a frame
-        ended = True
-    except ValueError:  # a frame that does not decode: not worth waiting for the rest
-        pass
-    finally:
+def start_read(path: Path | str, limits: Limits = DEFAULT_LIMITS, display_name: str | None = None) -> Reading:
+    """Inspect, then start the limited child; its answer is `Reading.result()`. Raises ReadError if the file is
+    refused before parsing. The caller can load what it needs (pandas, the store) while the child parses."""
+    return Reading(Path(path), limits, display_name)
+
+
+_END = object()
+
+
+class Reading:
+    """A workbook being parsed by the limited child. A thread collects the child's frames as they come, so the
+    child never waits on a full pipe while the caller is busy. Use as a context manager: leaving it before
+    `result()` stops the child."""
+
+    def __init__(self, path: Path, limits: Limits, display_name: str | None):
+        if not path.is_file():
+            raise ReadError(f"No such file: {path}")
+        inspect_file(path, limits)
+        self.path, self.limits, self.display_name = path, limits, display_name
+        cmd = [sys.executable, "-m", "lasdash._read_child", str(path),
+               str(limits.memory_bytes), str(limits.cpu_seconds)]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent.parent),
+                                                                            os.environ.get("PYTHONPATH")]))}
+        self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                      env=env)
+        self._timed_out = threading.Event()
+        self._timer = threading.Timer(limits.timeout_seconds, self._stop)
+        self._timer.daemon = True  # a Reading left without result() must not keep the process alive
+        self._stderr: list[bytes] = []
+        self._frames: queue.SimpleQueue = queue.SimpleQueue()
+        self._drain = threading.Thread(target=lambda: self._stderr.append(self._proc.stderr.read()), daemon=True)
+        self._collect = threading.Thread(target=self._collect_frames, daemon=True)
+        self._timer.start()
+        self._drain.start()
+        self._collect.start()
+        self._done = False
+
+    def _stop(self) -> None:
+        self._timed_out.set()
+        self._proc.kill()
+
+    def _collect_frames(self) -> None:
+        """Frames as they come; then _END if the stream ended (whole, or cut short inside a frame: the exit code
+        says how it went), or the exception of a frame that does not decode."""
+        from .cells import read_frames  # json and struct only: pyarrow is not needed to split frames
+
+        try:
+            for item in read_frames(self._proc.stdout):
+                self._frames.put(item)
+            self._frames.put(_END)
+        except EOFError:  # cut short inside a frame
+            self._frames.put(_END)
+        except (ValueError, KeyError, TypeError, OSError) as exc:  # a frame that does not decode
+            self._frames.put(exc)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if not self._done:
+            self._finish(ended=False)
+
+    def _finish(self, ended: bool) -> int:
+        self._done = True
         if not ended:
-            proc.kill()
-        returncode = proc.wait()
-        timer.cancel()
-        drain.join()
-        proc.stdout.close()
-    if timed_out.is_set():
-        raise ReadError(f"Reading the workbook took longer than {limits.timeout_seconds:.0f} s and was stopped.")
-    if returncode == 3:
-        raise ReadError(b"".join(stderr).decode("utf-8", "replace").strip() or "The workbook could not be read.")
-    if returncode != 0 or properties is None:
-        raise ReadError(f"The workbook could not be read: the reader stopped ({_describe_exit(returncode)}). "
-                        "The file may be damaged or too large.")
-    return RawWorkbook(display_name or path.name, sheets, _base_snapshot(properties, sheets))
+            self._proc.kill()
+        returncode = self._proc.wait()
+        self._timer.cancel()
+        self._drain.join()
+        self._collect.join()
+        self._proc.stdout.close()
+        return returncode
+
+    def result(self, on_sheet: Callable[[RawSheet], None] | None = None) -> RawWorkbook:
+        """The workbook, each sheet given to `on_sheet` as it comes (see read_workbook). Raises ReadError."""
+        from .cells import decode_sheet
+
+        sheets: list[RawSheet] = []
+        properties: dict[str, str] | None = None
+        ended = False  # the child closed its output: it is exiting, and its exit code says how it went
+        try:
+            while (item := self._frames.get()) is not _END:
+                if isinstance(item, Exception):  # a frame that does not decode: not worth waiting for the rest
+                    break
+                header, blob = item
+                try:
+                    if "properties" in header:
+                        properties = header["properties"]
+                        continue
+                    sheet = RawSheet(header["name"], header["visible"], decode_sheet(blob), header["n_rows"],
+                                     header["merged"], header["uncalculated"])
+                except (ValueError, KeyError, TypeError):  # likewise
+                    break
+                sheets.append(sheet)
+                if on_sheet is not None:
+                    on_sheet(sheet)
+            else:
+                ended = True
+        finally:
+            returncode = self._finish(ended)
+        if self._timed_out.is_set():
+            raise ReadError(f"Reading the workbook took longer than {self.limits.timeout_seconds:.0f} s and was "
+                            "stopped.")
+        if returncode == 3:
+            raise ReadError(b"".join(self._stderr).decode("utf-8", "replace").strip()
+                            or "The workbook could not be read.")
+        if returncode != 0 or properties is None:
+            raise ReadError(f"The workbook could not be read: the reader stopped ({_describe_exit(returncode)}). "
+                            "The file may be damaged or too large.")
+        return RawWorkbook(self.display_name or self.path.name, sheets, _base_snapshot(properties, sheets))
 
 
 def _base_snapshot(properties: dict[str, str], sheets: list[RawSheet]) -> str | None:

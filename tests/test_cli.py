@@ -362,3 +362,23 @@ def test_help_and_usage_errors_load_nothing_heavy(args):
                          check=False)
     [loaded] = [line for line in run.stderr.splitlines() if line.startswith("LOADED:")]
     assert loaded == "LOADED:", run.stderr
+
+
+def test_validate_starts_the_reading_child_before_loading_anything_heavy():
+    """The CLI from cold (issue 26): `validate` starts its work, the limited child's parse, before pandas, pyarrow or
+    numpy load (the app loads them while the child parses), and never loads DuckDB, openpyxl, streamlit or typst."""
+    probe = ("import sys\nfrom lasdash import cli\n"
+             "def hook(event, args):\n"
+             "    if event == 'subprocess.Popen' and not hook.seen:\n"
+             "        hook.seen = True\n"
+             "        print('AT START:' + ','.join(m for m in ('pandas', 'pyarrow', 'numpy') if m in sys.modules),"
+             " file=sys.stderr)\n"
+             "hook.seen = False\nsys.addaudithook(hook)\n"
+             "code = cli.main(sys.argv[1:])\n"
+             "print('AT END:' + ','.join(m for m in ('duckdb', 'openpyxl', 'streamlit', 'typst') if m in sys.modules),"
+             " file=sys.stderr)\nsys.exit(code)")
+    run = subprocess.run([sys.executable, "-c", probe, "validate", str(config.DEFAULT_WORKBOOK)], capture_output=True,
+                         text=True, cwd=ROOT, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    lines = run.stderr.splitlines()
+    assert "AT START:" in lines and "AT END:" in lines, run.stderr
