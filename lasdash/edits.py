@@ -1,8 +1,10 @@
 """Edits made in the app (or the CLI): small, named changes to the map's tables.
 
 Each function takes the tables of one snapshot and returns new tables with the change made; it
-never touches the store. Saving goes through `pipeline.save_edit`, which validates the whole map
-as an upload would and publishes a snapshot. What an editor records first-hand has no source
+never touches the store, and never changes a table it is given: the sheets it does not change are
+returned as the very tables given (validation and publishing then know them for the snapshot's own).
+Saving goes through `pipeline.save_edit`, which validates the map as an upload would (only what the
+edit touched, when the snapshot passed the same rules: validate._incremental) and publishes a snapshot. What an editor records first-hand has no source
 document: its Source says who recorded it and when, e.g. 'Recorded in lasdash by Jane Smith,
 01/12/2026', and no Documents row is invented for it.
 """
@@ -64,8 +66,10 @@ def renumber_added(base: dict[str, pd.DataFrame], current: dict[str, pd.DataFram
     return out
 
 
-def _copy(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    return {k: v.copy(deep=True) for k, v in tables.items()}
+def _copy(tables: dict[str, pd.DataFrame], *changing: str) -> dict[str, pd.DataFrame]:
+    """New tables: a copy of each sheet the edit changes; every other sheet is the very table given, so that
+    validation and publishing see it is the base snapshot's (a table read from a snapshot is never changed in place)."""
+    return {k: v.copy(deep=True) if k in changing else v for k, v in tables.items()}
 
 
 def _blank(value: object) -> object:
@@ -83,7 +87,7 @@ def update_recommendations(tables: dict[str, pd.DataFrame], changes: dict[str, d
     """Set status, owner, due date and progress note of one or many recommendations (by ID).
 
     'Last update' becomes `today` for a recommendation whose status or progress note changes."""
-    out = _copy(tables)
+    out = _copy(tables, "Recommendations")
     recs = out["Recommendations"].set_index("id", drop=False)
     for rec_id, fields in changes.items():
         if rec_id not in recs.index:
@@ -111,7 +115,7 @@ def _add_row(tables: dict[str, pd.DataFrame], sheet: str, fields: dict[str, obje
     unknown = set(fields) - set(allowed)
     if unknown:
         raise ValueError(f"Not {sheet} fields: {', '.join(sorted(unknown))}")
-    out = _copy(tables)
+    out = _copy(tables, sheet)
     row = {c: None for c in S.sheet(sheet).column_names}
     row.update({k: _blank(v) for k, v in fields.items()})
     row.update(id=row_id, source=first_hand_source(who, today))
@@ -137,7 +141,7 @@ def _slug(text: str) -> str:
 def add_person(tables: dict[str, pd.DataFrame], name: str, who: str, today: dt.date, *, title: str | None = None,
                organisation_id: str | None = None) -> tuple[dict[str, pd.DataFrame], str]:
     """A person new to the map, sourced to the editor; the ID is 'PER-' and their name, made unique."""
-    out = _copy(tables)
+    out = _copy(tables, "People")
     people = out["People"]
     base = f"PER-{_slug(name)}"
     pid, n = base, 2
@@ -163,7 +167,7 @@ def replace_seat_holder(tables: dict[str, pd.DataFrame], seat_id: str, person_id
     """A new holder for a seat (a new JHOSC chair, a new SRO). The old holder's seat ends yesterday and keeps its
     citation; the new holder's seat starts today, sourced to the editor. A seat with no known holder is
     filled in place. Returns the tables and the ID of the seat the person now holds."""
-    out = _copy(tables)
+    out = _copy(tables, "Roles")
     seats = _seats(out)
     if seat_id not in seats.index:
         raise KeyError(f"No seat {seat_id}")
@@ -188,7 +192,7 @@ def add_seat(tables: dict[str, pd.DataFrame], fields: dict[str, object], who: st
 
 
 def end_seat(tables: dict[str, pd.DataFrame], seat_id: str, end: dt.date, who: str, today: dt.date) -> dict:
-    out = _copy(tables)
+    out = _copy(tables, "Roles")
     seats = _seats(out)
     if seat_id not in seats.index:
         raise KeyError(f"No seat {seat_id}")
@@ -251,7 +255,7 @@ def _set_fields(tables: dict[str, pd.DataFrame], sheet: str, changes: dict[str, 
     for fields in changes.values():
         if unknown := set(fields) - set(allowed):
             raise ValueError(f"Only {', '.join(allowed)} can be set here, not {', '.join(sorted(unknown))}")
-    out = _copy(tables)
+    out = _copy(tables, sheet)
     rows = out[sheet].astype(object).set_index(S.sheet(sheet).key, drop=False)
     for key, fields in changes.items():
         if key not in rows.index:

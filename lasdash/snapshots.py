@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from . import provenance
 from . import schema as S
 from .diff import SheetDiff, diff_tables
 from .normalise import column_dtype, with_derived
@@ -155,7 +156,11 @@ def _fsync_dir(path: Path) -> None:
 def sheet_parquet(sheet: S.Sheet, df: pd.DataFrame | None) -> tuple[bytes, int]:
     """One sheet of a snapshot as Parquet bytes, with its row count (a missing sheet is stored empty)."""
     df = _complete(sheet.name, df) if df is not None else pd.DataFrame(columns=sheet.column_names)
-    table = pa.Table.from_pandas(df[sheet.column_names], schema=arrow_schema(sheet), preserve_index=False)
+    df = df[sheet.column_names]
+    if df.attrs:  # pyarrow would store them in the file: the same rows make the same bytes, wherever they came from
+        df = df.copy(deep=False)
+        df.attrs = {}
+    table = pa.Table.from_pandas(df, schema=arrow_schema(sheet), preserve_index=False)
     buf = pa.BufferOutputStream()
     pq.write_table(table, buf)
     return buf.getvalue().to_pybytes(), table.num_rows
@@ -184,7 +189,15 @@ class Store:
             return _complete(sheet_name, pd.DataFrame(columns=S.sheet(sheet_name).column_names))
         table = pq.read_table(self.table_path(snapshot_id, sheet_name))
         df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}.get)
-        return _complete(sheet_name, df)  # a snapshot from before a column existed gets it here
+        completed = _complete(sheet_name, df)  # a snapshot from before a column existed gets it here
+        if completed is df:  # the very table the file holds: an edit that keeps it shares the file
+            provenance.remember(df, self, snapshot_id, sheet_name)
+        return completed
+
+    def passed(self, snapshot_id: str) -> bool:
+        """Whether the snapshot's tables passed validation with the rules of this very code (see
+        validate.rules_version): then an edit of it need only check what the edit touched. False when unknown."""
+        return False
 
     def read_all(self, snapshot_id: str) -> dict[str, pd.DataFrame]:
         return {s.name: self.read(snapshot_id, s.name) for s in S.SHEETS}
@@ -405,8 +418,16 @@ class SnapshotStore(Store):
             counts = {}
             parent = self.snapshot_dir / state["current"] if state["current"] else None
             for sheet in S.SHEETS:
-                data, counts[sheet.name] = sheet_parquet(sheet, tables.get(sheet.name))
                 name = f"{S.table_name(sheet.name)}.parquet"
+                df = tables.get(sheet.name)
+                if parent is not None and provenance.origin(df) == (self.location, state["current"], sheet.name):
+                    try:  # the very table read from the parent's file: share it without writing it again
+                        os.link(parent / name, tmp_dir / name)
+                        counts[sheet.name] = len(df)
+                        continue
+                    except OSError:  # a file system without hard links: written below
+                        pass
+                data, counts[sheet.name] = sheet_parquet(sheet, df)
                 same = parent is not None and (parent / name).is_file() and (parent / name).read_bytes() == data
                 try:  # an unchanged sheet shares the parent's (immutable) file: an edit costs the sheets it changed
                     if not same:
@@ -416,6 +437,9 @@ class SnapshotStore(Store):
                     (tmp_dir / name).write_bytes(data)
             manifest = Manifest(snapshot_id, created, author, note, source_file,
                                 hashlib.sha256(workbook_bytes).hexdigest(), counts)
+            from .validate import passed_validation, rules_version
+            if passed_validation(tables):  # what validation returned, unchanged: an edit of it checks what it touches
+                (tmp_dir / CHECKED).write_text(json.dumps({"rules": rules_version()}))
             (tmp_dir / "manifest.json").write_text(json.dumps(manifest.__dict__, indent=1))
             for f in tmp_dir.iterdir():
                 with open(f, "rb") as fh:
@@ -440,6 +464,16 @@ class SnapshotStore(Store):
             state["current"] = snapshot_id
             self._write_state(state)
         return manifest
+
+    def passed(self, snapshot_id: str) -> bool:
+        try:
+            path = self.snapshot_dir / snapshot_id / CHECKED
+            if "/" in snapshot_id or snapshot_id.startswith(".") or not path.is_file():
+                return False
+            from .validate import rules_version
+            return json.loads(path.read_text()).get("rules") == rules_version()
+        except (OSError, ValueError, AttributeError):
+            return False
 
     def probe_write(self) -> None:
         """Create and remove a file in the store's folder: proves this process may write there."""
@@ -541,6 +575,8 @@ class SnapshotStore(Store):
             except FileNotFoundError:
                 pass
 
+
+CHECKED = "checked.json"  # in a snapshot's folder: the validation rules its tables passed ({"rules": version})
 
 def _complete(sheet_name: str, df: pd.DataFrame) -> pd.DataFrame:
     """The table with every column of the schema: a column added since the snapshot was published is blank, and a

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import clock, team
+from . import clock, provenance, team
 from . import schema as S
 from .cells import BIG_INT, CellColumn, column
 from .edits import is_first_hand
@@ -182,6 +182,8 @@ def validate(raw: RawWorkbook, ahead: SheetsAhead | None = None,
     if rows_of["People"]:
         _check_lookalike_people(tables["People"], rows_of["People"], problems)
     tables = {name: with_derived(name, df) for name, df in tables.items()}
+    if not any(p.severity == ERROR for p in problems):
+        _note_passed(tables)
     return Validation(tables, problems, raw.base_snapshot)
 
 
@@ -552,12 +554,12 @@ def latest_event() -> dt.date:
 
 
 def _check_not_before(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[int] | None],
-                      problems: list[Problem]) -> None:
+                      problems: list[Problem], only: dict | None = None) -> None:
     """Dates that should not fall before the date of the row they refer to (Column.not_before): a recommendation
-    due before its source document was written is most likely a mistyped year."""
+    due before its source document was written is most likely a mistyped year. `only`: sheet -> row positions."""
     for sheet in S.SHEETS:
         for col in sheet.columns:
-            if not col.not_before or rows_of[sheet.name] is None:
+            if not col.not_before or rows_of[sheet.name] is None or (only is not None and not len(only[sheet.name])):
                 continue
             ref_col = sheet.column(col.not_before[0])
             their_sheet = S.sheet(ref_col.ref)
@@ -568,12 +570,16 @@ def _check_not_before(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[i
                         if isinstance(d, dt.date)}
             df, excel_rows = tables[sheet.name], rows_of[sheet.name]
             their_header = their_sheet.column(col.not_before[1]).header.lower()
-            refs = df[ref_col.name]
-            dates, limits = df[col.name].to_numpy(dtype=object), refs.map(limit_of).to_numpy(dtype=object)
+            pick = None if only is None else only[sheet.name]
+            refs, dates = df[ref_col.name], df[col.name]
+            if pick is not None:
+                refs, dates = refs.iloc[pick], dates.iloc[pick]
+            dates, limits = dates.to_numpy(dtype=object), refs.map(limit_of).to_numpy(dtype=object)
             both = np.flatnonzero(pd.notna(dates) & pd.notna(limits))
             refs = refs.to_numpy(dtype=object)
-            for pos in both[np.less(dates[both], limits[both]).astype(bool)] if len(both) else ():
-                d, ref, limit = dates[pos], refs[pos], limits[pos]
+            for at in both[np.less(dates[both], limits[both]).astype(bool)] if len(both) else ():
+                d, ref, limit = dates[at], refs[at], limits[at]
+                pos = at if pick is None else pick[at]
                 if isinstance(d, dt.date):
                     problems.append(Problem(
                         WARNING, sheet.name, excel_rows[pos], col.header, f"{d:%d/%m/%Y}",
@@ -704,6 +710,8 @@ def _may_look_alike(people: pd.DataFrame) -> np.ndarray:
         names = pa.array(people["name"].array).cast(pa.string())
     except (pa.ArrowException, TypeError):
         names = pa.array([v if isinstance(v, str) else None for v in people["name"].tolist()], type=pa.string())
+    if isinstance(names, pa.ChunkedArray):  # a table put together from parts (an edit's changed rows)
+        names = names.combine_chunks()
     plain = pc.string_is_ascii(names)
     if beyond := "".join(c for c, v in ascii_skeleton_map().items() if not v.isascii()):  # '%': not to ASCII
         plain = pc.and_(plain, pc.invert(pc.match_substring_regex(names, "[" + re.escape(beyond) + "]")))
@@ -763,33 +771,41 @@ def _oddly_written(name: object) -> bool:
 
 
 def _check_references(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[int] | None],
-                      problems: list[Problem]) -> None:
+                      problems: list[Problem], only: dict | None = None, copy_first: dict | None = None) -> None:
     """Every reference names a row of its sheet, and every source starts with a Documents ID or says who recorded
-    it. Whole columns are matched at once; only the values that fail are looked at one by one."""
-    keys = {name: df[S.sheet(name).key].dropna().unique() for name, df in tables.items()}
+    it. Whole columns are matched at once; only the values that fail are looked at one by one. `only`: sheet -> the
+    row positions to check (None: all); `copy_first`: tables never changed in place (a resolved name is written into
+    a copy put in `tables`)."""
+    keys = _LazyKeys(tables)
     by_name: dict[str, NameIndex] = {}
     documents = set(keys["Documents"]) if rows_of["Documents"] is not None else None
     for sheet in S.SHEETS:
         df, excel_rows = tables[sheet.name], rows_of[sheet.name]
-        if excel_rows is None:
+        rows = None if only is None else only.get(sheet.name)
+        if excel_rows is None or (rows is not None and not len(rows)):
             continue
         found: list[tuple[int, int, list[Problem]]] = []  # (row position, column, problems): in row order below
         ref_cols = [c for c in sheet.columns if c.ref and rows_of[c.ref] is not None]
         for k, col in enumerate(ref_cols):
-            values = df[col.name]
+            values = df[col.name] if rows is None else df[col.name].iloc[rows]
             cells = pa.array(values.array)
+            if isinstance(cells, pa.ChunkedArray):
+                cells = cells.combine_chunks()
             known = pc.is_in(cells, value_set=pa.array(keys[col.ref].tolist(), type=cells.type))
             unknown = _filled(values) & ~known.to_numpy(zero_copy_only=False)
-            for pos in np.flatnonzero(unknown):
+            for pos in (np.flatnonzero(unknown) if rows is None else rows[np.flatnonzero(unknown)]):
+                if copy_first is not None and df is copy_first.get(sheet.name):
+                    df = tables[sheet.name] = df.copy()
                 index = by_name.get(col.ref) or by_name.setdefault(col.ref, NameIndex(tables[col.ref], col.ref))
                 noted: list[Problem] = []
-                _resolve_by_name(df, pos, sheet, col, excel_rows[pos], values.iat[pos], index, noted)
+                _resolve_by_name(df, pos, sheet, col, excel_rows[pos], df[col.name].iat[pos], index, noted)
                 found.append((pos, k, noted))
         if "source" in df.columns and documents is not None:
             header = sheet.column("source").header
-            sources = df["source"].astype(object).where(df["source"].notna(), None).tolist()
+            column = df["source"] if rows is None else df["source"].iloc[rows]
+            sources = column.astype(object).where(column.notna(), None).tolist()
             verdicts = {v: _source_problem(v, documents) for v in set(sources)}
-            for pos, v in enumerate(sources):
+            for pos, v in (enumerate(sources) if rows is None else zip(rows.tolist(), sources, strict=True)):
                 if verdicts[v]:
                     found.append((pos, len(ref_cols), [Problem(ERROR, sheet.name, excel_rows[pos], header, v,
                                                                verdicts[v], "the source's first word to be a "
@@ -799,13 +815,20 @@ def _check_references(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[i
 
 
 def _check_team(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[int] | None],
-                problems: list[Problem]) -> None:
+                problems: list[Problem], only: dict | None = None) -> None:
     """Owners, leads and attendee roles that name nobody on the LAS team, and emails that cannot be one: warnings,
-    so that workbooks from before the team sheet keep loading. Nothing is checked against an empty team."""
+    so that workbooks from before the team sheet keep loading. Nothing is checked against an empty team. `only`:
+    sheet -> the row positions to check (None: all)."""
     members = tables["LAS team"]
+
+    def rows(name: str, column: pd.Series) -> object:
+        if only is None:
+            return enumerate(column.tolist())
+        return zip(only[name].tolist(), column.iloc[only[name]].tolist(), strict=True)
+
     if rows_of["LAS team"]:
         header = S.sheet("LAS team").column("email").header
-        for pos, email in enumerate(members["email"].tolist()):
+        for pos, email in rows("LAS team", members["email"]):
             if isinstance(email, str) and not team.EMAIL.fullmatch(email):
                 problems.append(Problem(WARNING, "LAS team", rows_of["LAS team"][pos], header, email,
                                         "This does not look like an email address", "name@example.org"))
@@ -816,10 +839,14 @@ def _check_team(tables: dict[str, pd.DataFrame], rows_of: dict[str, list[int] | 
         excel_rows = rows_of[sheet.name]
         if not excel_rows:
             continue
+        if only is not None and not len(only[sheet.name]):
+            continue
         for col in (c for c in sheet.columns if c.team):
             cells = tables[sheet.name][col.name]
+            if only is not None:
+                cells = cells.iloc[only[sheet.name]]
             verdicts = {v: team.unmatched(v, keys) for v in cells.dropna().unique()}
-            for pos, v in enumerate(cells.tolist()):
+            for pos, v in rows(sheet.name, tables[sheet.name][col.name]):
                 if isinstance(v, str) and (nobody := verdicts.get(v)):
                     problems.append(Problem(
                         WARNING, sheet.name, excel_rows[pos], col.header, v,
@@ -890,7 +917,12 @@ def _resolve_by_name(df: pd.DataFrame, pos: int, sheet: S.Sheet, col: S.Column, 
 
 
 def validate_tables(tables: dict[str, pd.DataFrame], file_name: str = "the merged map") -> Validation:
-    """Typed tables (a merge) checked with the same rules and messages as an upload, as if written to a workbook."""
+    """Typed tables (a merge) checked with the same rules and messages as an upload, as if written to a workbook.
+
+    An edit of a snapshot that passed these very rules (Store.passed) is checked incrementally (see _incremental):
+    its errors are those of the whole check; its warnings those on what the edit touched."""
+    if (done := _incremental(tables, file_name)) is not None:
+        return done
     sheets = []
     for sheet in S.SHEETS:
         df = tables[sheet.name]
@@ -929,3 +961,248 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
         "Message": [p.message for p in problems],
         "How to fix": [f"Expected {p.expected}." if p.expected else "" for p in problems],
     })
+
+
+# --- incremental validation of an edit -------------------------------------------------------------------------------
+# The modules whose code makes the rules: a snapshot validated by other code is checked whole again.
+_RULE_MODULES = ("validate", "schema", "normalise", "cells", "team", "edits", "reader")
+_PASSED: dict[int, object] = {}  # id(table) -> weakref: tables a validation with no errors returned
+
+
+@functools.cache
+def rules_version() -> str:
+    """A digest of the code that makes the validation rules (schema included): a snapshot records the version its
+    tables passed (snapshots.CHECKED), and an edit is checked incrementally only against the same version."""
+    import hashlib
+    import importlib
+    from pathlib import Path
+    digest = hashlib.sha256()
+    for name in _RULE_MODULES:
+        digest.update(Path(importlib.import_module(f"lasdash.{name}").__file__).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _note_passed(tables: dict[str, pd.DataFrame]) -> None:
+    for df in tables.values():
+        provenance.keep(_PASSED, df, True)
+
+
+def passed_validation(tables: dict[str, pd.DataFrame]) -> bool:
+    """Whether every sheet's table is the very one a validation with no errors returned (by these rules), unchanged."""
+    return all(provenance.kept(_PASSED, tables.get(sheet.name)) for sheet in S.SHEETS)
+
+
+def _as_objects(values: pd.Series) -> np.ndarray:
+    return values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
+
+
+_SAME_KINDS = frozenset({"string", "date", "integer", "empty"})
+
+
+def _same_values(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """Which values would be written as the same cell: equal, and of the same kind (1, 1.0 and True differ)."""
+    kinds = pd.api.types.infer_dtype(mine, skipna=True), pd.api.types.infer_dtype(theirs, skipna=True)
+    if kinds[0] == kinds[1] and kinds[0] in _SAME_KINDS or "empty" in kinds and set(kinds) <= _SAME_KINDS:
+        both_null = pd.isna(mine) & pd.isna(theirs)
+        with np.errstate(all="ignore"):
+            equal = np.asarray(mine == theirs, dtype=bool) if len(mine) else np.zeros(0, dtype=bool)
+        return equal | both_null
+    return np.fromiter(((a is None and b is None) or (type(a) is type(b) and a == b)
+                        for a, b in zip(mine, theirs, strict=True)), dtype=bool, count=len(mine))
+
+
+def _same_series(mine: pd.Series, theirs: pd.Series) -> np.ndarray:
+    """_same_values of two columns; whole arrays at once when both hold text or whole numbers as typed tables do."""
+    if mine.dtype == theirs.dtype and isinstance(mine.dtype, (pd.StringDtype, pd.Int64Dtype)):
+        equal = (mine.array == theirs.array).fillna(False).to_numpy(dtype=bool)
+        return equal | (mine.isna().to_numpy(dtype=bool) & theirs.isna().to_numpy(dtype=bool))
+    return _same_values(_as_objects(mine), _as_objects(theirs))
+
+
+def _incremental(tables: dict[str, pd.DataFrame], file_name: str) -> Validation | None:
+    """The check of an edit of a snapshot that passed these rules, or None when that cannot be shown (then the whole
+    map is checked). Only the rows the edit adds or changes are read as cells; keys are checked over their whole
+    sheet (a changed ID must not collide); references out of the changed rows, and into the rows the edit deletes or
+    renames, are checked; so are the dates and team names that depend on changed rows. Sound because the base had no
+    errors under the same rules: every other row is as it was. Problems have the same words and rows as the whole
+    check gives; its errors are the whole check's errors, its warnings those on the rows checked."""
+    base_at = store = None
+    for sheet in S.SHEETS:
+        if (found := provenance.origin(df := tables.get(sheet.name))) is None:
+            continue
+        if found[2] != sheet.name or (base_at is not None and found[:2] != base_at):
+            return None
+        base_at, store = found[:2], provenance.origin_store(df)
+    if base_at is None:  # copies (a page's cached tables): where they came from, to compare them with
+        hints = {s.name: hint for s in S.SHEETS if (hint := provenance.read_from(tables.get(s.name))) is not None}
+        if not hints or any(hint[2] != name for name, hint in hints.items()):
+            return None
+        if len({(id(hint[0]), hint[1]) for hint in hints.values()}) != 1:
+            return None
+        store, sid, _ = next(iter(hints.values()))
+        base_at = (getattr(store, "location", None), sid)
+    if store is None or not store.passed(base_at[1]):
+        return None
+    if any(tables.get(s.name) is None for s in S.SHEETS) or all(len(tables[s.name]) == 0 for s in S.SHEETS):
+        return None
+    base = {s.name: tables[s.name] if provenance.origin(tables[s.name]) == (*base_at, s.name)
+            else store.read(base_at[1], s.name) for s in S.SHEETS}
+    typed: dict[str, pd.DataFrame] = {}
+    changed: dict[str, np.ndarray] = {}  # sheet -> positions of the rows the edit adds or changes
+    removed: dict[str, set] = {}  # sheet -> keys the edit deletes (or renames)
+    read_found: dict[str, list] = {}
+    for sheet in S.SHEETS:
+        mine, theirs = tables[sheet.name], base[sheet.name]
+        if mine is theirs:
+            typed[sheet.name], changed[sheet.name], removed[sheet.name] = theirs, np.zeros(0, dtype=np.int64), set()
+            read_found[sheet.name] = []
+            continue
+        if len(mine) == 0 and len(theirs):
+            return None
+        done = _changed_sheet(sheet, mine, theirs)
+        if done is None:
+            return None
+        typed[sheet.name], changed[sheet.name], removed[sheet.name], read_found[sheet.name] = done
+    problems: list[Problem] = []
+    for sheet in S.SHEETS:
+        problems.extend(read_found[sheet.name])
+    rows_of = {s.name: _Rows(len(typed[s.name])) for s in S.SHEETS}
+    out = dict(typed)
+    _check_references(out, rows_of, problems, only=_reference_rows(out, changed, removed), copy_first=base)
+    _check_not_before(out, rows_of, problems, only=_not_before_rows(out, changed, removed, base))
+    team_changed = len(changed["LAS team"]) or removed["LAS team"]
+    _check_team(out, rows_of, problems, only=None if team_changed else changed)
+    if len(changed["People"]) or removed["People"]:
+        _check_lookalike_people(out["People"], rows_of["People"], problems)
+    out = {name: df if df is base[name] else with_derived(name, df) for name, df in out.items()}
+    if not any(p.severity == ERROR for p in problems):
+        _note_passed(out)
+    return Validation(out, problems, None)
+
+
+class _Rows:
+    """The Excel rows of a sheet validate_tables writes: the header in row 1, table position p in row p + 2."""
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def __getitem__(self, pos):
+        return int(pos) + 2
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __bool__(self) -> bool:
+        return self.n > 0
+
+
+def _changed_sheet(sheet: S.Sheet, mine: pd.DataFrame, theirs: pd.DataFrame):
+    """(typed table, positions of added or changed rows, deleted keys, the sheet's problems) or None."""
+    key = sheet.key
+    names = [c.name for c in sheet.input_columns]
+    if (len(mine) == len(theirs) and all(c in mine.columns for c in names)
+            and (mine[names].dtypes == theirs[names].dtypes).all() and mine[names].equals(theirs[names])):
+        return theirs, np.zeros(0, dtype=np.int64), set(), []  # a copy of the base's table, as it was
+    index = pd.Index(theirs[key])
+    if not index.is_unique or index.hasnans:
+        return None
+    at = index.get_indexer(mine[key].astype(object).where(mine[key].notna(), None))
+    same = at >= 0
+    aligned = len(mine) == len(theirs) and bool((at == np.arange(len(theirs))).all())
+    for col in sheet.input_columns:
+        if not same.any():
+            break
+        if aligned and same.all():
+            same &= _same_series(mine[col.name], theirs[col.name])
+        else:
+            rows = np.flatnonzero(same)
+            same[rows] = _same_series(mine[col.name].iloc[rows], theirs[col.name].iloc[at[rows]])
+    changed = np.flatnonzero(~same)
+    hit = np.zeros(len(theirs), dtype=bool)
+    hit[at[at >= 0]] = True
+    removed = set(theirs[key].to_numpy(dtype=object)[~hit].tolist())
+    found: list = []
+    if len(changed):
+        sub = mine.iloc[changed]
+        cells = [_as_cells(c.header, sub[c.name]) for c in sheet.input_columns]
+        cleaned = [cleaned_text(c) if c.text is not None else None for c in cells]
+        filled = np.zeros(len(sub) + 1, dtype=bool)
+        for c, text in zip(cells, cleaned, strict=True):
+            filled |= _filled_cells(c, text)
+        if not filled[1:].all():  # a blank row is skipped by the whole check: rows would renumber
+            return None
+        kept = np.arange(1, len(sub) + 1)
+        excel_rows = (changed + 2).tolist()
+        values: dict[str, object] = {}
+        position = {c.name: j for j, c in enumerate(sheet.input_columns)}
+        mini: list = []
+        for k, col in enumerate(sheet.columns):
+            if col.name not in position:
+                values[col.name] = _blank_column(col, len(kept))
+                continue
+            j = position[col.name]
+            values[col.name] = _convert_column(sheet, col, cells[j], cleaned[j], kept, excel_rows, set(), k, mini)
+        found.extend((int(changed[pos]), stage, k, p) for pos, stage, k, p in mini)
+        rows = _frame(sheet, values).astype({c.name: column_dtype(c) for c in sheet.columns})
+        unchanged = np.flatnonzero(same)
+        both = pd.concat([theirs.iloc[at[unchanged]][sheet.column_names].astype(rows.dtypes.to_dict()), rows],
+                         ignore_index=True)
+        order = np.argsort(np.concatenate([unchanged, changed]), kind="stable")
+        table = both.take(order).reset_index(drop=True)
+        table = table.astype({c.name: column_dtype(c) for c in sheet.columns})
+    elif len(mine) == len(theirs) and (at == np.arange(len(theirs))).all():
+        return theirs, changed, removed, []  # the same rows in the same order: the base's own table
+    else:  # rows deleted or moved
+        table = theirs.iloc[at][sheet.column_names].reset_index(drop=True)
+    _check_keys(sheet, table, _Rows(len(table)), found)
+    found.sort(key=lambda f: f[:3])
+    return table, changed, removed, [f[3] for f in found]
+
+
+def _positions(df: pd.DataFrame, column: str, keys: set) -> np.ndarray:
+    if not keys:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(df[column].isin(list(keys)).to_numpy(dtype=bool))
+
+
+def _reference_rows(tables: dict[str, pd.DataFrame], changed: dict, removed: dict) -> dict:
+    """Rows whose references and sources to check: the changed ones, and any that name a deleted key (None: all)."""
+    out = {}
+    for sheet in S.SHEETS:
+        if removed["Documents"] and "source" in tables[sheet.name].columns:
+            out[sheet.name] = None
+            continue
+        rows = [changed[sheet.name]]
+        for col in sheet.input_columns:
+            if col.ref:
+                rows.append(_positions(tables[sheet.name], col.name, removed[col.ref]))
+        out[sheet.name] = np.unique(np.concatenate(rows)).astype(np.int64)
+    return out
+
+
+def _not_before_rows(tables: dict, changed: dict, removed: dict, base: dict) -> dict:
+    """Rows whose dates to check against the row they refer to: changed ones, and any referring to a changed row."""
+    out = {}
+    for sheet in S.SHEETS:
+        rows = [changed[sheet.name]]
+        for col in sheet.columns:
+            if col.not_before:
+                ref = sheet.column(col.not_before[0]).ref
+                their = tables[ref]
+                keys = set(their[S.sheet(ref).key].iloc[changed[ref]].tolist()) | removed[ref]
+                rows.append(_positions(tables[sheet.name], col.not_before[0], keys))
+        out[sheet.name] = np.unique(np.concatenate(rows)).astype(np.int64)
+    return out
+
+
+class _LazyKeys(dict):
+    """A sheet's keys, worked out when first asked for."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame]):
+        super().__init__()
+        self.tables = tables
+
+    def __missing__(self, name: str):
+        df = self.tables[name]
+        self[name] = found = df[S.sheet(name).key].dropna().unique()
+        return found

@@ -11,6 +11,7 @@ from lasdash import edits, pipeline
 from lasdash import schema as S
 from lasdash.diff import describe, diff_tables
 from lasdash.merge import BOTH_CHANGED, DELETED_BY_OTHERS
+from lasdash.validate import validate_tables
 
 TODAY = dt.date(2026, 12, 1)
 HC1 = "REC-001-HC1"
@@ -68,7 +69,7 @@ ALICES = {
 def _alice_publishes(store, base, change):
     tables = store.read_all(base)
     change(tables)
-    outcome = pipeline.validate_tables(tables)
+    outcome = validate_tables(tables)
     assert outcome.ok, outcome.summary()
     return store.publish(outcome.tables, author="Alice", expected_current=base).id
 
