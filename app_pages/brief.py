@@ -33,9 +33,19 @@ def pick_key(kind: str) -> str:
     return f"brief_pick_{kind}"
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def subjects(snapshot_id: str) -> list[brief.Subject]:
+    """Every subject, shared by the sessions, not copied: a copy per rerun (st.cache_data unpickles its answer) was
+    0.3 s at 100x the map. Subjects are frozen; nobody changes the list."""
     return brief.subjects(data.connection(snapshot_id))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def choices(snapshot_id: str, kind: str) -> tuple[dict[str, brief.Subject], dict[str, str]]:
+    """A kind's subjects by ID, and the picker's labels by ID in name order: built once per snapshot, not on every
+    rerun (shared and read-only, as `subjects`)."""
+    options = {s.id: s for s in subjects(snapshot_id) if s.kind == kind}
+    return options, {sid: label(s) for sid, s in sorted(options.items(), key=lambda kv: kv[1].name.casefold())}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -137,7 +147,6 @@ st.caption(f"Who sits there, LAS in the room, our engagement, the recommendation
            f"{literal(ctx.manifest.note or 'no note')}). A brief covers its subject wherever it sits on the map: the sidebar "
            f"filter does not narrow it.")
 snapshot_id = ctx.manifest.id
-everyone = subjects(snapshot_id)
 
 # A link is applied on arriving at the page (the pickers' state is gone after another page) or when it changes; a
 # partnership asked for by the filter alone does not replace a forum, organisation or person being looked at.
@@ -166,8 +175,7 @@ if unknown := st.session_state.get(UNKNOWN_KEY):
 
 kind = st.radio("A brief on a", list(KINDS), format_func=KINDS.get, horizontal=True, key=KIND_KEY,
                 on_change=kind_changed)
-options = {s.id: s for s in everyone if s.kind == kind}
-labels = {sid: label(s) for sid, s in sorted(options.items(), key=lambda kv: kv[1].name.casefold())}
+options, labels = choices(snapshot_id, kind)
 if st.session_state.get(pick_key(kind)) not in labels:
     st.session_state.pop(pick_key(kind), None)  # an ID gone from a newer snapshot
 chosen = st.selectbox(KINDS[kind], list(labels), format_func=labels.get, index=None, key=pick_key(kind),

@@ -1,5 +1,6 @@
 """What is mine to do? An LAS team member's organisations, next contacts, forums to attend and open recommendations."""
 import datetime as dt
+from collections import Counter
 from urllib.parse import quote, urlencode
 
 import pandas as pd
@@ -36,7 +37,8 @@ def org_ids(tables: dict) -> dict[tuple[str, str | None], str]:
     and footprint two organisations share gets no link rather than the wrong one."""
     orgs = tables["Organisations"].astype(object)
     keys = list(zip(orgs["name"], orgs["footprint"].where(orgs["footprint"].notna(), None), strict=True))
-    once = {k for k in keys if keys.count(k) == 1}
+    seen = Counter(keys)  # keys.count per key was quadratic: minutes at 100x the map
+    once = {k for k in keys if seen[k] == 1}
     return {k: i for k, i in zip(keys, orgs["id"], strict=True) if k in once}
 
 
@@ -56,8 +58,14 @@ def say_empty(text: str) -> None:
 
 ctx = page.header("My relationships", "What is mine to do: the organisations I own, the contacts I have planned, "
                                       "the forums my role should attend and the recommendations I own?")
-tables = data.tables(ctx.manifest.id)
-members = tables["LAS team"]
+members = owners.team_table(ctx)  # not data.tables: every sheet of the map copied on each rerun, for editors only
+
+
+def map_tables() -> dict:
+    """Every sheet of the snapshot (a copy), for an editor's changes and the engagement links."""
+    return data.tables(ctx.manifest.id)
+
+
 filtered = bool(ctx.flt.hcps or ctx.flt.sub_groups or not ctx.flt.include_wider)
 email = auth.signed_in_email()
 me = team.member_by_email(members, email) if email else None
@@ -94,10 +102,10 @@ def relationships_section(flt, words: str, lead: str) -> None:
         page.kpis(fig.kpis())
         st.markdown(fig.badges())
     st.caption("By relationship state, overdue and never contacted first, as on Stale relationships.")
-    ids = org_ids(tables)
-    shown = rel.assign(Brief=[brief_links.url("organisation", n) for n in rel["Organisation"]])
+    shown = rel.assign(Brief=brief_links.urls("organisation", rel["Organisation"]))
     config = {"Last contact": UK_DATE, "Contact due": UK_DATE, "Brief": brief_links.column()}
     if auth.policy().mode != OFF:  # the link fills in Engagement coverage's form, for an editor
+        ids = org_ids(map_tables())
         footprints = rel["Footprint"].astype(object).where(rel["Footprint"].notna(), None)
         shown.insert(1, "Record an engagement", [record_url(ids.get((n, f)), lead)
                                                  for n, f in zip(rel["Organisation"], footprints, strict=True)])
@@ -166,6 +174,7 @@ def team_editor() -> None:
             if fields:
                 changes[old["ID"]] = fields
         if changes:
+            tables = map_tables()
             after = edits.update_team(tables, changes, editor, clock.today())
             map_edits._preview(tables, after, "the LAS team")
             email_warnings([f.get("email") for f in changes.values()])
@@ -198,12 +207,12 @@ def add_member(editor: str) -> None:
             if fields["role"] is None:
                 st.warning("Give the role: the team has one row per LAS role.")
             else:
-                after, member = edits.add_team_member(tables, fields, editor, clock.today())
+                after, member = edits.add_team_member(map_tables(), fields, editor, clock.today())
                 st.session_state[PENDING_MEMBER] = (ctx.manifest.id, after, fields, member)
     pending = st.session_state.get(PENDING_MEMBER)
     if pending and pending[0] == ctx.manifest.id:
         base_id, after, fields, member = pending
-        map_edits._preview(tables, after, f"a new role on the LAS team ({literal(member)})")
+        map_edits._preview(map_tables(), after, f"a new role on the LAS team ({literal(member)})")
         email_warnings([fields["email"]])
         note = st.text_input("Note for this snapshot (optional)", key="team_add_note_snapshot")
         st.button("Save as a new snapshot", type="primary", icon=":material/save:", key="team_add_save",

@@ -11,14 +11,31 @@ TOP = 15
 BRIEF_LINKS = 5  # a meeting brief link under each match, for a search that found a few
 UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
 
+# Our SQL over the people view's columns. Every figure of the view comes from at most two evaluations of it (the
+# rows shown with their figures, and the chosen HCPs' own figures), not one each: the view aggregates every seat of
+# every person, 0.1 s an evaluation at 100x the map.
+OWN = {"n": "count(*)", "two": 'count(*) FILTER (WHERE "Seats" >= 2)', "most": 'coalesce(max("Seats"), 0)',
+       "h": 'histogram("Seats")'}
+
+
+def headline(own: int, shown_too: int) -> str:
+    """As page.Context.headline words it: the own figure, and the London-wide ones the table also shows beside it."""
+    return page.with_wider(own, shown_too - own) if ctx.flt.hcps and ctx.flt.include_wider else f"{own:,}"
+
+
 ctx = page.header("People", "Who is this person, and what seats do they hold across London?")
-everyone, n_people, _ = page.shown(ctx, "people")  # the rows shown: the table, and the chart's top rows
+if ctx.own == ctx.flt:  # the figures count what the table shows: one evaluation gives both
+    everyone, n_people, own = page.shown(ctx, "people", measures=OWN)  # the rows shown: the table, the chart's top
+    shown_two = own["two"]
+else:
+    everyone, n_people, figures = page.shown(ctx, "people", measures={"two": OWN["two"]})
+    own, shown_two = ctx.aggregate("people", OWN, ctx.own), figures["two"]
 page.kpis([
-    ("People", ctx.headline("people"), "People on the map; when filtered, those holding a seat within the filter"),
+    ("People", headline(own["n"], n_people),
+     "People on the map; when filtered, those holding a seat within the filter"),
     ("Seats", ctx.headline("roles"), "A person's role in a forum or organisation (unknown holders included)"),
-    ("People with 2+ seats", ctx.headline("people", 'count(*) FILTER (WHERE "Seats" >= 2)'),
-     "Counting every seat they hold, wherever it is"),
-    ("Most seats held", ctx.aggregate("people", {"most": 'coalesce(max("Seats"), 0)'}, ctx.own)["most"], None),
+    ("People with 2+ seats", headline(own["two"], shown_two), "Counting every seat they hold, wherever it is"),
+    ("Most seats held", own["most"], None),
 ])
 
 st.subheader("Find a person")
@@ -47,7 +64,7 @@ st.subheader(f"The {TOP} people in {ctx.place} holding the most seats" if ctx.fl
 top = page.scope_split(everyone, ctx.flt)[0].head(TOP)  # the view's first: the HCP's own, by seats, then name
 if not page.empty_note(top, "people"):
     least = int(top["Seats"].min())
-    by_seats = ctx.aggregate("people", {"h": 'histogram("Seats")'}, ctx.own)["h"]  # {seats: people}, for the tie
+    by_seats = own["h"]  # {seats: people} of the own rows, for the tie
     tied_out = by_seats.get(least, 0) - int((top["Seats"] == least).sum())
     tie_note = f" {tied_out} more people also hold {least} seats: the cut is by name." if tied_out else ""
     st.caption("Seats held anywhere on the map by the people of the current filter; the full list follows." + tie_note)

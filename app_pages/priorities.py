@@ -2,10 +2,19 @@
 and the organisations still to assess."""
 import streamlit as st
 
-from lasdash import charts
-from lasdash.ui import changes, map_edits, page
+from lasdash import charts, clock, config, queries
+from lasdash.ui import changes, data, map_edits, page
 
 UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
+
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def org_names(scope: str, snapshot_id: str, flt: queries.Filter) -> dict[str, str]:
+    """The organisations under the filter, ID -> name, in the view's order: two columns, not the whole view (12,000
+    rows at 100x the map). Kept per store, day, snapshot and filter; shared and read-only."""
+    return dict(queries.project(data.connection(snapshot_id), "organisations", flt, {"id": '"ID"', "name": '"Name"'}))
+
 
 ctx = page.header("Priorities", "Where should LAS spend its time: whom to manage closely, keep satisfied, "
                                 "keep informed or monitor, and where is engagement short of its target?")
@@ -31,9 +40,9 @@ if todo.shape[0] and assessed.empty:  # the seed map's state: say what to do, no
                "Low) in 'Assess organisations' below, or in the Organisations sheet of the workbook; they will then "
                "appear on the grid.", icon=":material/edit_note:")
 
-orgs = ctx.run("organisations")
-map_edits.assessment_grid(ctx, orgs["ID"].tolist())  # editors only: the organisations under the filter
-changes.row_history(ctx, "Organisations", dict(zip(orgs["ID"], orgs["Name"], strict=True)), "an organisation")
+orgs = org_names(f"{config.data_dir()} {clock.today():%Y-%m-%d}", ctx.manifest.id, ctx.flt)
+map_edits.assessment_grid(ctx, list(orgs))  # editors only: the organisations under the filter
+changes.row_history(ctx, "Organisations", orgs, "an organisation")
 
 st.subheader("Power and interest")
 st.caption("Mendelow's grid has two levels on each axis; here only **High** moves an organisation up, so Medium "

@@ -9,6 +9,7 @@ from lasdash.ui.text import join, literal
 CLOSED = ["Done", "Closed", "Superseded"]  # any other status, or none recorded, is still open
 NOT_RECORDED = "Not recorded"  # what the view shows for a blank status
 UK_DATE = st.column_config.DateColumn(format="DD MMM YYYY")
+OVERDUE_CARDS = 25  # a card each, the longest overdue first; the table lists every one (1,625 cards at 100x the map)
 
 ctx = page.header("Recommendations", "Where are we on what the London Assembly and our partners asked of us?")
 recs = ctx.run("recommendations")
@@ -64,8 +65,10 @@ if overdue.empty:
     st.success("No recommendation is overdue under the current filter.", icon=":material/check_circle:")
 else:
     st.subheader(f"Overdue: {len(overdue)}")
-    st.caption("Past their due date and not done, the longest overdue first: what to act on, and who owns it.")
-    for r in overdue.to_dict("records"):
+    st.caption("Past their due date and not done, the longest overdue first: what to act on, and who owns it."
+               + (f" The {OVERDUE_CARDS} longest overdue are here; the table below lists all {len(overdue):,} (its "
+                  "Overdue column reads Yes)." if len(overdue) > OVERDUE_CARDS else ""))
+    for r in overdue.head(OVERDUE_CARDS).to_dict("records"):
         owner = literal(r["Owner"]) if pd.notna(r["Owner"]) else "not recorded"
         where = f" · {literal(r['Scope'])}" if "Scope" in r else ""
         with st.container(border=True):

@@ -56,8 +56,9 @@ if not timed.empty:
 
 st.subheader(f"Every relationship in {ctx.place}" if ctx.flt.hcps else "Every relationship")
 if not page.empty_note(rel, "organisations"):
-    page.table(ctx, "relationships", rel.assign(Brief=[brief_links.url("organisation", n) for n in rel["Organisation"]]),
-               key="relationships", flt=flt,
+    grid = rel.head(page.MAX_ROWS)  # what the grid shows: a brief link for each of those rows, not for every row
+    page.table(ctx, "relationships", grid.assign(Brief=brief_links.urls("organisation", grid["Organisation"])),
+               key="relationships", flt=flt, total=len(rel),
                column_config={"Last contact": UK_DATE, "Contact due": UK_DATE, "Brief": brief_links.column()})
     page.calendar_download(ctx, flt, key="contacts", kinds=("Contact due", "Planned contact"),
                            what="contacts due and planned" + (f", {owner}" if owner else ""))

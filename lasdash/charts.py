@@ -136,12 +136,17 @@ def power_interest_grid(df: pd.DataFrame, *, power: str = "Power", interest: str
     """
     shades = {"Manage closely": DARK_BLUE, "Keep satisfied": NHS_BLUE, "Keep informed": LIGHT_BLUE,
               "Monitor": PALE_GREY}
+    # one pass over the rows (nine boolean masks over the frame were 0.1 s at 100x the map), each cell's rows in order
+    in_cell: dict[tuple, list] = {}
+    for p, i, who, what in zip(df[power].tolist(), df[interest].tolist(), df[name].tolist(), df[priority].tolist(),
+                               strict=True):
+        in_cell.setdefault((p, i), []).append((who, what))
     cells = []
     for p in levels:
         for i in levels:
-            rows = df[(df[power] == p) & (df[interest] == i)]
-            names = rows[name].tolist()
-            label = rows[priority].iloc[0] if len(rows) else ""
+            rows = in_cell.get((p, i), [])
+            names = [who for who, _ in rows]
+            label = rows[0][1] if rows else ""
             cells.append({power: p, interest: i, priority: label, "Organisations": len(names),
                           "Text": f"{label}\n{len(names)}" if label else "0",
                           "Who": "; ".join(names[:12]) + (f"; and {len(names) - 12} more" if len(names) > 12 else "")})

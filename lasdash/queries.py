@@ -366,3 +366,10 @@ def filter_rows_of_map(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, flt: Fi
     kept = cur.execute(f"""SELECT c._order FROM _rows c LEFT JOIN sourced_rows x ON x.sheet = c."Sheet" AND x.id = c."ID"
                            WHERE {fp} AND {sg}""", fp_params + sg_params).df()["_order"]
     return df.iloc[sorted(set(kept))].reset_index(drop=True)
+
+
+def project(con: duckdb.DuckDBPyConnection, view_name: str, flt: Filter, columns: dict[str, str]) -> list[tuple]:
+    """Every row of a view, in its order, as tuples of `columns` (our SQL over the view's columns, never a user's
+    value): a page that needs one label per row (a picker) need not fetch, or build in pandas, the whole view."""
+    sql, params = _view_sql(view_name, flt)
+    return _cursor(con).execute(f"SELECT {', '.join(columns.values())} FROM ({sql}) v", params).fetchall()

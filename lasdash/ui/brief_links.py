@@ -20,6 +20,13 @@ def url(kind: str, name_or_id: str) -> str:
     return "brief?" + urlencode({kind: name_or_id}, quote_via=quote)
 
 
+def urls(kind: str, names) -> list[str]:
+    """`url` for each of a column's names, as urlencode writes them (quote, nothing kept safe; str() of a non-text
+    value), without a dict and an urlencode per row: a grid of 5,000 rows took 60 ms that way."""
+    head = "brief?" + quote(kind, safe="") + "="
+    return [head + quote(n if isinstance(n, str) else str(n), safe="") for n in names]
+
+
 def column() -> st.column_config.LinkColumn:
     return st.column_config.LinkColumn("Brief", display_text="Brief", width="small",
                                        help="Open the meeting brief: what to know before meeting them, as a PDF")

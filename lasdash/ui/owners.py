@@ -6,7 +6,7 @@ import dataclasses
 
 import streamlit as st
 
-from lasdash import queries, team
+from lasdash import config, queries, team
 from lasdash.ui import data
 from lasdash.ui.page import Context
 
@@ -16,7 +16,24 @@ KEY = "owner"  # the widget's key and the link's query parameter: ?owner=NAME_OR
 def choices(ctx: Context) -> dict[str, str]:
     """What to pick -> how it reads: each team member by their name (or their role while the name is not known),
     then owners the map names who match nobody on the team."""
-    tables = data.tables(ctx.manifest.id)
+    return dict(_choices(str(config.data_dir()), ctx.manifest.id))
+
+
+def team_table(ctx: Context):
+    """The snapshot's LAS team sheet (small; a copy), without copying every sheet of the map as data.tables does."""
+    return _team_table(str(config.data_dir()), ctx.manifest.id)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _team_table(root: str, snapshot_id: str):
+    return data.tables(snapshot_id)["LAS team"]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _choices(root: str, snapshot_id: str) -> dict[str, str]:
+    """choices, once per store and snapshot (a snapshot never changes): at 100x the map, reading every owner cell on
+    each rerun took 0.1 s. Shared by the sessions: `choices` hands each a copy."""
+    tables = data.tables(snapshot_id)
     members = tables["LAS team"]
     out = {}
     for m in members.astype(object).where(members.notna(), None).to_dict("records"):
@@ -30,7 +47,7 @@ def choices(ctx: Context) -> dict[str, str]:
 
 def resolve(ctx: Context, asked: str, options: dict[str, str]) -> str | None:
     """The option a link's ?owner= names: a team member by role or name (any case), or an owner as written."""
-    members = data.tables(ctx.manifest.id)["LAS team"]
+    members = team_table(ctx)
     wanted = set(team.keys_for(members, asked))
     for value in options:
         if wanted & set(team.keys_for(members, value)):
@@ -62,5 +79,5 @@ def _to_link() -> None:
 
 def with_owner(ctx: Context, flt: queries.Filter, who: str) -> queries.Filter:
     """`flt` narrowed to what `who` (a role or name) owns, leads or attends, matched as the views match it."""
-    keys = team.keys_for(data.tables(ctx.manifest.id)["LAS team"], who)
+    keys = team.keys_for(team_table(ctx), who)
     return dataclasses.replace(flt, owner=who, owner_keys=keys)
