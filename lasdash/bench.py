@@ -57,6 +57,7 @@ TARGETS = {  # what, comparison, threshold
     "edit": ("a one-field edit saved: S{top} / S1", "<=", 3.0),
     "brief": ("a meeting brief (data + PDF) at S{top}, the slowest of three (s)", "<", 1.0),
     "brief_scaling": ("a meeting brief: S{top} / S1, the worst of three", "<=", 2.0),
+    "digest": ("digest --dry-run for every owner / one export of relationships, at S{top}", "<=", 2.0),
 }
 
 
@@ -72,10 +73,11 @@ class Settings:
     browser_repeats: int = 3
     viewers: int = 20
     brief_repeats: int = 5
+    digest_repeats: int = 3
 
 
 SMOKE = Settings(scales=(1,), ingest_repeats=1, page_repeats=1, naive_repeats=1, query_repeats=1, csv_repeats=1,
-                 browser=False, brief_repeats=1)
+                 browser=False, brief_repeats=1, digest_repeats=1)
 
 
 def _median_time(fn: Callable[[], object], repeats: int) -> tuple[float, list[float]]:
@@ -239,6 +241,40 @@ def brief_times(store: SnapshotStore, repeats: int) -> dict[str, dict]:
                      "build_s": statistics.median(builds), "render_s": statistics.median(renders),
                      "pages": len(re.findall(rb"/Type\s*/Page\b", pdf)), "pdf_bytes": len(pdf), "runs_s": totals}
     return out
+
+
+# --- the weekly digest ---------------------------------------------------------------------
+def digest_time(store_root: Path, folder: Path, repeats: int) -> dict:
+    """`digest --dry-run` (every owner's message composed, calendar attached, printed) against one `export` of the
+    relationships view, each as a new process on the same store, as cron and a person run them; interleaved."""
+    env = os.environ | {"LASDASH_DATA_DIR": str(store_root), "LASDASH_SMTP_HOST": ""}
+    out = folder / "relationships.csv"
+    digest_runs, export_runs, messages = [], [], None
+    for _ in range(max(repeats, 1)):
+        seconds, _, err = _new_process(["digest", "--dry-run"], env)
+        digest_runs.append(seconds)
+        found = re.search(r"Dry run: (\d+) message", err)
+        messages = int(found.group(1)) if found else 0
+        export_runs.append(_new_process(["export", "relationships", "-o", str(out)], env)[0])
+    digest, export_ = statistics.median(digest_runs), statistics.median(export_runs)
+    return {"digest_s": digest, "export_s": export_, "ratio": digest / export_, "messages": messages,
+            "digest_runs": digest_runs, "export_runs": export_runs}
+
+
+def _new_process(args: list[str], env: dict) -> tuple[float, float, str]:
+    """`python -m lasdash ARGS` as a new process: wall seconds, peak RSS in MB, its stderr. Fails loudly."""
+    import subprocess
+
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "lasdash", *args], env=env, cwd=config.REPO_ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"lasdash {' '.join(args)} exited {proc.returncode}: {err.strip()[-500:]}")
+    return seconds, usage.ru_maxrss / 1024, err
 
 
 # --- pages (AppTest) ---------------------------------------------------------------------
@@ -439,6 +475,7 @@ def _many_viewers(browser, srv, helpers, n: int, timeout_ms: int) -> dict:
 
     contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(n)]
     tabs = [c.new_page() for c in contexts]
+    rss_before = rss_kb(srv.proc.pid, "VmRSS") / 1024
     cpu_before, start = _cpu_seconds(srv.proc.pid), time.perf_counter()
     for tab in tabs:  # all requests go out before any is waited for
         tab.goto(srv.url, wait_until="commit")
@@ -450,10 +487,12 @@ def _many_viewers(browser, srv, helpers, n: int, timeout_ms: int) -> dict:
         except PlaywrightError:  # a session that never rendered is an error, not a crash of the benchmark
             failed += 1
     elapsed, cpu = time.perf_counter() - start, _cpu_seconds(srv.proc.pid) - cpu_before
+    rss_after, peak = rss_kb(srv.proc.pid, "VmRSS") / 1024, rss_kb(srv.proc.pid) / 1024
     for c in contexts:
         c.close()
     return {"sessions": n, "all_rendered_s": elapsed, "errors": failed, "server_cpu_s": cpu,
-            "cpu_s_per_view": cpu / n}
+            "cpu_s_per_view": cpu / n, "rss_before_mb": rss_before, "rss_after_mb": rss_after, "peak_rss_mb": peak,
+            "rss_mb_per_session": (rss_after - rss_before) / n}
 
 
 # --- the run -----------------------------------------------------------------------------
@@ -478,6 +517,8 @@ def run(settings: Settings = Settings(), log: Callable[[str], None] = lambda s: 
             edit = edit_time(store, settings.ingest_repeats)
             log(f"S{scale}: meeting briefs")
             briefs = brief_times(store, settings.brief_repeats)
+            log(f"S{scale}: the weekly digest against an export (new processes)")
+            digest = digest_time(root, folder, settings.digest_repeats)
             log(f"S{scale}: pages (AppTest)")
             pages = page_times(root, path, settings)
             memory = {"skipped": "not asked for (smoke mode)"}
@@ -487,7 +528,7 @@ def run(settings: Settings = Settings(), log: Callable[[str], None] = lambda s: 
                 memory = in_browser(root, [p["url_path"] for t, p in pages.items() if "url_path" in p],
                                     settings.browser_repeats, settings.viewers if scale == 10 else 0)
             result["scales"][str(scale)] = {"ingest": ingest_result, "queries": views, "csv": csv, "pages": pages,
-                                            "memory": memory, "edit": edit, "briefs": briefs}
+                                            "memory": memory, "edit": edit, "briefs": briefs, "digest": digest}
             shutil.rmtree(root, ignore_errors=True)
     result["ratios"], result["targets"] = summarise(result)
     return result
@@ -536,7 +577,8 @@ def summarise(result: dict) -> tuple[dict, list[dict]]:
               "csv": scales[top]["csv"]["median_s"], "rss": memory,
               "edit": _ratio(scales[top]["edit"]["median_s"], scales[low]["edit"]["median_s"]) if top != low else None,
               "brief": max((b["median_s"] for b in briefs_top.values()), default=None),
-              "brief_scaling": max(brief_ratios) if brief_ratios and top != low else None}
+              "brief_scaling": max(brief_ratios) if brief_ratios and top != low else None,
+              "digest": scales[top].get("digest", {}).get("ratio")}
     targets = []
     for key, (what, op, threshold) in TARGETS.items():
         value = values[key]
@@ -612,6 +654,12 @@ def report(result: dict) -> str:
                      [[f"S{k}", kind, b["id"], _fmt(b["build_s"], ".3f"), _fmt(b["render_s"], ".3f"),
                        _fmt(b["median_s"], ".3f"), str(b["pages"])]
                       for k in keys for kind, b in scales[k].get("briefs", {}).items()])
+    if any(scales[k].get("digest") for k in keys):
+        out += ["", ("The weekly digest: digest --dry-run for every owner and one export of relationships, each a "
+                     "new process (median seconds)")]
+        out += _grid(["scale", "messages", "digest --dry-run", "export relationships", "digest / export"],
+                     [[f"S{k}", str(d["messages"]), _fmt(d["digest_s"], ".3f"), _fmt(d["export_s"], ".3f"),
+                       _fmt(d["ratio"], ".2f")] for k in keys if (d := scales[k].get("digest"))])
     if any(scales[k]["memory"].get("pages") for k in keys):
         out += ["", "Pages in chromium: full load and an HCP filter change (median seconds)"]
         urls = list(scales[keys[0]]["memory"].get("pages", {}))
@@ -627,7 +675,9 @@ def report(result: dict) -> str:
     if crowd:
         out += ["", (f"{crowd['sessions']} viewers opening the overview at once at S10: all rendered in "
                      f"{crowd['all_rendered_s']:.1f} s, {crowd['errors']} errors, server CPU "
-                     f"{crowd['cpu_s_per_view']:.2f} s per page view")]
+                     f"{crowd['cpu_s_per_view']:.2f} s per page view; server RSS {crowd['rss_before_mb']:.0f} MB "
+                     f"before, {crowd['rss_after_mb']:.0f} MB with all open ({crowd['rss_mb_per_session']:.1f} MB per "
+                     f"session), peak {crowd['peak_rss_mb']:.0f} MB")]
     out += ["", "Server peak RSS (MB) after opening every page once, and after each page in menu order"]
     out += _grid(["scale", "peak", "after each page (peak so far)"],
                  [[f"S{k}", _fmt(scales[k]["memory"].get("peak_rss_mb"), ".0f"),

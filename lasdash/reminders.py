@@ -161,14 +161,19 @@ def digests(con, members: pd.DataFrame, today: dt.date) -> list[Digest]:
     """One digest per team member with an email and something to say; nobody gets an empty one. The reminders are
     read once and shared out by owner, matched as the owner filter matches them (team.norm of each part)."""
     everyone = items(con)
-    owned_by = [(item, {team.norm(part) for part in team.split(item.owners)}) for item in everyone]
+    by_owner: dict[str, list[int]] = {}  # each owner key -> the positions of the items it finds
+    for i, item in enumerate(everyone):
+        for key in {team.norm(part) for part in team.split(item.owners)}:
+            by_owner.setdefault(key, []).append(i)
     out = []
-    for member in members.astype(object).where(members.notna(), None).to_dict("records"):
+    records = team.members(members)
+    for member in records:
         if not (member["email"] or "").strip():
             continue
-        keys = set(team.keys_for(members, member["name"] or member["role"]))
+        found = sorted({i for key in team.keys_for(records, member["name"] or member["role"])
+                        for i in by_owner.get(key, ())})  # in the view's order, once each
         d = Digest(member)
-        for item in (item for item, owners in owned_by if owners & keys):
+        for item in (everyone[i] for i in found):
             if item.kind == "Contact due" and item.status in ("Overdue", "Never contacted"):
                 d.overdue.append(item)
             elif item.kind in ("Contact due", "Planned contact") and item.date is not None \

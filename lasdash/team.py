@@ -26,13 +26,14 @@ def split(cell: object) -> list[str]:
     return [part.strip() for part in cell.split(";") if part.strip()]
 
 
-def _members(team: pd.DataFrame) -> list[dict]:
+def members(team: pd.DataFrame) -> list[dict]:
+    """The team's rows as dicts, a blank cell as None."""
     return team.astype(object).where(team.notna(), None).to_dict("records")
 
 
 def known(team: pd.DataFrame) -> set[str]:
     """Every role and name on the team, as matched."""
-    return {norm(m[c]) for m in _members(team) for c in ("role", "name") if isinstance(m[c], str) and m[c].strip()}
+    return {norm(m[c]) for m in members(team) for c in ("role", "name") if isinstance(m[c], str) and m[c].strip()}
 
 
 def unmatched(cell: object, team_keys: set[str]) -> list[str]:
@@ -40,11 +41,13 @@ def unmatched(cell: object, team_keys: set[str]) -> list[str]:
     return [part for part in split(cell) if norm(part) not in team_keys]
 
 
-def keys_for(team: pd.DataFrame, who: str) -> tuple[str, ...]:
+def keys_for(team: pd.DataFrame | list[dict], who: str) -> tuple[str, ...]:
     """What finds `who` in an owner, lead or attendee cell: the roles and names of every team member whose role or
-    name is `who`; just `who` when it matches nobody (an owner written as free text)."""
+    name is `who`; just `who` when it matches nobody (an owner written as free text). `team` may be the table's
+    records already (`members`), for a caller asking about every member."""
     wanted = norm(who)
-    found = {norm(m[c]) for m in _members(team) if wanted in {norm(m[k]) for k in ("role", "name") if m[k]}
+    found = {norm(m[c]) for m in (team if isinstance(team, list) else members(team))
+             if wanted in {norm(m[k]) for k in ("role", "name") if m[k]}
              for c in ("role", "name") if isinstance(m[c], str) and m[c].strip()}
     return tuple(sorted(found or {wanted}))
 
@@ -58,5 +61,5 @@ def label(member: dict) -> str:
 def member_by_email(team: pd.DataFrame, email: str) -> dict | None:
     """The team member whose email is `email` (ignoring case), if any."""
     wanted = email.strip().casefold()
-    return next((m for m in _members(team) if isinstance(m["email"], str) and m["email"].strip().casefold() == wanted
+    return next((m for m in members(team) if isinstance(m["email"], str) and m["email"].strip().casefold() == wanted
                  and wanted), None)

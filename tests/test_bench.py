@@ -118,7 +118,8 @@ def test_bench_smoke_runs_from_the_command_line_and_reports_numbers(tmp_path):
     assert set(s1["queries"]) == set(queries.VIEWS) and all(q["median_s"] > 0 for q in s1["queries"].values())
     assert s1["csv"]["view"] in queries.VIEWS and s1["csv"]["bytes"] > 0
     assert {t["key"] for t in result["targets"]} == {"ingest", "parser", "scaling", "load", "filter", "floor", "naive",
-                                                    "csv", "rss", "viewers", "edit", "brief", "brief_scaling"}
+                                                    "csv", "rss", "viewers", "edit", "brief", "brief_scaling",
+                                                    "digest"}
     briefs = s1["briefs"]  # the largest forum, organisation and HCP of the map
     assert set(briefs) == {"forum", "organisation", "hcp"} and briefs["hcp"]["id"] in S.HCP_CODES
     assert all(b["median_s"] > 0 and b["build_s"] > 0 and b["render_s"] > 0 and 1 <= b["pages"] <= 2
@@ -126,6 +127,8 @@ def test_bench_smoke_runs_from_the_command_line_and_reports_numbers(tmp_path):
     assert "Meeting briefs" in proc.stdout
     assert s1["ingest"]["calamine_s"] > 0 and s1["ingest"]["over_parser"] > 0
     assert s1["edit"]["median_s"] > 0 and s1["edit"]["store_bytes_per_edit"] > 0
+    # the bundled map's team has no email, so no message, but both commands ran as processes and exited 0
+    assert s1["digest"]["messages"] == 0 and s1["digest"]["digest_s"] > 0 and s1["digest"]["export_s"] > 0
 
 
 def test_the_vectorised_csv_cells_follow_the_per_cell_rule():
