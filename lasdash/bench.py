@@ -34,6 +34,7 @@ import pandas as pd
 
 from . import clock, config, export, pipeline, queries, synth
 from . import schema as S
+from .bench_process import app_pages, cpu_seconds, read_lines, rss_kb, server_helpers
 from .snapshots import SnapshotStore
 
 APP = config.REPO_ROOT / "app.py"
@@ -58,6 +59,11 @@ TARGETS = {  # what, comparison, threshold
     "brief": ("a meeting brief (data + PDF) at S{top}, the slowest of three (s)", "<", 1.0),
     "brief_scaling": ("a meeting brief: S{top} / S1, the worst of three", "<=", 2.0),
     "digest": ("digest --dry-run for every owner / one export of relationships, at S{top}", "<=", 2.0),
+    "refresh_rss": ("server peak RSS through a refresh: S1, then S{top} with every page 4 times (MB)", "<", 400.0),
+    "cold_parser": ("publish / raw calamine parse, each a new process, at S{top}", "<=", 2.0),
+    "cold_ingest": ("pandas+openpyxl read / publish, each a new process, at S{top}", ">=", 6.0),
+    "cold_help": ("python -m lasdash --help, a new process (s)", "<", 0.3),
+    "cold_validate": ("python -m lasdash validate (bundled map): start of the work (s)", "<", 0.3),
 }
 
 
@@ -74,10 +80,12 @@ class Settings:
     viewers: int = 20
     brief_repeats: int = 5
     digest_repeats: int = 3
+    cold_repeats: int = 3  # the CLI as new processes (bench_cold)
+    refresh_passes: int = 4  # the refresh scenario (bench_refresh), with the browser part
 
 
 SMOKE = Settings(scales=(1,), ingest_repeats=1, page_repeats=1, naive_repeats=1, query_repeats=1, csv_repeats=1,
-                 browser=False, brief_repeats=1, digest_repeats=1)
+                 browser=False, brief_repeats=1, digest_repeats=1, cold_repeats=1)
 
 
 def _median_time(fn: Callable[[], object], repeats: int) -> tuple[float, list[float]]:
@@ -96,19 +104,12 @@ def machine() -> dict:
             versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             versions[name] = None
-    cpu = next((line.split(":", 1)[1].strip() for line in _read_lines("/proc/cpuinfo") if line.startswith("model name")),
+    cpu = next((line.split(":", 1)[1].strip() for line in read_lines("/proc/cpuinfo") if line.startswith("model name")),
                platform.processor() or platform.machine())
-    mem_kb = next((int(line.split()[1]) for line in _read_lines("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    mem_kb = next((int(line.split()[1]) for line in read_lines("/proc/meminfo") if line.startswith("MemTotal")), 0)
     return {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "cores": os.cpu_count(),
             "cpu": cpu, "memory_gb": round(mem_kb / 1024**2, 1), "python": platform.python_version(),
             "platform": platform.platform(), "packages": versions}
-
-
-def _read_lines(path: str) -> list[str]:
-    try:
-        return Path(path).read_text().splitlines()
-    except OSError:
-        return []
 
 
 # --- ingest ------------------------------------------------------------------------------
@@ -247,34 +248,21 @@ def brief_times(store: SnapshotStore, repeats: int) -> dict[str, dict]:
 def digest_time(store_root: Path, folder: Path, repeats: int) -> dict:
     """`digest --dry-run` (every owner's message composed, calendar attached, printed) against one `export` of the
     relationships view, each as a new process on the same store, as cron and a person run them; interleaved."""
-    env = os.environ | {"LASDASH_DATA_DIR": str(store_root), "LASDASH_SMTP_HOST": ""}
-    out = folder / "relationships.csv"
+    from .bench_cold import process_env, run_cold
+
+    env = process_env(LASDASH_DATA_DIR=str(store_root), LASDASH_SMTP_HOST="")
+    cli = [sys.executable, "-m", "lasdash"]
     digest_runs, export_runs, messages = [], [], None
     for _ in range(max(repeats, 1)):
-        seconds, _, err = _new_process(["digest", "--dry-run"], env)
-        digest_runs.append(seconds)
-        found = re.search(r"Dry run: (\d+) message", err)
+        run = run_cold([*cli, "digest", "--dry-run"], env, config.REPO_ROOT, stderr=True)
+        digest_runs.append(run["wall_s"])
+        found = re.search(r"Dry run: (\d+) message", run["stderr"])
         messages = int(found.group(1)) if found else 0
-        export_runs.append(_new_process(["export", "relationships", "-o", str(out)], env)[0])
+        export_runs.append(run_cold([*cli, "export", "relationships", "-o", str(folder / "relationships.csv")], env,
+                                    config.REPO_ROOT)["wall_s"])
     digest, export_ = statistics.median(digest_runs), statistics.median(export_runs)
     return {"digest_s": digest, "export_s": export_, "ratio": digest / export_, "messages": messages,
             "digest_runs": digest_runs, "export_runs": export_runs}
-
-
-def _new_process(args: list[str], env: dict) -> tuple[float, float, str]:
-    """`python -m lasdash ARGS` as a new process: wall seconds, peak RSS in MB, its stderr. Fails loudly."""
-    import subprocess
-
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "lasdash", *args], env=env, cwd=config.REPO_ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise RuntimeError(f"lasdash {' '.join(args)} exited {proc.returncode}: {err.strip()[-500:]}")
-    return seconds, usage.ru_maxrss / 1024, err
 
 
 # --- pages (AppTest) ---------------------------------------------------------------------
@@ -304,14 +292,6 @@ def _environment(**values: str):
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-
-
-def app_pages() -> list[dict]:
-    """The pages of the app's menu (lasdash/ui/menu.py): title, script, URL path."""
-    from .ui.menu import MENU, url_path
-
-    return [{"title": title, "script": str(config.REPO_ROOT / script), "url_path": url_path(script)}
-            for script, title, _ in MENU]
 
 
 # The floor: app.py itself (sidebar, filters, navigation) with the empty page added to its navigation, in the
@@ -388,35 +368,13 @@ def page_times(store_root: Path, workbook: Path, settings: Settings, timeout: fl
 
 
 # --- server memory (real server, real browser) -------------------------------------------
-def _server_helpers():
-    """tests/browser/server.py: the one place that knows how to start the app and wait for it."""
-    path = config.REPO_ROOT / "tests" / "browser" / "server.py"
-    spec = importlib.util.spec_from_file_location("lasdash_bench_server", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def rss_kb(pid: int, field: str = "VmHWM") -> int:
-    """The process's peak (VmHWM) or current (VmRSS) resident set, in kB."""
-    for line in _read_lines(f"/proc/{pid}/status"):
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no {field} for process {pid}")
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = _read_lines(f"/proc/{pid}/stat")[0].rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-
 def in_browser(store_root: Path, url_paths: list[str], repeats: int, viewers: int = 0,
                timeout_ms: int = 300_000, browser=None) -> dict:
     """A real `streamlit run app.py` on the store, in chromium: each page's full load and an HCP filter change
     (click the NWL pill, wait until the script has finished), medians of `repeats`; the server's peak RSS with
     every page opened; and, if `viewers`, that many sessions opening the overview at once. `browser`: a
     Playwright browser already running (a test's), else chromium is launched here."""
-    helpers = _server_helpers()
+    helpers = server_helpers()
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -476,7 +434,7 @@ def _many_viewers(browser, srv, helpers, n: int, timeout_ms: int) -> dict:
     contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(n)]
     tabs = [c.new_page() for c in contexts]
     rss_before = rss_kb(srv.proc.pid, "VmRSS") / 1024
-    cpu_before, start = _cpu_seconds(srv.proc.pid), time.perf_counter()
+    cpu_before, start = cpu_seconds(srv.proc.pid), time.perf_counter()
     for tab in tabs:  # all requests go out before any is waited for
         tab.goto(srv.url, wait_until="commit")
     failed = 0
@@ -486,7 +444,7 @@ def _many_viewers(browser, srv, helpers, n: int, timeout_ms: int) -> dict:
             failed += tab.locator("[data-testid=stException]").count() > 0
         except PlaywrightError:  # a session that never rendered is an error, not a crash of the benchmark
             failed += 1
-    elapsed, cpu = time.perf_counter() - start, _cpu_seconds(srv.proc.pid) - cpu_before
+    elapsed, cpu = time.perf_counter() - start, cpu_seconds(srv.proc.pid) - cpu_before
     rss_after, peak = rss_kb(srv.proc.pid, "VmRSS") / 1024, rss_kb(srv.proc.pid) / 1024
     for c in contexts:
         c.close()
@@ -497,13 +455,16 @@ def _many_viewers(browser, srv, helpers, n: int, timeout_ms: int) -> dict:
 
 # --- the run -----------------------------------------------------------------------------
 def run(settings: Settings = Settings(), log: Callable[[str], None] = lambda s: None) -> dict:
+    from . import bench_cold, bench_refresh
+
     result = {"machine": machine(), "settings": settings.__dict__ | {"scales": list(settings.scales)}, "scales": {}}
     with tempfile.TemporaryDirectory(prefix="lasdash-bench-") as tmp:
         folder = Path(tmp)
+        workbooks: dict[int, Path] = {}
         for scale in settings.scales:
             log(f"S{scale}: workbook")
             started = time.perf_counter()
-            path = workbook_for(scale, folder)
+            path = workbooks[scale] = workbook_for(scale, folder)
             generate_s = time.perf_counter() - started
             log(f"S{scale}: ingest ({settings.ingest_repeats}x publish and openpyxl read)")
             ingest_result, root = ingest(path, folder, scale, settings.ingest_repeats)
@@ -530,6 +491,12 @@ def run(settings: Settings = Settings(), log: Callable[[str], None] = lambda s: 
             result["scales"][str(scale)] = {"ingest": ingest_result, "queries": views, "csv": csv, "pages": pages,
                                             "memory": memory, "edit": edit, "briefs": briefs, "digest": digest}
             shutil.rmtree(root, ignore_errors=True)
+        log(f"the CLI from cold ({settings.cold_repeats}x each command as a new process)")
+        result["cold"] = bench_cold.cold_cli(workbooks, folder / "cold", settings.cold_repeats)
+        top = max(settings.scales)
+        if settings.browser and top > 1:
+            log(f"refresh: a server on the bundled map, then S{top} published, every page {settings.refresh_passes}x")
+            result["refresh"] = bench_refresh.refresh_memory(workbooks[top], settings.refresh_passes, log=log)
     result["ratios"], result["targets"] = summarise(result)
     return result
 
@@ -578,7 +545,13 @@ def summarise(result: dict) -> tuple[dict, list[dict]]:
               "edit": _ratio(scales[top]["edit"]["median_s"], scales[low]["edit"]["median_s"]) if top != low else None,
               "brief": max((b["median_s"] for b in briefs_top.values()), default=None),
               "brief_scaling": max(brief_ratios) if brief_ratios and top != low else None,
-              "digest": scales[top].get("digest", {}).get("ratio")}
+              "digest": scales[top].get("digest", {}).get("ratio"),
+              "refresh_rss": result.get("refresh", {}).get("peak_rss_mb")}
+    cold = result.get("cold") or {}
+    cold_top = cold.get("scales", {}).get(top, {})
+    values |= {"cold_parser": cold_top.get("publish_over_calamine"), "cold_ingest": cold_top.get("openpyxl_over_publish"),
+               "cold_help": cold.get("help", {}).get("wall_s"),
+               "cold_validate": cold.get("validate_default", {}).get("start_s")}
     targets = []
     for key, (what, op, threshold) in TARGETS.items():
         value = values[key]
@@ -671,6 +644,22 @@ def report(result: dict) -> str:
                                    scales[keys[0]]["memory"]["pages"][u]["load_s"]), ".2f"),
                        _fmt(_ratio(scales[top]["memory"]["pages"].get(u, {}).get("filter_s"),
                                    scales[keys[0]]["memory"]["pages"][u]["filter_s"]), ".2f")] for u in urls])
+    if result.get("cold"):
+        from .bench_cold import report as cold_report
+        out += ["", "The CLI from cold: each command a new process (median seconds; peak RSS of the largest process)"]
+        out += cold_report(result["cold"]).splitlines()
+    refresh = result.get("refresh") or {}
+    if refresh.get("after_pass"):
+        out += ["", (f"Through a refresh: a server on the bundled map, every page opened; then {Path(refresh['workbook']).name} "
+                     f"published, every page opened {refresh['passes']} times. Server memory (MB, peak / current):")]
+        out += _grid(["after", "peak (VmHWM)", "current (VmRSS)"],
+                     [[name, _fmt(m["peak_mb"], ".0f"), _fmt(m["rss_mb"], ".0f")] for name, m in
+                      [("the bundled map", refresh["after_first"]),
+                       *((f"pass {i + 1}", m) for i, m in enumerate(refresh["after_pass"]))]])
+        if refresh.get("page_errors"):
+            out += ["page errors: " + ", ".join(refresh["page_errors"])]
+    elif refresh.get("skipped"):
+        out += ["", f"Through a refresh: skipped ({refresh['skipped']})"]
     crowd = scales.get("10", {}).get("memory", {}).get("viewers")
     if crowd:
         out += ["", (f"{crowd['sessions']} viewers opening the overview at once at S10: all rendered in "

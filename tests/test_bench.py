@@ -119,7 +119,8 @@ def test_bench_smoke_runs_from_the_command_line_and_reports_numbers(tmp_path):
     assert s1["csv"]["view"] in queries.VIEWS and s1["csv"]["bytes"] > 0
     assert {t["key"] for t in result["targets"]} == {"ingest", "parser", "scaling", "load", "filter", "floor", "naive",
                                                     "csv", "rss", "viewers", "edit", "brief", "brief_scaling",
-                                                    "digest"}
+                                                    "digest", "refresh_rss", "cold_parser", "cold_ingest", "cold_help",
+                                                    "cold_validate"}
     briefs = s1["briefs"]  # the largest forum, organisation and HCP of the map
     assert set(briefs) == {"forum", "organisation", "hcp"} and briefs["hcp"]["id"] in S.HCP_CODES
     assert all(b["median_s"] > 0 and b["build_s"] > 0 and b["render_s"] > 0 and 1 <= b["pages"] <= 2
@@ -129,6 +130,14 @@ def test_bench_smoke_runs_from_the_command_line_and_reports_numbers(tmp_path):
     assert s1["edit"]["median_s"] > 0 and s1["edit"]["store_bytes_per_edit"] > 0
     # the bundled map's team has no email, so no message, but both commands ran as processes and exited 0
     assert s1["digest"]["messages"] == 0 and s1["digest"]["digest_s"] > 0 and s1["digest"]["export_s"] > 0
+    cold = result["cold"]  # each command a new process, which exited 0
+    for what in (cold["help"], cold["validate_default"], *(cold["scales"]["1"][k] for k in ("publish", "calamine",
+                                                                                          "openpyxl"))):
+        assert what["wall_s"] > 0 and what["cpu_s"] > 0 and what["peak_rss_mb"] > 5
+        assert all(run["exit"] == 0 for run in what["runs"])
+    validate = cold["validate_default"]  # the reading child starts before pandas or pyarrow is loaded
+    assert 0 < validate["start_s"] < validate["wall_s"] and validate["loaded_at_start"] == []
+    assert "The CLI from cold" in proc.stdout and "refresh" not in result  # the browser part is not smoke
 
 
 def test_the_vectorised_csv_cells_follow_the_per_cell_rule():

@@ -70,6 +70,24 @@ def test_an_organisations_own_history(data_dir, store):
     assert ("Power", "High", "Editor A") in set(zip(grid["Field"], grid["To"], grid["By"], strict=True))
 
 
+def test_a_long_row_history_asks_for_a_search_before_it_lists(data_dir, store, monkeypatch):
+    from lasdash.ui import changes
+    monkeypatch.setattr(changes, "PICKER_LIMIT", 1)  # two changed organisations are then "too many to list"
+    tables = edits.assess_organisation(store.read_all(store.current_id()), "ORG-lfb", {"power": "High"})
+    tables = edits.assess_organisation(tables, "ORG-met-police", {"power": "High"})
+    assert pipeline.save_edit(store, store.current_id(), tables, author="Editor A").manifest is not None
+    at = apptest.open_page("app_pages/priorities.py")
+    assert not [s for s in at.selectbox if s.label == "An organisation"]
+    find = next(t for t in at.text_input if t.label == "Find an organisation by name or ID")
+    find.set_value("fire  BRIGADE").run()  # by name, case and spacing folded
+    [picker] = [s for s in at.selectbox if s.label == "An organisation"]
+    assert len(picker.options) == 1 and "London Fire Brigade" in picker.options[0]
+    next(t for t in at.text_input if t.label == "Find an organisation by name or ID").set_value("ORG-").run()
+    assert any("2 match; the first 1 are listed" in c.value for c in at.caption)
+    next(t for t in at.text_input if t.label == "Find an organisation by name or ID").set_value("nothing-like").run()
+    assert any("Nothing that has changed matches" in c.value for c in at.caption)
+
+
 def test_no_row_history_to_pick_before_anything_changed(data_dir, store):
     at = apptest.open_page("app_pages/jhosc.py")
     assert not [s for s in at.selectbox if s.label == "A seat"]

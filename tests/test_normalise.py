@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from lasdash import normalise
 from lasdash.normalise import (
     canonical_choice,
     clean_text,
@@ -228,3 +229,9 @@ def test_mixed_script_words(text, mixed):
 ])
 def test_within_one_edit(a, b, near):
     assert within_one_edit(a, b) is near and within_one_edit(b, a) is near
+
+
+def test_the_ascii_skeletons_are_the_tables():
+    """normalise keeps the ASCII characters' TR39 prototypes as a constant, so a map of ASCII names is checked without
+    loading confusable-homoglyphs' data: it must be exactly what that data gives."""
+    assert normalise.ascii_skeleton_map() == {chr(k): v for k, v in normalise._skeleton_table().items() if k < 128}

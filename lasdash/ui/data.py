@@ -8,8 +8,12 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from lasdash import clock, config, pipeline, queries
+from lasdash import clock, config, memory, pipeline, queries
 from lasdash.snapshots import Manifest, Store
+
+# Before the server reads a snapshot: pyarrow on the allocator Python and pandas use, so what reading a snapshot frees
+# is reused by the rest (its own pool kept ~60 MB a snapshot at 100x the map). See lasdash/memory.py.
+memory.use_system_allocator()
 
 
 @st.cache_resource(show_spinner=False)
@@ -28,7 +32,32 @@ def _connection(root: str, snapshot_id: str) -> duckdb.DuckDBPyConnection:
 
 def connection(snapshot_id: str) -> duckdb.DuckDBPyConnection:
     """One connection per snapshot; queries use cursors (a connection is not thread-safe)."""
-    return _connection(str(config.data_dir()), snapshot_id)
+    root = str(config.data_dir())
+    _supersede(root, snapshot_id)
+    return _connection(root, snapshot_id)
+
+
+_seen: dict[str, set[str]] = {}  # store -> the snapshot ids this process has cached a connection or tables of
+
+
+def _supersede(root: str, snapshot_id: str) -> None:
+    """When a snapshot newer than any asked about before appears (ids sort by time), drop the older ones' cached
+    connection and tables: a DuckDB database keeps what its queries freed (about 100 MB after every view at 100x the
+    map) until it is closed, and the old map's tables are of no use to the new one. Nothing is closed under a session
+    still using one: a connection is freed once its last user lets go of it. An older snapshot asked for later (a
+    rollback, a session still on it) is cached again as before."""
+    seen = _seen.setdefault(root, set())
+    if snapshot_id in seen:
+        return
+    newest = max(seen, default=None)
+    seen.add(snapshot_id)
+    if newest is None or snapshot_id < newest:
+        return
+    for old in seen - {snapshot_id}:
+        _connection.clear(root, old)
+        _tables.clear(root, old)
+    seen.intersection_update({snapshot_id})
+    memory.trim()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -38,7 +67,9 @@ def _tables(root: str, snapshot_id: str) -> dict:
 
 def tables(snapshot_id: str) -> dict:
     """A snapshot's tables (a copy each call: snapshots never change, and callers may edit theirs)."""
-    return _tables(str(config.data_dir()), snapshot_id)
+    root = str(config.data_dir())
+    _supersede(root, snapshot_id)
+    return _tables(root, snapshot_id)
 
 
 def current() -> Manifest:

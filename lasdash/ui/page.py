@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from lasdash import clock, config, export, queries
+from lasdash import clock, config, export, memory, queries
 from lasdash.queries import Filter
 from lasdash.snapshots import Manifest
 from lasdash.ui import auth, data
@@ -64,26 +64,44 @@ def _scope() -> str:
     return f"{config.data_dir()} {clock.today():%Y-%m-%d}"
 
 
+_newest: dict[str, str] = {}  # store -> the newest snapshot id a page has asked about in this process
+
+
+def _cached_for(scope: str, snapshot_id: str, *args):
+    """`_cached`, after dropping every cached answer when a store's snapshot newer than any asked about before
+    appears (ids sort by time): a refresh to a map 100 times the size otherwise kept the old map's answers beside
+    the new ones until 1,024 entries had passed. An older snapshot asked for later (a rollback, a session still on
+    it) is cached as before."""
+    store = scope.rsplit(" ", 1)[0]
+    newest = _newest.get(store)
+    if newest is not None and snapshot_id > newest:
+        _cached.clear()
+        memory.trim()  # the old map's answers are gone: give their memory back before the new map's are built
+    if newest is None or snapshot_id > newest:
+        _newest[store] = snapshot_id
+    return _cached(scope, args[0], snapshot_id, *args[1:])
+
+
 def rows(snapshot_id: str, view: str, flt: Filter) -> pd.DataFrame:
     """A named view's rows, cached per snapshot and filter: a publish changes the id, so no stale data."""
-    return _cached(_scope(), "run", snapshot_id, view, flt)
+    return _cached_for(_scope(), snapshot_id, "run", view, flt)
 
 
 def first_rows(snapshot_id: str, view: str, flt: Filter, n: int,
                measures: dict[str, str] | None = None) -> tuple[pd.DataFrame, dict]:
     """A view's first `n` rows in its own order, its row count and `measures` (our SQL) over all its rows, from one
     evaluation of the view (queries.first_rows): a page that shows a few rows need not fetch them all."""
-    return _cached(_scope(), "first_rows", snapshot_id, view, flt, n, measures or {})
+    return _cached_for(_scope(), snapshot_id, "first_rows", view, flt, n, measures or {})
 
 
 def count(snapshot_id: str, view: str, flt: Filter) -> int:
     """A view's rows counted in SQL, cached like `rows`."""
-    return _cached(_scope(), "count", snapshot_id, view, flt)
+    return _cached_for(_scope(), snapshot_id, "count", view, flt)
 
 
 def aggregate(snapshot_id: str, view: str, flt: Filter, measures: dict[str, str]) -> dict:
     """queries.aggregate, cached: `measures` are our SQL over the view's columns, never a user's text."""
-    return _cached(_scope(), "aggregate", snapshot_id, view, flt, measures)
+    return _cached_for(_scope(), snapshot_id, "aggregate", view, flt, measures)
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
