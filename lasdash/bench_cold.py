@@ -50,6 +50,19 @@ START_PROBE = ("import sys, time\n"
                "sys.argv = ['lasdash', *sys.argv[1:]]\n"
                "runpy.run_module('lasdash', run_name='__main__', alter_sys=True)\n")
 MARK = "LASDASH-START"
+# Starts the command and reports its wall time, CPU and peak RSS (with the children it waited for). Linux records a
+# process's peak RSS as at least that of whatever called exec for it, so a command started straight from the
+# benchmark (1 GB by then) would report the benchmark's peak: started from this small launcher, the floor is the
+# launcher's (about 10 MB).
+LAUNCHER = ("import os, resource, sys, time\n"
+            "start = time.perf_counter()\n"
+            "pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ)\n"
+            "_, status = os.waitpid(pid, 0)\n"
+            "wall = time.perf_counter() - start\n"
+            "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+            "os.write(2, f'LASDASH-USAGE {wall!r} {u.ru_utime + u.ru_stime!r} {u.ru_maxrss}\\n'.encode())\n"
+            "sys.exit(os.waitstatus_to_exitcode(status))\n")
+USAGE = "LASDASH-USAGE"
 
 
 def process_env(**extra: str) -> dict[str, str]:
@@ -62,20 +75,24 @@ def run_cold(cmd: list[str], env: dict[str, str], cwd: Path, timeout: float = 60
     """One new process: wall seconds, cpu seconds (with its waited-for children), peak RSS in MB, exit code, and
     the start mark if it printed one (START_PROBE); with `stderr`, what it wrote there."""
     with tempfile.TemporaryFile() as err:
-        began_at, began = time.time(), time.perf_counter()
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env,
-                                cwd=cwd)
+        began_at = time.time()
+        proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", LAUNCHER, *cmd], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd)
         try:
-            _, status, usage = _wait4(proc, timeout)
+            code = proc.wait(timeout)
         finally:
-            if proc.returncode is None and proc.poll() is None:
+            if proc.poll() is None:
                 proc.kill()
                 proc.wait()
-        wall = time.perf_counter() - began
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    out = {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024,
-           "exit": os.waitstatus_to_exitcode(status)}
+    out = {"exit": code}
+    reported = [line.split()[1:] for line in text.splitlines() if line.startswith(USAGE)]
+    if not reported:
+        raise RuntimeError(f"{' '.join(map(str, cmd))}: the launcher reported nothing (exit {out['exit']}): {text[-2000:]}")
+    wall, cpu, maxrss_kb = reported[-1]
+    out |= {"wall_s": float(wall), "cpu_s": float(cpu), "peak_rss_mb": int(maxrss_kb) / 1024}
+    text = "\n".join(line for line in text.splitlines() if not line.startswith(USAGE))
     if stderr:
         out["stderr"] = text
     for line in text.splitlines():
@@ -87,18 +104,6 @@ def run_cold(cmd: list[str], env: dict[str, str], cwd: Path, timeout: float = 60
     if out["exit"] not in (0, 1):
         raise RuntimeError(f"{' '.join(map(str, cmd))} exited {out['exit']}: {text[-2000:]}")
     return out
-
-
-def _wait4(proc: subprocess.Popen, timeout: float):
-    deadline = time.monotonic() + timeout
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
-            return pid, status, usage
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{proc.args} took over {timeout:.0f} s")
-        time.sleep(0.002)
 
 
 def _summary(runs: list[dict]) -> dict:
