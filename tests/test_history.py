@@ -118,3 +118,19 @@ def test_a_recorded_engagement_reads_by_whom_when_and_how_in_what_changed(store)
     assert df[df["ID"] == eid]["Row"].tolist() == ["Engagement with London Fire Brigade on 01 Dec 2026 (Meeting)"]
     assert history.describe(df)[0].startswith(
         "Engagement with London Fire Brigade on 01 Dec 2026 (Meeting) added \u00b7 by Editor A")
+
+
+def test_thousands_of_changes_read_as_exact_counts_then_the_latest_200(data_dir, store, tmp_path):
+    from lasdash import synth
+    path = tmp_path / "s2.xlsx"
+    synth.write_synthetic(path, 2)  # the real map plus one synthetic copy: about 950 rows added
+    assert pipeline.publish(store, path, author="Editor A", expected_current=store.current_id()).manifest is not None
+    total = len(history.changes(store))
+    assert total > 200
+    at = apptest.open_page("app_pages/overview.py")
+    assert any(c.value.startswith(f"{total:,} changes in all") for c in at.caption)
+    counts = next(d for d in at.dataframe if "Rows added" in d.value.columns).value
+    assert counts["Rows added"].sum() > 200 and "Organisations" in set(counts["Sheet"])
+    assert any(f"the latest 200 listed, and {total - 200:,} more" in c.value for c in at.caption)
+    listed = next(d for d in at.dataframe if "Row" in d.value.columns)
+    assert len(listed.value) == 200

@@ -65,7 +65,9 @@ def recent(ctx: Context, limit: int = 200) -> None:
         counts = history.summary(df)
         st.caption(f"{len(df):,} changes in all: the rows added, removed and changed by each publish, edit and "
                    "rollback, sheet by sheet (exact counts).")
-        st.dataframe(counts, hide_index=True, key="recent_changes_counts", placeholder="–")
+        st.dataframe(counts, hide_index=True, key="recent_changes_counts", placeholder="–",
+                     column_config={c: st.column_config.NumberColumn(format="localized")  # 11,979, as the caption
+                                    for c in counts.columns if c.startswith(("Rows", "Fields"))})
     cut = f"; the latest {limit:,} listed, {history.more(len(df), limit)} (the download has them all)"
     st.caption(f"{len(df):,} change(s), newest first{cut if len(df) > limit else ''}. "
                "Each publish, edit and rollback, field by field, in names. Choose a change (the box at the start of "
