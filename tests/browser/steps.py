@@ -148,3 +148,67 @@ def publish(page, note):
 def nwl_line(page) -> str:
     """The NW London JHOSC's line on the JHOSC chairs page open now."""
     return next(line for line in main_text(page).splitlines() if line.startswith("NW London JHOSC"))
+
+
+# --- driving a grid by the keyboard --------------------------------------------------------------------------------
+def _focused_cell(page, grid) -> tuple[int, int] | None:
+    """(column, row) of the grid's cell that has the keyboard, if the keyboard is in this grid."""
+    found = grid.evaluate("""g => {
+        const a = document.activeElement;
+        return a && g.contains(a) && /^glide-cell-\\d+-\\d+$/.test(a.id) ? a.id : null;
+    }""")
+    return tuple(int(n) for n in found.split("-")[2:]) if found else None
+
+
+def select_cell(page, grid, col: int, row: int) -> None:
+    """Move the grid's selection to (col, row) with the arrow keys, from wherever it is (focusing the grid first if
+    the keyboard is elsewhere: the grid then selects a cell of its own)."""
+    if _focused_cell(page, grid) is None:
+        grid.locator("td[role=gridcell]").first.focus()
+        page.wait_for_function("g => g.contains(document.activeElement) && document.activeElement.id.startsWith("
+                               "'glide-cell-')", arg=grid.element_handle())
+    at = _focused_cell(page, grid)
+    for _ in range(40):  # a few more presses than the largest grid here needs
+        if at == (col, row):
+            return
+        key = ("ArrowRight" if col > at[0] else "ArrowLeft") if col != at[0] else (
+            "ArrowDown" if row > at[1] else "ArrowUp")
+        page.keyboard.press(key)
+        page.wait_for_function("([g, was]) => document.activeElement.id !== was && g.contains(document.activeElement)",
+                               arg=[grid.element_handle(), f"glide-cell-{at[0]}-{at[1]}"])
+        at = _focused_cell(page, grid)
+    raise AssertionError(f"the grid's selection did not reach column {col}, row {row} (it is at {at})")
+
+
+def type_into_cell(page, grid, col: int, row: int, value: str) -> None:
+    """Select the cell, open its editor with Enter, give it `value` and Enter again (the grid keeps it and moves
+    down a row; the app reruns with the edit)."""
+    select_cell(page, grid, col, row)
+    page.keyboard.press("Enter")
+    number = page.locator("input.gdg-input")
+    choice = page.locator("input[role=combobox][id^=react-select]")  # a SelectboxColumn's list
+    number.or_(choice).first.wait_for()
+    if number.count():
+        number.fill(value)
+    else:
+        page.keyboard.type(value)
+        page.get_by_role("option", name=value, exact=True).wait_for()  # the list narrowed to the value
+    page.keyboard.press("Enter")
+    page.locator("input.gdg-input").or_(page.locator("input[role=combobox][id^=react-select]")).first.wait_for(
+        state="detached")
+    wait_for_app(page)
+
+
+def cell_text(grid, col: int, row: int) -> str:
+    return grid.locator(f"#glide-cell-{col}-{row}").text_content().strip()
+
+
+def grid_rows(grid) -> int:
+    return grid.locator("tbody tr").count()
+
+
+def editor_grid(page, expander_label: str):
+    grid = open_expander(page, expander_label).locator("[data-testid=stDataFrame]").first
+    grid.locator("#glide-cell-0-0").wait_for(state="attached")  # the grid's table is drawn after the element
+    grid.scroll_into_view_if_needed()  # the cell editor opens over the cell: keep it on screen
+    return grid

@@ -12,17 +12,19 @@ from .server import main_text, open_path, wait_for_app
 
 # test_sign_in imports download_current, publish and upload from here
 from .steps import (
+    cell_text,
     change_seat,
     download_current,
+    editor_grid,
     go,
     new_page,
     nwl_line,
-    open_expander,
     pick,
     publish,
     record_engagement,
     save,
     sidebar,
+    type_into_cell,
     unlock,
     upload,
 )
@@ -153,6 +155,8 @@ def test_two_editors_with_the_same_workbook_keep_both_changes(browser, server, t
     for p in pages.values():
         p.context.close()
 
+STATUS_COLUMN = 2  # of the recommendation grid: ID, Recommendation, Status, ...
+
 
 def _csv_rows(page, button):
     with page.expect_download() as info:
@@ -188,18 +192,9 @@ def test_an_editor_marks_a_recommendation_in_progress_in_the_grid(page, server):
     wait_for_app(page)
     go(page, "Recommendations")
     before = _figure(page, "Status not recorded")
-    grid = open_expander(page, "Update recommendations").locator("[data-testid=stDataFrame]").first
-    grid.wait_for()
-    page.wait_for_timeout(1000)  # the canvas draws after the element appears
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 565, box["y"] + 53)  # the first row's Status: the grid is a canvas
-    page.keyboard.press("Enter")  # open the status list, pick by typing
-    page.wait_for_timeout(300)
-    page.keyboard.type("In pro")
-    page.wait_for_timeout(300)
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(1000)
-    wait_for_app(page)
+    grid = editor_grid(page, "Update recommendations")
+    assert cell_text(grid, 0, 0) == "REC-001-HC1"
+    type_into_cell(page, grid, STATUS_COLUMN, 0, "In progress")  # by the keyboard: the grid is drawn on a canvas
     preview = main_text(page)
     assert "Status: \u2013 \u2192 In progress" in preview
     assert "Last update: \u2013 \u2192 " in preview  # today, set by the status change
