@@ -118,10 +118,10 @@ if review is not None:
                        f"publishing it as it is would undo their work, so it is merged.", icon=":material/merge:")
             for title, lines in (("Your file's own changes", describe(m.yours)),
                                  ("Changes by others since", describe(m.theirs))):
-                with st.expander(f"{title} ({len(lines)})"):
+                with st.expander(f"{title} ({len(lines):,})"):
                     st.code("\n".join(lines) or "No changes", language=None, wrap_lines=True)
             if m.conflicts:
-                st.markdown(f"**Conflicts ({len(m.conflicts)})**: where your file would change or revert what "
+                st.markdown(f"**Conflicts ({len(m.conflicts):,})**: where your file would change or revert what "
                             "others changed. The current value is kept unless you choose your file's.")
                 st.code("\n".join(c.describe() for c in m.conflicts), language=None, wrap_lines=True)
                 labels = {c.id: c.describe() for c in m.conflicts}
@@ -138,7 +138,7 @@ if review is not None:
             st.info(review.base_note, icon=":material/help:")
         diffs = merged.merge.result if merged is not None and mode == editing.MERGE else review.diffs
         lines = describe(diffs)
-        st.markdown(f"**What publishing changes in the current map ({len(lines)})**")
+        st.markdown(f"**What publishing changes in the current map ({len(lines):,})**")
         st.dataframe(pd.DataFrame({
             "Sheet": [d.sheet for d in diffs], "Added": [len(d.added) for d in diffs],
             "Removed": [len(d.removed) for d in diffs], "Changed": [len(d.changed) for d in diffs],

@@ -49,10 +49,10 @@ if engagements.empty:
     page.empty_note(engagements, "engagements")
 else:
     if not_recorded == len(engagements):  # say so in words: a chart of zeros looks like missing data
-        st.warning(f"No level is recorded for any of the {len(engagements)} engagements: all are "
+        st.warning(f"No level is recorded for any of the {len(engagements):,} engagements: all are "
                    f"'{NOT_RECORDED}'. The map's sources list who was engaged, not at which level.",
                    icon=":material/help:")
-    st.caption("Engagements by level: " + "; ".join(f"{row.Level}: {row.Engagements}" for row in mix.itertuples()))
+    st.caption("Engagements by level: " + "; ".join(f"{row.Level}: {row.Engagements:,}" for row in mix.itertuples()))
     page.chart(charts.bar_with_labels(mix, "Level", "Engagements", sort=order))
 
 st.subheader("Engaged and not engaged")
@@ -116,12 +116,12 @@ if timeline["Engagement"].duplicated(keep=False).any():  # one row per engagemen
 if not page.empty_note(timeline, "engagements with a date or a readable period"):
     dated = int((timeline["Start"] == timeline["End"]).sum())
     periods = timeline.loc[timeline["Start"] != timeline["End"], "When"].value_counts()
-    st.caption(f"{dated} on a known date; " + ("; ".join(f"{n} known only as '{literal(p)}'" for p, n in periods.items())
+    st.caption(f"{dated:,} on a known date; " + ("; ".join(f"{n:,} known only as '{literal(p)}'" for p, n in periods.items())
                                                  or "none known only by a period") + ".")
     page.chart(charts.timeline(timeline, label="Engagement", start="Start", end="End",
                                tooltip=["Engagement", "When", "Mechanism", "LAS lead", "ID"]))
 if undrawn:
-    st.caption(f"Not on the timeline ({len(undrawn)}): " + join(undrawn) + ".")
+    st.caption(f"Not on the timeline ({len(undrawn):,}): " + join(undrawn) + ".")
 with st.expander("Every engagement recorded"):
     if not page.empty_note(engagements, "engagements"):
         page.table(ctx, "engagements", engagements, key="engagements",

@@ -29,7 +29,7 @@ for view, heading, _, fix in GAPS:
     else:
         page.table(ctx, view, df, key=view)
 
-st.subheader(f"Recorded first-hand in the app ({len(first_hand := ctx.run('first_hand_records'))})")
+st.subheader(f"Recorded first-hand in the app ({len(first_hand := ctx.run('first_hand_records')):,})")
 st.caption("Not a gap: rows editors recorded in lasdash have no source document, so their Source names who recorded "
            "them and when. Rows transcribed from the documents keep their citations. "
            "Command line: `python -m lasdash export first_hand_records`.")

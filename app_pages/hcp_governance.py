@@ -33,7 +33,7 @@ page.kpis([
     ("Partnerships", len(partnerships), "The HCPs shown: each one's SG01 organisation with the most seats"),
     ("Leaders named", int((leaders["Person"] != "Unknown").sum()), "Chart 1 seats: chairs, convenors, leads, SROs"),
     ("HCP forums", len(forums), "Chart 2 forums of the partnerships shown, listed in their tabs below"
-                                + (f"; {len(wider_forums)} London-wide forums are listed apart" if len(wider_forums) else "")),
+                                + (f"; {len(wider_forums):,} London-wide forums are listed apart" if len(wider_forums) else "")),
     ("Programme lead gaps", int(own_leads["Gap"].sum()), "Programme leads the source gives as TBC or not known"),
     ("LAS roles attending", own_coverage["LAS role"].nunique(), "Distinct LAS roles named to attend a forum"),
 ])

@@ -33,11 +33,11 @@ def _picture(snapshot_id: str, flt: Filter, max_people: int) -> network.Picture:
 st.subheader("The network")
 if not page.empty_note(spanners, "people sitting on two or more forums or organisations"):
     pic = _picture(ctx.manifest.id, ctx.flt, network.MAX_PEOPLE)
-    st.caption(f"The {pic.people_shown} best-connected people (blue circles) and the {pic.places_shown} forums "
+    st.caption(f"The {pic.people_shown:,} best-connected people (blue circles) and the {pic.places_shown:,} forums "
                "and organisations they sit on (green squares, orange diamonds). A line is a seat; bigger marks have "
                "more connections. Hover for details; scroll to zoom, drag to pan, double-click to reset.")
     if pic.people_ranked > pic.people_shown:
-        st.info(f"The picture is capped at the top {pic.people_shown} of {pic.people_ranked} boundary spanners "
+        st.info(f"The picture is capped at the top {pic.people_shown:,} of {pic.people_ranked:,} boundary spanners "
                 "so it stays readable; the tables below list everyone. Filter by HCP or sub-group to look "
                 "closer.", icon=":material/filter_alt:")
     page.chart(charts.network(pic.nodes, pic.edges))

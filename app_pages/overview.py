@@ -51,7 +51,7 @@ with left:
     by_fp = pd.DataFrame(sorted(seats["by_footprint"].items()), columns=["Footprint", "Seats"])  # as groupby sorts
     page.chart(charts.bar_with_labels(by_fp, "Footprint", "Seats", sort=charts.FOOTPRINT_ORDER))
     order = {f: i for i, f in enumerate(charts.FOOTPRINT_ORDER)}
-    st.caption("Seats: " + "; ".join(f"{literal(r.Footprint)} {r.Seats}"
+    st.caption("Seats: " + "; ".join(f"{literal(r.Footprint)} {r.Seats:,}"
                                      for r in by_fp.sort_values("Footprint", key=lambda c: c.map(order)).itertuples()))
 with right:
     st.subheader("Go to")

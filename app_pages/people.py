@@ -47,7 +47,7 @@ if query:
     searched = dataclasses.replace(ctx.flt, search=query)  # applied in SQL as a bound parameter
     matches, n, _ = page.shown(ctx, "people", searched)  # cached: the table below costs nothing more
     if not page.empty_note(matches, f"people matching \u201c{literal(query)}\u201d"):
-        st.caption(f"{n} {'person matches' if n == 1 else 'people match'} "
+        st.caption(f"{n:,} {'person matches' if n == 1 else 'people match'} "
                    f"\u201c{literal(query)}\u201d (name or alias).")
         page.table(ctx, "people", key="matches", flt=searched)
         if n <= BRIEF_LINKS:
@@ -66,7 +66,7 @@ if not page.empty_note(top, "people"):
     least = int(top["Seats"].min())
     by_seats = own["h"]  # {seats: people} of the own rows, for the tie
     tied_out = by_seats.get(least, 0) - int((top["Seats"] == least).sum())
-    tie_note = f" {tied_out} more people also hold {least} seats: the cut is by name." if tied_out else ""
+    tie_note = f" {tied_out:,} more people also hold {least:,} seats: the cut is by name." if tied_out else ""
     st.caption("Seats held anywhere on the map by the people of the current filter; the full list follows." + tie_note)
     page.chart(charts.bar_with_labels(top, "Name", "Seats", sort=list(top["Name"]),
                                       tooltip=["Name", "Seats", "Substantive role", "Organisation", "Footprints"]))

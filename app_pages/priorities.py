@@ -27,16 +27,16 @@ own_todo, wider_todo = page.scope_split(todo, ctx.flt)
 mapped = len(own_assessed) + len(own_todo)
 short = own_levels[own_levels["Gap"] != "Target met"]
 page.kpis([
-    ("Assessed", f"{len(own_assessed)} of {mapped}", (f"Organisations with both Power and Interest set; "
-                                                       f"{len(own_todo)} not yet assessed (listed below)")),
+    ("Assessed", f"{len(own_assessed):,} of {mapped:,}", (f"Organisations with both Power and Interest set; "
+                                                       f"{len(own_todo):,} not yet assessed (listed below)")),
     ("Manage closely", int((own_assessed["Priority"] == "Manage closely").sum()) if len(own_assessed)
      else "none assessed", "High power and high interest"),
-    ("Short of target", f"{len(short)} of {len(own_levels)}" if len(own_levels) else "No targets set",
+    ("Short of target", f"{len(short):,} of {len(own_levels):,}" if len(own_levels) else "No targets set",
      "Organisations with a target engagement level that is not yet reached (or not recorded)"),
 ])
 
 if todo.shape[0] and assessed.empty:  # the seed map's state: say what to do, not just that the grid is empty
-    st.warning(f"**{len(todo)} organisations not yet assessed**: editors set Power and Interest (High, Medium or "
+    st.warning(f"**{len(todo):,} organisations not yet assessed**: editors set Power and Interest (High, Medium or "
                "Low) in 'Assess organisations' below, or in the Organisations sheet of the workbook; they will then "
                "appear on the grid.", icon=":material/edit_note:")
 

@@ -31,7 +31,7 @@ page.kpis([
      "No status in the map yet: not the same as not started"),
 ])
 if ctx.flt.hcps and own.empty and not wider.empty:
-    st.info(f"None of these recommendations was made by an organisation in {ctx.place}: all {len(wider)} were made "
+    st.info(f"None of these recommendations was made by an organisation in {ctx.place}: all {len(wider):,} were made "
             f"by London-wide bodies, or name no one organisation, so each is marked London-wide and bears on "
             f"{ctx.place} as on every partnership.", icon=":material/public:")
 if page.empty_note(recs, "recommendations"):
@@ -52,19 +52,19 @@ if len(deadlines):
     late = int((committee["Overdue"] == "Yes").sum())
     made_by = join(committee["Made by"].dropna().unique()) or "the London Assembly"
     st.info(f"**Health Committee response deadline: {due}.** The London Assembly Health Committee "
-            f"({made_by}) asked LAS to respond to its {len(committee)} recommendations by {due}. "
-            + (f"{late} of them {'is' if late == 1 else 'are'} overdue." if late else "None is overdue.")
+            f"({made_by}) asked LAS to respond to its {len(committee):,} recommendations by {due}. "
+            + (f"{late:,} of them {'is' if late == 1 else 'are'} overdue." if late else "None is overdue.")
             + ("".join(f" {literal(r['ID'])} has a different due date recorded: {r['Due']:%d %b %Y}."
                        for r in others.to_dict("records"))),
             icon=":material/event:")
 elif not committee.empty:
-    st.info(f"The Health Committee's {len(committee)} recommendations have no due date recorded.",
+    st.info(f"The Health Committee's {len(committee):,} recommendations have no due date recorded.",
             icon=":material/event:")
 
 if overdue.empty:
     st.success("No recommendation is overdue under the current filter.", icon=":material/check_circle:")
 else:
-    st.subheader(f"Overdue: {len(overdue)}")
+    st.subheader(f"Overdue: {len(overdue):,}")
     st.caption("Past their due date and not done, the longest overdue first: what to act on, and who owns it."
                + (f" The {OVERDUE_CARDS} longest overdue are here; the table below lists all {len(overdue):,} (its "
                   "Overdue column reads Yes)." if len(overdue) > OVERDUE_CARDS else ""))
@@ -82,7 +82,7 @@ st.subheader("Status by source document")
 st.caption(f"'{NOT_RECORDED}' means the map holds no status for the recommendation; it does not mean 'not started'.")
 by_status = recs.groupby(["Source document", "Status"]).size().rename("Recommendations").reset_index()
 page.chart(charts.stacked_counts(by_status, "Source document", "Status", "Recommendations"))
-st.caption(" · ".join(f"{literal(doc)}: " + ", ".join(f"{r.Status} {r.Recommendations}" for r in rows.itertuples())
+st.caption(" · ".join(f"{literal(doc)}: " + ", ".join(f"{r.Status} {r.Recommendations:,}" for r in rows.itertuples())
                       for doc, rows in by_status.groupby("Source document", sort=False)))
 
 st.subheader(f"Every recommendation bearing on {ctx.place}" if ctx.flt.hcps else "Every recommendation")

@@ -16,7 +16,7 @@ owner = owners.picker(ctx, "LAS relationship owner", EVERYONE,
                       help="Pick a member of the LAS team to see only the organisations they own, by role or name "
                            "(a shareable link).")
 if everyone["LAS relationship owner"].isna().all():
-    st.info(f"No LAS relationship owner is set for any of the {len(everyone)} organisations: set one on "
+    st.info(f"No LAS relationship owner is set for any of the {len(everyone):,} organisations: set one on "
             "Priorities (editors), or in the 'LAS relationship owner' column of the Organisations sheet; each owner "
             "can then pick their own list here.", icon=":material/person_add:")
 # the owner is matched in SQL as bound parameters: any of the member's role and name among the organisation's owners
@@ -49,7 +49,7 @@ if fig.n and not fig.with_interval:
 timed = rel[rel["Status"].isin(charts.CONTACT_STATUS_COLOURS)]
 if not timed.empty:
     st.subheader("Days since the last contact")
-    shown = f"The {CHART_MAX} most overdue of {len(timed)}: e" if len(timed) > CHART_MAX else "E"
+    shown = f"The {CHART_MAX} most overdue of {len(timed):,}: e" if len(timed) > CHART_MAX else "E"
     st.caption(f"{shown}ach bar is an organisation with an interval and a recorded contact; the dark tick marks "
                "its interval.")
     page.chart(charts.contact_status(timed.head(CHART_MAX)))  # the view lists the most overdue first

@@ -4,6 +4,7 @@ Other pages have their own test_page_*.py. test_every_page_opens runs every page
 """
 import csv
 import io
+import re
 
 import apptest
 import pandas as pd
@@ -103,6 +104,37 @@ def test_overview_kpis_come_from_the_map(data_dir, store):
     assert [p.label for p in at.get("page_link")][:2] == ["Sub-groups", "HCP governance"]
 
 
+BARE_THOUSANDS = re.compile(r"(?<![\w\-/.:])[1-9]\d{3,}(?![\w\-/])")  # 3972: not 3,972, an ID, a date, 00042
+
+
+def bare_thousands(text: str) -> list[str]:
+    return [n for n in BARE_THOUSANDS.findall(text) if not 1900 <= int(n) <= 2100]  # years stay as written
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Seats: NWL 3972; NCL 812", ["3972"]), ("Seats: NWL 3,972", []), ("Overdue: 1625", ["1625"]),
+    ("ORG-12345 and ID 0042-A", []), ("2022-23 findings, 31 Mar 2023", []), ("v1.2345 at 10:4500", []), ("Synthetic Org 00042", [])])
+def test_bare_thousands_finds_counts_without_separators(text, found):
+    assert bare_thousands(text) == found
+
+
+def test_every_page_reads_counts_over_a_thousand_with_separators(data_dir, store, tmp_path):
+    from lasdash import pipeline, synth
+    path = tmp_path / "s30.xlsx"
+    synth.write_synthetic(path, 30)  # over a thousand seats in each HCP's footprint
+    assert pipeline.publish(store, path, author="Editor A", expected_current=store.current_id()).manifest is not None
+    by_fp = queries.run(queries.connect(store, store.current_id()), "roles")["Footprint"].value_counts()
+    assert by_fp.max() >= 1000
+    caption = next(c.value for c in open_app().caption if c.value.startswith("Seats: "))
+    assert all(f"{fp} {n:,}" in caption for fp, n in by_fp.items()), caption
+    for page_file in PAGE_FILES:
+        at = open_app(page_file)
+        assert not at.exception, at.exception
+        words = [all_text(at)] + [m.value for m in at.metric] + [h.value for h in at.subheader] + [
+            i.value for i in at.info]
+        assert not bare_thousands("\n".join(words)), (page_file, bare_thousands("\n".join(words)))
+
+
 def test_overview_counts_in_sql_and_fetches_only_the_organisations_shown(data_dir, store, monkeypatch):
     con = queries.connect(store, store.current_id())
     everything = {m.label: (m.value, m.proto.help) for m in open_app().metric}
@@ -114,7 +146,7 @@ def test_overview_counts_in_sql_and_fetches_only_the_organisations_shown(data_di
     assert f"Showing 50 of {len(organisations)} rows. The download has them all." in [c.value for c in at.caption]
     roles = queries.run(con, "roles")
     by_fp = roles["Footprint"].fillna("Not stated").value_counts()
-    assert any(c.value.startswith("Seats: ") and all(f"{fp} {n}" in c.value for fp, n in by_fp.items())
+    assert any(c.value.startswith("Seats: ") and all(f"{fp} {n:,}" in c.value for fp, n in by_fp.items())
                for c in at.caption)
     engaged = int((organisations["Engaged"] == "Yes").sum())
     assert everything["Coverage"] == (f"{100 * engaged / len(organisations):.0f}%",

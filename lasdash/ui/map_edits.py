@@ -95,7 +95,7 @@ def recommendation_editor(ctx: Context, shown_ids: list[str]) -> None:
         _preview(tables, after)
         note = st.text_input("Note for this snapshot (optional)", key="rec_note")
         st.button("Save as a new snapshot", type="primary", icon=":material/save:", key="rec_save", on_click=save,
-                  args=(ctx.manifest.id, after, note, f"Updated {len(changes)} recommendation(s)"))
+                  args=(ctx.manifest.id, after, note, f"Updated {len(changes):,} recommendation(s)"))
 
 
 def _names(df: pd.DataFrame, with_title: bool = False) -> dict[str, str]:
@@ -339,8 +339,8 @@ def assessment_grid(ctx: Context, org_ids: list[str]) -> None:
                              "Sub-group default": rows["sub_group_id"].map(sub_groups["contact_every_days"]),
                              "Sub-group": rows["sub_group_id"].map(sub_groups["name"])},
                             index=rows.index.rename("ID"))
-        how_many = (f"{len(grid)} of the {len(ids)} organisations under the filter (narrow it to see the rest)"
-                    if len(ids) > len(grid) else f"{len(grid)} organisation{'s' * (len(grid) != 1)} under the filter")
+        how_many = (f"{len(grid):,} of the {len(ids):,} organisations under the filter (narrow it to see the rest)"
+                    if len(ids) > len(grid) else f"{len(grid):,} organisation{'s' * (len(grid) != 1)} under the filter")
         st.caption(f"{how_many}, one a row. A blank 'Contact every (days)' follows the sub-group's default, shown "
                    "beside it; a number of the organisation's own overrides it. Set the defaults on the Sub-groups "
                    "page.")
@@ -363,7 +363,7 @@ def assessment_grid(ctx: Context, org_ids: list[str]) -> None:
             st.caption("Change any cell: what it changes in the map appears here before anything is saved.")
             return
         after = edits.assess_organisations(tables, changes)
-        _save_grid(PENDING_ASSESSMENT, ctx.manifest.id, tables, after, f"Assessed {len(changes)} organisation(s)")
+        _save_grid(PENDING_ASSESSMENT, ctx.manifest.id, tables, after, f"Assessed {len(changes):,} organisation(s)")
 
 
 def sub_group_interval_editor(ctx: Context, sub_group_ids: list[str]) -> None:
@@ -394,4 +394,4 @@ def sub_group_interval_editor(ctx: Context, sub_group_ids: list[str]) -> None:
             return
         after = edits.set_sub_group_intervals(tables, {sg: f["contact_every_days"] for sg, f in changes.items()})
         _save_grid("sub_group_intervals", ctx.manifest.id, tables, after,
-                   f"Default contact interval of {len(changes)} sub-group(s)")
+                   f"Default contact interval of {len(changes):,} sub-group(s)")

@@ -4,6 +4,7 @@ Pages stay thin: they pick named views and charts and hand them to these helpers
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import altair as alt
@@ -154,7 +155,8 @@ def kpis(items: list[tuple[str, object, str | None]]) -> None:
     rather than one stacked card each. Labels and help are ours; a value is a number or our own words."""
     with st.container(horizontal=True, gap="xsmall"):
         for label, value, help_text in items:
-            st.metric(label, value, help=help_text, width="stretch")  # no border: its padding costs a card a row
+            figure = f"{value:,}" if isinstance(value, numbers.Integral) else value  # 3,972, as captions read it
+            st.metric(label, figure, help=help_text, width="stretch")  # no border: its padding costs a card a row
 
 
 def chart(c: alt.Chart) -> None:
