@@ -131,7 +131,18 @@ def calendar(found: list[Item], *, name: str, now: dt.datetime, seq: int, base_u
         if url := link(base_url, item):
             event.add("url", url)
         cal.add_component(event)
-    return cal.to_ical()
+    return ical_bytes(cal)
+
+
+def ical_bytes(component) -> bytes:
+    """`component.to_ical()`, byte for byte, faster: icalendar folds every line character by character, and most lines
+    here are under 75 octets, which folding leaves as they are. The long ones (map text) are still folded by it."""
+    return b"\r\n".join(_unfolded_if_short(line) for line in component.content_lines() if line) + b"\r\n"
+
+
+def _unfolded_if_short(line) -> bytes:
+    encoded = line.encode()
+    return encoded if len(encoded) < 75 else line.to_ical()  # 75: icalendar's fold limit, as RFC 5545 asks
 
 
 # --- the digest -----------------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import time
 import icalendar
 import pytest
 import vobject
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lasdash import cli, clock, edits, pipeline, queries, reminders
 
@@ -158,3 +160,35 @@ def test_the_digest_shares_out_the_items_the_owner_filter_finds(due_map):
         assert got[member] == wanted and wanted
     assert "Contact due: Ealing CCG (never contacted)" in {i.summary for d in reminders.digests(con, members, TODAY)
                                                           for i in d.all if d.member["id"] == "LT04"}
+
+
+# --- ical_bytes: icalendar's own serialisation, byte for byte, without folding lines that need none -------------------
+def _one_event_calendar(summary: str, description: str) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", reminders.PRODID)
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", " ".join(summary.split()))  # as calendar() gives it
+    event = icalendar.Event()
+    event.add("uid", "lasdash-test")
+    event.add("dtstart", dt.date(2026, 12, 6))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("categories", [reminders.KINDS[0]])
+    cal.add_component(event)
+    return cal
+
+
+@pytest.mark.parametrize("summary", [
+    "", "a" * 65, "a" * 66, "a" * 67, "a" * 68, "a" * 200,  # SUMMARY: is 8 octets: 66 + 8 = 74, 67 + 8 = 75
+    "\u00e9" * 33, "\u00e9" * 34, "a" * 65 + "\u00e9", "a" * 66 + "\u20ac",  # two and three octets a character
+    "a" * 64 + "\\,;", "Injected;X-ALARM=1,\nBEGIN:VEVENT", "\U0001f691" * 30])
+def test_ical_bytes_is_icalendars_own_output_at_the_fold_limit(summary):
+    cal = _one_event_calendar(summary, summary * 3)
+    assert reminders.ical_bytes(cal) == cal.to_ical()
+
+
+@given(st.text(max_size=300), st.text(max_size=300))
+@settings(max_examples=200, deadline=None, database=None)
+def test_ical_bytes_is_icalendars_own_output_for_any_text(summary, description):
+    cal = _one_event_calendar(summary, description)
+    assert reminders.ical_bytes(cal) == cal.to_ical()
