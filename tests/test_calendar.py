@@ -9,6 +9,7 @@ import pytest
 import vobject
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from icalendar.parser import Contentline
 
 from lasdash import cli, clock, edits, pipeline, queries, reminders
 
@@ -192,3 +193,16 @@ def test_ical_bytes_is_icalendars_own_output_at_the_fold_limit(summary):
 def test_ical_bytes_is_icalendars_own_output_for_any_text(summary, description):
     cal = _one_event_calendar(summary, description)
     assert reminders.ical_bytes(cal) == cal.to_ical()
+
+
+@pytest.mark.parametrize("line", [
+    "a" * 74, "a" * 75, "a" * 148, "a" * 149, "a" * 73 + "\\n" + "b" * 80, "a" * 73 + "^n" + "b" * 80,
+    "a" * 72 + "\\,\\;" + "b" * 80, "\\" * 300, "^" * 160, "DESCRIPTION:" + "x\\n" * 60])
+def test_an_ascii_line_is_folded_as_icalendar_folds_it(line):
+    assert reminders._folded(Contentline(line)) == Contentline(line).to_ical()
+
+
+@given(st.text(alphabet="ab ,;:\\^\u00e9\u2019", max_size=400).filter(bool))
+@settings(max_examples=300, deadline=None, database=None)
+def test_any_line_is_folded_as_icalendar_folds_it(line):
+    assert reminders._folded(Contentline(line)) == Contentline(line).to_ical()
