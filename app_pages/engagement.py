@@ -33,7 +33,7 @@ st.caption("Each cell reads engaged/mapped organisations; the shade is the share
            "'Not stated' means the map gives the organisation no footprint.")
 if not page.empty_note(coverage, "mapped organisations"):
     cells = coverage.assign(**{  # IDs lead the row labels so the rows keep the sub-groups' order
-        "Engaged / mapped": coverage["Engaged"].astype(str) + "/" + coverage["Mapped"].astype(str),
+        "Engaged / mapped": charts.thousands(coverage["Engaged"]) + "/" + charts.thousands(coverage["Mapped"]),
         "Row": (coverage["Sub-group ID"] + " · " + coverage["Sub-group"]).fillna("Not stated")})
     page.chart(charts.heatmap(cells, "Footprint", "Row", "Engaged %", label="Engaged / mapped", percent=True,
                               tooltip=["Sub-group", "Footprint", "Mapped", "Engaged", "Engaged %"]))

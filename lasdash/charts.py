@@ -17,16 +17,21 @@ UK_DATE = "%d %b %Y"
 ROW_STEP, LEGEND_TITLE, MIN_GRADIENT = 26, 40, 80  # px: a heatmap row; a legend's title and end label; a gradient
 
 
+def thousands(counts: pd.Series) -> pd.Series:
+    """Whole numbers as the captions write them: 3,972."""
+    return counts.map(lambda n: f"{int(n):,}")
+
+
 def bar_with_labels(df: pd.DataFrame, category: str, value: str, *, title: str = "", colour: str = NHS_BLUE,
                     sort: list[str] | str = "-x", tooltip: list | None = None) -> alt.Chart:
     """Horizontal bars with the value written at the end of each bar."""
     base = alt.Chart(df, title=title).encode(
         y=alt.Y(f"{category}:N", sort=sort, title=None, axis=alt.Axis(labelLimit=320)),
-        x=alt.X(f"{value}:Q", title=value, axis=alt.Axis(format="d", tickMinStep=1)),  # counts: no 0.5 ticks
+        x=alt.X(f"{value}:Q", title=value, axis=alt.Axis(format=",d", tickMinStep=1)),  # counts: no 0.5 ticks
         tooltip=tooltip or [category, value],
     )
     return (base.mark_bar(color=colour) + base.mark_text(align="left", dx=3, color=DARK_GREY).encode(
-        text=f"{value}:Q")).properties(height=alt.Step(22))
+        text=alt.Text(f"{value}:Q", format=",d"))).properties(height=alt.Step(22))
 
 
 def heatmap(df: pd.DataFrame, x: str, y: str, value: str, *, label: str | None = None, title: str = "",
@@ -45,7 +50,7 @@ def heatmap(df: pd.DataFrame, x: str, y: str, value: str, *, label: str | None =
     else:
         peak = pd.to_numeric(df[value], errors="coerce").max() if len(df) else None
         top = max(1, math.ceil(peak)) if pd.notna(peak) else 1  # at least 1: an all-zero grid stays palest
-        legend = {"format": "d", "tickMinStep": 1}
+        legend = {"format": ",d", "tickMinStep": 1}
     base = alt.Chart(df, title=title).encode(
         x=alt.X(f"{x}:N", sort=x_sort or FOOTPRINT_ORDER, title=None, axis=alt.Axis(labelAngle=0, orient="top")),
         y=alt.Y(f"{y}:N", title=None, axis=alt.Axis(labelLimit=340)),
@@ -72,13 +77,14 @@ def stacked_counts(df: pd.DataFrame, category: str, stack: str, value: str, *, t
     """Counts per category split by a second field; each segment is labelled with its count."""
     base = alt.Chart(df, title=title).encode(
         y=alt.Y(f"{category}:N", title=None, axis=alt.Axis(labelLimit=320)),
-        x=alt.X(f"sum({value}):Q", title=value, stack="zero", axis=alt.Axis(format="d", tickMinStep=1)),
+        x=alt.X(f"sum({value}):Q", title=value, stack="zero", axis=alt.Axis(format=",d", tickMinStep=1)),
         color=alt.Color(f"{stack}:N", sort=stack_order, scale=alt.Scale(range=CATEGORICAL), title=stack),
         order=alt.Order(f"{stack}:N"),
         tooltip=[category, stack, value],
     )
     # the text layer must not inherit the bar colour, or the labels vanish into their bars
-    text = base.mark_text(dx=-8, fontWeight="bold").encode(text=f"sum({value}):Q", color=alt.value("white"))
+    text = base.mark_text(dx=-8, fontWeight="bold").encode(text=alt.Text(f"sum({value}):Q", format=",d"),
+                                                       color=alt.value("white"))
     return (base.mark_bar() + text).properties(height=alt.Step(24))
 
 
@@ -172,13 +178,13 @@ CONTACT_STATUS_COLOURS = {"Up to date": GREEN, "Due soon": WARM_YELLOW, "Overdue
 def contact_status(df: pd.DataFrame, *, name: str = "Organisation", days: str = "Days since",
                    interval: str = "Contact every (days)", status: str = "Status", title: str = "") -> alt.LayerChart:
     """Days since the last contact per organisation, coloured and labelled by status, with a tick at its interval."""
-    df = df.assign(Label=df[status] + " · " + df[days].astype(str) + " days (every " + df[interval].astype(str) + ")")
+    df = df.assign(Label=df[status] + " · " + thousands(df[days]) + " days (every " + thousands(df[interval]) + ")")
     order = df.sort_values(days, ascending=False)[name].tolist()
     base = alt.Chart(df, title=title).encode(
         y=alt.Y(f"{name}:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
         tooltip=[name, status, days, interval, "LAS relationship owner", "Last contact from"])
     bars = base.mark_bar().encode(
-        x=alt.X(f"{days}:Q", title="Days since the last contact", axis=alt.Axis(format="d", tickMinStep=1)),
+        x=alt.X(f"{days}:Q", title="Days since the last contact", axis=alt.Axis(format=",d", tickMinStep=1)),
         color=alt.Color(f"{status}:N", scale=alt.Scale(domain=list(CONTACT_STATUS_COLOURS),
                                                        range=list(CONTACT_STATUS_COLOURS.values())),
                         legend=alt.Legend(title=None, orient="top")))

@@ -115,7 +115,7 @@ def test_counts_heatmap_starts_at_zero_with_whole_number_labels(values, top):
     assert colour["scale"]["domain"] == [0, top]
     assert shade(colour, 0) == 0.0 and shade(colour, max(values)) == (1.0 if max(values) else 0.0)
     legend = colour["legend"]
-    assert legend["format"] == "d" and legend.get("tickMinStep") == 1  # never 0.5 forums
+    assert legend["format"] == ",d" and legend.get("tickMinStep") == 1  # never 0.5 forums; 1,200 as captions read
     assert "%" not in json.dumps(legend)
     assert white_text_above(text) == top / 2
 
@@ -153,3 +153,29 @@ def test_the_whole_legend_fits_the_grid(rows, percent):
         assert legend["orient"] == "bottom" and rows * charts.ROW_STEP - 40 < 80
     else:
         assert 80 <= legend["gradientLength"] <= min(200, rows * charts.ROW_STEP - 40)  # 40 px: title, end label
+
+
+# --- counts over a thousand read as the captions write them (3,972) -------------------------------------------------
+@pytest.mark.parametrize(("values", "shown"), [
+    ([0, 7, 999], ["0", "7", "999"]), ([1000, 3972, 1234567], ["1,000", "3,972", "1,234,567"]),
+    (pd.array([12, 4000], dtype="Int64"), ["12", "4,000"]), ([30.0, 2861.0], ["30", "2,861"])])
+def test_thousands_writes_whole_numbers_with_separators(values, shown):
+    assert charts.thousands(pd.Series(values)).tolist() == shown
+
+
+def test_bar_labels_and_axes_of_counts_have_thousands_separators():
+    spec = charts.bar_with_labels(pd.DataFrame({"Footprint": ["NWL", "SEL"], "Seats": [3972, 9000]}),
+                                  "Footprint", "Seats").to_dict()
+    bars, text = spec["layer"]
+    assert bars["encoding"]["x"]["axis"]["format"] == ",d"
+    assert text["encoding"]["text"]["format"] == ",d"
+    stacked = charts.stacked_counts(pd.DataFrame({"Kind": ["a", "a"], "Level": ["x", "y"], "n": [1500, 2]}),
+                                    "Kind", "Level", "n").to_dict()
+    assert stacked["layer"][1]["encoding"]["text"]["format"] == ",d"
+
+
+def test_contact_status_labels_read_days_with_separators():
+    df = pd.DataFrame({"Organisation": ["A"], "Days since": [2861], "Contact every (days)": [1095],
+                       "Status": ["Overdue"], "LAS relationship owner": [None], "Last contact from": ["x"]})
+    spec = charts.contact_status(df).to_dict()
+    assert "Overdue · 2,861 days (every 1,095)" in json.dumps(spec, ensure_ascii=False)
