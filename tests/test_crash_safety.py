@@ -48,14 +48,21 @@ def _report(request):
 
 # --- workers (run in forked processes) ----------------------------------------------------------------
 def publish_forever(root: str, tables, workbook: str, conn) -> None:
-    """Publish again and again until killed: tables directly, or (tables None) the whole flow from the workbook."""
+    """Publish again and again until killed: tables directly, or (tables None) the whole flow from the workbook. The
+    first publish warms the process (pipeline imports what it needs when first asked) before the parent says go: the
+    kill delays span a warm publish, so kills land after the switch too, not only in the cold first one."""
     store = SnapshotStore(root)
-    conn.send("go")
-    while True:
+
+    def publish():
         if tables is None:
             pipeline.publish(store, workbook, author="crash trial", note="whole flow")
         else:
             store.publish(tables, author="crash trial", note="store only")
+    publish()
+    conn.send("warm")
+    conn.recv()  # the parent has read the store as it stands: go
+    while True:
+        publish()
 
 
 def publish_once(root: str, tables, note: str, conn) -> None:
@@ -105,14 +112,15 @@ def test_sigkill_at_random_points_never_leaves_a_partial_snapshot(forkserver, tm
     plan = ["store"] * STORE_TRIALS + ["pipeline"] * PIPELINE_TRIALS
     rng.shuffle(plan)
     for trial, mode in enumerate(plan):
-        before = store.current_id()
-        before_left = {item.name for item in store.leftovers()}
-        before_events = len(store.events())
         parent, child = forkserver.Pipe()
         proc = forkserver.Process(target=publish_forever,
                                   args=(str(root), tables if mode == "store" else None, str(workbook), child))
         proc.start()
-        assert parent.poll(60) and parent.recv() == "go"
+        assert parent.poll(60) and parent.recv() == "warm"  # its warm-up publish is done and it waits
+        before = store.current_id()
+        before_left = {item.name for item in store.leftovers()}
+        before_events = len(store.events())
+        parent.send("go")
         delay = rng.uniform(0, spans[mode])
         time.sleep(delay)
         os.kill(proc.pid, signal.SIGKILL)
